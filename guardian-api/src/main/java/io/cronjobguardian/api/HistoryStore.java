@@ -1,0 +1,249 @@
+package io.cronjobguardian.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Where runs, incidents, the alert outbox and engine state are kept.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li><b>Thread safety:</b> every method may be called from any thread concurrently; several store instances
+ *       (in one JVM or in several replicas) may share one database.</li>
+ *   <li><b>Time:</b> every {@link Instant} is stored in UTC with at least millisecond precision and reads back
+ *       equal, whatever the JVM's or the database session's time zone; instants before 1970 and far in the future
+ *       (year 9999) round-trip too.</li>
+ *   <li><b>Idempotency:</b> every write can be repeated without effect: executions are upserted by Job UID,
+ *       incidents are opened once per key, notifications enqueued once per
+ *       {@code (incident, channel, kind, sequence)}.</li>
+ *   <li><b>Fencing:</b> every write takes the writer's leader epoch. The store remembers the highest epoch it has
+ *       seen (through {@link #advanceEpoch} or any write) and rejects, with {@link StaleEpochException} and without
+ *       applying anything, a write whose epoch is lower. Check and write are atomic: once a write with epoch
+ *       {@code n} has returned, no write with an epoch below {@code n} succeeds.</li>
+ *   <li><b>Failures:</b> an operation that cannot be completed throws {@link StoreUnavailableException}; a write
+ *       that throws was not applied. Arguments that break the contract throw {@link IllegalArgumentException}.</li>
+ *   <li><b>Compare-and-set:</b> methods documented as CAS change state only when it is as expected and report
+ *       whether they did; under concurrency exactly one caller wins.</li>
+ *   <li><b>Statistics</b> are computed by the store (in the database for SQL stores), never by loading every run,
+ *       with the percentile definition of {@link ExecutionStats}.</li>
+ * </ul>
+ * Implementations register a {@link HistoryStoreProvider}. {@code guardian-testkit}'s {@code HistoryStoreContract}
+ * checks all of the above.
+ */
+public interface HistoryStore extends AutoCloseable {
+
+    /**
+     * Connects and prepares the store (migrations). Idempotent. Providers must not connect in
+     * {@link HistoryStoreProvider#create}; the engine calls this once before any other method.
+     *
+     * @throws StoreUnavailableException when the store cannot be reached or prepared
+     */
+    default void start() {
+    }
+
+    // ---------------------------------------------------------------- fencing
+
+    /**
+     * Raises the store's highest seen epoch to {@code epoch}. A new leader calls this first so that a paused
+     * previous leader is fenced off before the new one writes anything.
+     *
+     * @return the highest epoch now (equal to {@code epoch})
+     * @throws StaleEpochException when a higher epoch was already seen
+     */
+    long advanceEpoch(long epoch);
+
+    /** The highest epoch the store has seen (0 for a new store). */
+    long highestEpoch();
+
+    // ---------------------------------------------------------------- executions
+
+    /**
+     * Inserts or updates the execution with this Job UID. A terminal state is never replaced by
+     * {@link JobState#RUNNING}; details (log tail, events, suggested fix) that the new value lacks are kept.
+     *
+     * @return what happened
+     * @throws StaleEpochException when {@code epoch} is stale
+     */
+    UpsertResult upsertExecution(Execution execution, long epoch);
+
+    /**
+     * Upserts several executions in one transaction, with the semantics of {@link #upsertExecution} for each.
+     * Either all are applied or none.
+     *
+     * @return the result per execution, in input order
+     */
+    List<UpsertResult> upsertExecutions(List<Execution> executions, long epoch);
+
+    /** The execution with this Job UID, details included. */
+    Optional<Execution> findExecution(String jobUid);
+
+    /** The stored state of each of these Job UIDs that is stored (absent UIDs are missing from the map). */
+    Map<String, JobState> executionStates(Collection<String> jobUids);
+
+    /** Executions matching the query, newest first, one page. */
+    Page<Execution> executions(ExecutionQuery query);
+
+    /** Statistics of one CronJob over the window. Never {@code null}; see {@link ExecutionStats} for "no data". */
+    ExecutionStats stats(CronJobRef cronJob, StatsQuery window);
+
+    /**
+     * Statistics of many CronJobs over one window, computed in one round trip. Every requested CronJob is in the
+     * result, those without runs with empty statistics.
+     */
+    Map<CronJobRef, ExecutionStats> stats(Collection<CronJobRef> cronJobs, StatsQuery window);
+
+    /** Number of stored executions in all. */
+    long executionCount();
+
+    // ---------------------------------------------------------------- retention
+
+    /**
+     * Deletes executions started before {@code cutoff}; with {@code cronJob} set only that CronJob's.
+     *
+     * @return how many were deleted
+     */
+    long deleteExecutionsBefore(@Nullable CronJobRef cronJob, Instant cutoff, long epoch);
+
+    /**
+     * Deletes every execution of the CronJob; with {@code keepUid} set, keeps those whose owner had that UID (used
+     * when a recreated CronJob resets its history).
+     *
+     * @return how many were deleted
+     */
+    long deleteExecutions(CronJobRef cronJob, @Nullable String keepUid, long epoch);
+
+    /**
+     * Drops log tails, events and suggested fixes of executions started before {@code cutoff} (the runs stay);
+     * with {@code cronJob} set only that CronJob's.
+     *
+     * @return how many executions lost details
+     */
+    long deleteDetailsBefore(@Nullable CronJobRef cronJob, Instant cutoff, long epoch);
+
+    /**
+     * Deletes incidents resolved before {@code cutoff}, with their notifications.
+     *
+     * @return how many incidents were deleted
+     */
+    long deleteResolvedIncidentsBefore(Instant cutoff, long epoch);
+
+    // ---------------------------------------------------------------- incidents
+
+    /**
+     * Opens an incident unless one with the same key is open. Atomic: concurrent calls for one key open one
+     * incident and all return it.
+     */
+    OpenIncidentResult openIncident(IncidentDraft draft, long epoch);
+
+    /** The open incident for this key, if any. */
+    Optional<Incident> findOpenIncident(IncidentKey key);
+
+    /** The incident with this id, open or resolved. */
+    Optional<Incident> findIncident(String incidentId);
+
+    /**
+     * CAS: replaces the incident's mutable fields (severity, title, message, signature, context,
+     * lastNotifiedAt, notificationCount) if its stored version is {@code updated.version()} and it is open;
+     * increments the version.
+     *
+     * @return the stored incident after the update, or empty if the version did not match or it is resolved
+     */
+    Optional<Incident> updateIncident(Incident updated, long epoch);
+
+    /**
+     * CAS: resolves the incident if it is open.
+     *
+     * @return the resolved incident if this call resolved it; empty if it was already resolved or is unknown
+     */
+    Optional<Incident> resolveIncident(String incidentId, Instant resolvedAt, long epoch);
+
+    /** Incidents matching the query, newest first, one page. */
+    Page<Incident> incidents(IncidentQuery query);
+
+    // ---------------------------------------------------------------- notification outbox
+
+    /**
+     * Puts a notification into the outbox as {@link NotificationStatus#PENDING}.
+     *
+     * @return the stored notification, or empty if one with the same
+     *         {@code (incident, channel, kind, sequence)} already exists
+     */
+    Optional<Notification> enqueueNotification(NotificationDraft draft, long epoch);
+
+    /**
+     * CAS: claims one notification for {@code claimant} until {@code now + claimTtl} if it is claimable at
+     * {@code now} (see {@link Notification#isClaimableAt}). Among concurrent claimants, on one store instance or
+     * several, exactly one wins.
+     *
+     * @return the claimed notification, or empty if it was not claimable
+     */
+    Optional<Notification> claimNotification(long notificationId, String claimant, Instant now, Duration claimTtl,
+            long epoch);
+
+    /**
+     * Claims up to {@code limit} notifications claimable at {@code now}, oldest due first, each with the CAS of
+     * {@link #claimNotification}.
+     */
+    List<Notification> claimDueNotifications(String claimant, Instant now, Duration claimTtl, int limit, long epoch);
+
+    /** CAS: marks a notification claimed by {@code claimant} as sent. {@code false} if the claim was lost. */
+    boolean markNotificationSent(long notificationId, String claimant, Instant sentAt, long epoch);
+
+    /**
+     * CAS: records a failed attempt by {@code claimant}: attempts + 1, last error set; back to PENDING due at
+     * {@code retryAt}, or FAILED for good when {@code retryAt} is {@code null}. {@code false} if the claim was lost.
+     */
+    boolean markNotificationFailed(long notificationId, String claimant, String error, @Nullable Instant retryAt,
+            long epoch);
+
+    /** Notifications of one incident, in creation order. */
+    List<Notification> notifications(String incidentId);
+
+    /** Notifications not yet final (PENDING or CLAIMED), oldest due first, at most {@code limit}. */
+    List<Notification> pendingNotifications(int limit);
+
+    // ---------------------------------------------------------------- channel stats
+
+    /**
+     * Atomically adds one delivery result to the channel's statistics (creating them on first use).
+     *
+     * @param error the error of a failure (no secrets), {@code null} for a success
+     */
+    void recordChannelResult(String channel, boolean success, Instant at, @Nullable String error, long epoch);
+
+    /** Statistics of every channel that has recorded a result, by channel name. */
+    Map<String, ChannelStats> channelStats();
+
+    // ---------------------------------------------------------------- CronJob state
+
+    /** Inserts or replaces the state of a CronJob. */
+    void saveCronJobState(CronJobState state, long epoch);
+
+    /** The state of a CronJob, if saved. */
+    Optional<CronJobState> findCronJobState(CronJobRef ref);
+
+    /** The states of every CronJob. */
+    List<CronJobState> cronJobStates();
+
+    /** Deletes a CronJob's state; {@code false} if there was none. */
+    boolean deleteCronJobState(CronJobRef ref, long epoch);
+
+    // ---------------------------------------------------------------- health
+
+    /** Checks the store now. Never throws. */
+    StoreHealth health();
+
+    /** Open connections in the store's pool, when it has one. */
+    default OptionalInt openConnections() {
+        return OptionalInt.empty();
+    }
+
+    /** Releases connections. Idempotent. Does not throw for a store that is already closed. */
+    @Override
+    void close();
+}

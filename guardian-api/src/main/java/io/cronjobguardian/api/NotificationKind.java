@@ -1,0 +1,13 @@
+package io.cronjobguardian.api;
+
+/** Why a notification is sent. */
+public enum NotificationKind {
+    /** The incident was opened. */
+    OPENED,
+    /** The incident is still open; a re-notification ({@link NotificationDraft#sequence()} counts them). */
+    REMINDER,
+    /** The incident was resolved; sent to every channel that got the opening. */
+    RESOLVED,
+    /** A test message. */
+    TEST
+}
