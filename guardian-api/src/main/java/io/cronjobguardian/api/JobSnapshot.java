@@ -79,13 +79,13 @@ public record JobSnapshot(
         return finishedAt == null ? null : Duration.between(effectiveStart(), finishedAt);
     }
 
-    /** Running time at {@code now} for an unfinished Job, or the final {@link #duration()} for a finished one. */
+    /** Running time at {@code now} (truncated to milliseconds) for an unfinished Job, or the final {@link #duration()} for a finished one. */
     public Duration durationAt(Instant now) {
         Duration d = duration();
         if (d != null) {
             return d;
         }
-        Duration running = Duration.between(effectiveStart(), now);
+        Duration running = Duration.between(effectiveStart(), now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         return running.isNegative() ? Duration.ZERO : running;
     }
 

@@ -1,0 +1,5 @@
+package io.cronjobguardian.api;
+
+/** A provider SPI used only to test {@link Providers}. */
+public interface TestProvider extends GuardianProvider<String> {
+}
