@@ -2,6 +2,7 @@ package io.cronjobguardian.api;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,6 +44,14 @@ public interface CronJobWatcher extends AutoCloseable {
 
     /** Every Job owned by the CronJob, from the cache. */
     Collection<JobSnapshot> jobs(CronJobRef owner);
+
+    /**
+     * The labels of a namespace in scope, from the cache, for monitors that select namespaces by label. Empty when
+     * the watcher does not know the namespace (the default for watchers that do not watch namespaces).
+     */
+    default Optional<Map<String, String>> namespaceLabels(String namespace) {
+        return Optional.empty();
+    }
 
     /** The log tail of the Job's last attempt, capped by the request; empty when no pod or log is left. */
     Optional<String> fetchLogTail(JobSnapshot job, LogRequest request);
