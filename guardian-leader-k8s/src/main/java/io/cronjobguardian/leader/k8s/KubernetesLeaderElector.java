@@ -1,0 +1,558 @@
+package io.cronjobguardian.leader.k8s;
+
+import io.cronjobguardian.api.LeaderElector;
+import io.cronjobguardian.api.LeadershipListener;
+import io.cronjobguardian.api.Nullable;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectorBuilder;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link LeaderElector} on a Kubernetes {@code coordination.k8s.io/v1} Lease, built on fabric8's
+ * {@code LeaderElector}.
+ *
+ * <p>fabric8's elector is single-use: one instance is one <em>term</em> (contend, lead, lose). This class runs terms
+ * one after the other until {@link #close()}: when a term ends (lost the Lease, renew deadline passed, API server
+ * gone) it retires the term's lock and starts a new term after one retry period.
+ *
+ * <h2>Safety</h2>
+ * <ul>
+ *   <li>{@code onStartedLeading} is delivered only after the Lease write that acquired it succeeded, and only if that
+ *       write started less than {@code renewDeadline} ago.</li>
+ *   <li>A watchdog, independent of the threads that talk to the API server, steps down (and
+ *       {@link #isLeader()} turns {@code false}) once {@code renewDeadline} has passed since the start of the last
+ *       successful renewal, even while a request hangs. Since {@code renewDeadline < leaseDuration}, that is before
+ *       any other candidate can consider the Lease expired, given clocks that agree to better than
+ *       {@code leaseDuration - renewDeadline} (fabric8 compares its local wall clock with the {@code renewTime}
+ *       written by the holder's wall clock).</li>
+ *   <li>Requests for the Lease use a derived client without retries and with a request timeout of
+ *       {@code leaderElection.requestTimeout} (default {@code renewDeadline / 4}), so that a hanging API server
+ *       delays neither stepping down nor contending again once it is back.</li>
+ * </ul>
+ *
+ * <h2>Epoch</h2>
+ * The epoch of a term is the Lease's {@code spec.leaseTransitions} written by the acquisition. fabric8 increments it
+ * when the holder changes; {@link GuardianLeaseLock} also increments it when a new term of the same identity
+ * re-acquires a Lease that still names it, so epochs strictly increase across terms and replicas.
+ *
+ * <h2>Callbacks</h2>
+ * Listener callbacks run on one thread per elector ({@code guardian-leader-k8s-events-<identity>}), in order,
+ * never concurrently; {@code onStartedLeading}/{@code onStoppedLeading} strictly alternate. {@link #close()} delivers
+ * {@code onStoppedLeading} (if leading) and waits up to {@code renewDeadline} for the listener to return before it
+ * releases the Lease, so a standby starts only after this replica stopped.
+ */
+public final class KubernetesLeaderElector implements LeaderElector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesLeaderElector.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private enum Status { NEW, STARTED, CLOSED }
+
+    private final KubernetesLeaderElectionConfig config;
+    private final Supplier<? extends KubernetesClient> clientSource;
+    private final boolean ownsClient;
+    private final long renewDeadlineNanos;
+    private final String threadPrefix;
+
+    private final Object lock = new Object();
+    // all guarded by lock
+    private Status status = Status.NEW;
+    private @Nullable KubernetesClient client;
+    private @Nullable KubernetesClient leaseClient;
+    private @Nullable LeadershipListener listener;
+    private @Nullable ExecutorService events;
+    private @Nullable ScheduledExecutorService timer;
+    private @Nullable ExecutorService io;
+    private @Nullable Term term;
+    private long termSeq;
+    private boolean leading;
+    private long epoch = -1;
+    private long lastEpoch = -1;
+    private long lastRenewNanos;
+    private long highestTransitions = -1;
+    private volatile @Nullable String currentLeader;
+
+    /**
+     * An elector that uses the given client and never closes it.
+     *
+     * @param client the host's client; requests for the Lease go through a derived client with
+     *               {@link KubernetesLeaderElectionConfig#requestTimeout()} and no retries
+     */
+    public KubernetesLeaderElector(KubernetesLeaderElectionConfig config, KubernetesClient client) {
+        this(config, () -> client, false);
+        Objects.requireNonNull(client, "client");
+    }
+
+    /**
+     * An elector that obtains its client on {@link #start} from {@code clientSource}.
+     *
+     * @param ownsClient {@code true} to close that client on {@link #close()}
+     */
+    public KubernetesLeaderElector(KubernetesLeaderElectionConfig config,
+            Supplier<? extends KubernetesClient> clientSource, boolean ownsClient) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clientSource = Objects.requireNonNull(clientSource, "clientSource");
+        this.ownsClient = ownsClient;
+        this.renewDeadlineNanos = config.renewDeadline().toNanos();
+        this.threadPrefix = "guardian-leader-k8s-" + INSTANCES.incrementAndGet();
+    }
+
+    /** The settings this elector runs with. */
+    public KubernetesLeaderElectionConfig config() {
+        return config;
+    }
+
+    @Override
+    public void start(LeadershipListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (lock) {
+            if (status != Status.NEW) {
+                throw new IllegalStateException("LeaderElector " + config.identity() + " was already "
+                        + (status == Status.STARTED ? "started" : "closed"));
+            }
+            KubernetesClient c = Objects.requireNonNull(clientSource.get(), "clientSource returned null");
+            this.client = c;
+            this.leaseClient = deriveLeaseClient(c);
+            this.listener = listener;
+            this.events = Executors.newSingleThreadExecutor(threads(threadPrefix + "-events-" + config.identity()));
+            this.timer = Executors.newSingleThreadScheduledExecutor(threads(threadPrefix + "-timer"));
+            this.io = Executors.newCachedThreadPool(threads(threadPrefix + "-io"));
+            this.status = Status.STARTED;
+        }
+        LOG.info("Leader election started: {}", config);
+        long tick = watchdogTickMillis();
+        timer().scheduleAtFixedRate(this::watchdog, tick, tick, TimeUnit.MILLISECONDS);
+        startTerm();
+    }
+
+    @Override
+    public boolean isLeader() {
+        synchronized (lock) {
+            return leadingNowLocked();
+        }
+    }
+
+    @Override
+    public OptionalLong currentEpoch() {
+        synchronized (lock) {
+            return leadingNowLocked() ? OptionalLong.of(epoch) : OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public String identity() {
+        return config.identity();
+    }
+
+    @Override
+    public Optional<String> currentLeader() {
+        return Optional.ofNullable(currentLeader);
+    }
+
+    @Override
+    public void close() {
+        Term t;
+        ExecutorService ev;
+        ScheduledExecutorService tm;
+        ExecutorService ioPool;
+        KubernetesClient c;
+        synchronized (lock) {
+            if (status == Status.CLOSED) {
+                return;
+            }
+            boolean wasStarted = status == Status.STARTED;
+            status = Status.CLOSED;
+            if (!wasStarted) {
+                return;
+            }
+            if (leading) {
+                leading = false;
+                epoch = -1;
+                deliverLocked(l -> l.onStoppedLeading());
+                LOG.info("{} stops leading: elector closed", config.identity());
+            }
+            currentLeader = null;
+            t = term;
+            term = null;
+            ev = events;
+            tm = timer;
+            ioPool = io;
+            c = client;
+        }
+        tm.shutdownNow();
+        // let the listener stop its leader work before a standby can acquire (bounded; not from a callback)
+        if (!Thread.currentThread().getName().startsWith(threadPrefix + "-events-")) {
+            awaitQueued(ev, config.renewDeadline());
+        }
+        if (t != null) {
+            // fabric8 releases the Lease (releaseOnCancel) while cancelling: an empty holder, written through the lock
+            CompletableFuture<Void> released = CompletableFuture.runAsync(t::cancel, ioPool);
+            try {
+                released.get(config.renewDeadline().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("{}: releasing the Lease {}/{} did not finish within {} ms; it expires after leaseDuration",
+                        config.identity(), config.namespace(), config.leaseName(), config.renewDeadline().toMillis());
+            }
+            t.lock.retire();
+        }
+        ioPool.shutdownNow();
+        ev.shutdown();
+        if (ownsClient && c != null) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing the Kubernetes client failed", e);
+            }
+        }
+        LOG.info("Leader election stopped: {}", config.identity());
+    }
+
+    // ------------------------------------------------------------------------------------------------ terms
+
+    /** One fabric8 elector and its lock. */
+    private final class Term {
+        final long id;
+        final GuardianLeaseLock lock;
+        private @Nullable CompletableFuture<?> future;
+        private boolean cancelRequested;
+
+        Term(long id) {
+            this.id = id;
+            this.lock = new GuardianLeaseLock(config.namespace(), config.leaseName(), config.identity(), observer(this));
+        }
+
+        /** Cancels fabric8's elector (which releases the Lease if it leads). May block on a pending request. */
+        void cancel() {
+            CompletableFuture<?> f;
+            synchronized (this) {
+                cancelRequested = true;
+                f = future;
+            }
+            if (f != null) {
+                f.cancel(true);
+            }
+        }
+
+        void started(CompletableFuture<?> f) {
+            boolean cancelNow;
+            synchronized (this) {
+                future = f;
+                cancelNow = cancelRequested;
+            }
+            if (cancelNow) {
+                f.cancel(true);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "term " + id;
+        }
+    }
+
+    private void startTerm() {
+        Term t;
+        KubernetesClient lc;
+        synchronized (lock) {
+            if (status != Status.STARTED || term != null) {
+                return;
+            }
+            t = new Term(++termSeq);
+            term = t;
+            lc = leaseClient;
+        }
+        LeaderElectionConfig electionConfig = new LeaderElectionConfigBuilder()
+                .withName(config.leaseName())
+                .withLock(t.lock)
+                .withLeaseDuration(config.leaseDuration())
+                .withRenewDeadline(config.renewDeadline())
+                .withRetryPeriod(config.retryPeriod())
+                .withReleaseOnCancel(true)
+                .withLeaderCallbacks(new LeaderCallbacks(() -> onStartLeading(t), () -> onStopLeading(t),
+                        id -> onNewLeader(t, id)))
+                .build();
+        CompletableFuture<?> f;
+        try {
+            f = new LeaderElectorBuilder(lc, io()).withConfig(electionConfig).build().start();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: could not start a leader election term; retrying", config.identity(), e);
+            endTerm(t, "start failed", false);
+            return;
+        }
+        LOG.debug("{}: {} contends for Lease {}/{}", config.identity(), t, config.namespace(), config.leaseName());
+        t.started(f);
+        f.whenComplete((v, e) -> {
+            if (e != null && !(e instanceof java.util.concurrent.CancellationException)) {
+                LOG.warn("{}: {} ended with an error", config.identity(), t, e);
+            }
+            endTerm(t, "term ended", false);
+        });
+    }
+
+    /**
+     * Ends a term: steps down if it led, then (off the caller's thread) cancels it if asked, retires its lock and
+     * schedules the next term.
+     */
+    private void endTerm(Term t, String reason, boolean cancel) {
+        ExecutorService ioPool;
+        synchronized (lock) {
+            if (term != t) {
+                return;
+            }
+            term = null;
+            if (leading) {
+                stepDownLocked(reason);
+            }
+            if (status != Status.STARTED) {
+                return;
+            }
+            ioPool = io;
+        }
+        LOG.debug("{}: {} over ({})", config.identity(), t, reason);
+        try {
+            ioPool.execute(() -> {
+                if (cancel) {
+                    t.cancel();
+                }
+                t.lock.retire();
+                scheduleNextTerm();
+            });
+        } catch (RejectedExecutionException e) {
+            t.lock.retire(); // closing
+        }
+    }
+
+    private void scheduleNextTerm() {
+        long delay = config.retryPeriod().toMillis();
+        delay += (long) (delay * 0.2 * ThreadLocalRandom.current().nextDouble());
+        try {
+            timer().schedule(this::startTerm, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void watchdog() {
+        Term t = null;
+        synchronized (lock) {
+            if (status == Status.STARTED && leading && System.nanoTime() - lastRenewNanos > renewDeadlineNanos) {
+                t = term;
+                stepDownLocked("no successful renewal within renewDeadline (" + config.renewDeadline().toMillis()
+                        + " ms)");
+            }
+        }
+        if (t != null) {
+            endTerm(t, "renew deadline passed", true);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ fabric8 callbacks
+
+    private void onStartLeading(Term t) {
+        // read the lock before taking ours: the lock calls the observer (ours) while holding its own monitor
+        int transitions = t.lock.acquiredTransitions();
+        long startNanos = t.lock.acquiredStartNanos();
+        boolean refuse = false;
+        String why = null;
+        synchronized (lock) {
+            if (status != Status.STARTED || term != t || leading) {
+                return;
+            }
+            if (transitions < 0) {
+                refuse = true;
+                why = "no acquisition was recorded";
+            } else if (System.nanoTime() - startNanos > renewDeadlineNanos) {
+                refuse = true;
+                why = "the acquiring write took longer than renewDeadline";
+            } else if (transitions <= lastEpoch) {
+                refuse = true;
+                why = "Lease transitions " + transitions + " is not above the previous epoch " + lastEpoch;
+            } else {
+                leading = true;
+                epoch = transitions;
+                lastEpoch = transitions;
+                lastRenewNanos = startNanos;
+                long e = transitions;
+                deliverLocked(l -> l.onStartedLeading(e));
+                LOG.info("{} leads Lease {}/{} with epoch {}", config.identity(), config.namespace(),
+                        config.leaseName(), e);
+            }
+        }
+        if (refuse) {
+            LOG.warn("{}: not taking leadership of Lease {}/{}: {}; contending again", config.identity(),
+                    config.namespace(), config.leaseName(), why);
+            endTerm(t, why, true);
+        }
+    }
+
+    private void onStopLeading(Term t) {
+        synchronized (lock) {
+            if (term == t && leading) {
+                stepDownLocked("lost the Lease");
+            }
+        }
+    }
+
+    private void onNewLeader(Term t, @Nullable String id) {
+        String leader = id == null || id.isEmpty() ? null : id;
+        synchronized (lock) {
+            if (status != Status.STARTED || term != t) {
+                return;
+            }
+            setLeaderLocked(leader);
+        }
+    }
+
+    private GuardianLeaseLock.Observer observer(Term t) {
+        return new GuardianLeaseLock.Observer() {
+            @Override
+            public void written(GuardianLeaseLock l, int transitions, long startNanos, boolean acquisition) {
+                synchronized (lock) {
+                    if (term == t && leading && !acquisition && startNanos - lastRenewNanos > 0) {
+                        lastRenewNanos = startNanos;
+                    }
+                }
+            }
+
+            @Override
+            public void observedTransitions(int transitions) {
+                synchronized (lock) {
+                    highestTransitions = Math.max(highestTransitions, transitions);
+                }
+            }
+
+            @Override
+            public long highestTransitions() {
+                synchronized (lock) {
+                    return Math.max(highestTransitions, lastEpoch);
+                }
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------------------------------------ state helpers
+
+    private boolean leadingNowLocked() {
+        return leading && System.nanoTime() - lastRenewNanos <= renewDeadlineNanos;
+    }
+
+    private void stepDownLocked(String reason) {
+        leading = false;
+        epoch = -1;
+        deliverLocked(l -> l.onStoppedLeading());
+        LOG.info("{} stops leading Lease {}/{}: {}", config.identity(), config.namespace(), config.leaseName(), reason);
+        if (config.identity().equals(currentLeader)) {
+            setLeaderLocked(null);
+        }
+    }
+
+    private void setLeaderLocked(@Nullable String leader) {
+        if (!Objects.equals(leader, currentLeader)) {
+            currentLeader = leader;
+            deliverLocked(l -> l.onNewLeader(leader));
+        }
+    }
+
+    private interface Callback {
+        void call(LeadershipListener l);
+    }
+
+    /** Queues a callback; the queue order is the order of the state changes, since it is filled under the lock. */
+    private void deliverLocked(Callback callback) {
+        LeadershipListener l = listener;
+        ExecutorService ev = events;
+        if (l == null || ev == null) {
+            return;
+        }
+        try {
+            ev.execute(() -> {
+                try {
+                    callback.call(l);
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: leadership listener threw; ignored", config.identity(), e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("{}: callback dropped after close", config.identity());
+        }
+    }
+
+    private static void awaitQueued(ExecutorService ev, Duration max) {
+        CountDownLatch done = new CountDownLatch(1);
+        try {
+            ev.execute(done::countDown);
+            if (!done.await(max.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("leadership listener did not return within {} ms; releasing the Lease anyway", max.toMillis());
+            }
+        } catch (RejectedExecutionException e) {
+            // already shut down
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private KubernetesClient deriveLeaseClient(KubernetesClient c) {
+        RequestConfig base = c.getConfiguration().getRequestConfig();
+        RequestConfig rc = (base == null ? new RequestConfigBuilder() : new RequestConfigBuilder(base))
+                .withRequestTimeout((int) Math.max(1, config.requestTimeout().toMillis()))
+                .withRequestRetryBackoffLimit(0)
+                .build();
+        // shares the host's HTTP client; closing it would close the host's client, so it is never closed
+        return c.newClient(rc).adapt(KubernetesClient.class);
+    }
+
+    private long watchdogTickMillis() {
+        long margin = config.leaseDuration().minus(config.renewDeadline()).toMillis();
+        return Math.max(5, Math.min(100, margin / 4));
+    }
+
+    private ScheduledExecutorService timer() {
+        synchronized (lock) {
+            return Objects.requireNonNull(timer);
+        }
+    }
+
+    private ExecutorService io() {
+        synchronized (lock) {
+            return Objects.requireNonNull(io);
+        }
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread th = new Thread(r, name.endsWith("-io") ? name + "-" + n.incrementAndGet() : name);
+            th.setDaemon(true);
+            return th;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "KubernetesLeaderElector{" + config.identity() + " on " + config.namespace() + "/" + config.leaseName()
+                + ", leader=" + isLeader() + "}";
+    }
+}
