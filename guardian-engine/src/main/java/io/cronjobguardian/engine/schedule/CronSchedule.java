@@ -1,0 +1,218 @@
+package io.cronjobguardian.engine.schedule;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.zone.ZoneRules;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A Kubernetes CronJob schedule with exactly the semantics of the Kubernetes CronJob controller, which parses
+ * {@code spec.schedule} with robfig/cron v3 {@code cron.ParseStandard} and walks it with {@code Schedule.Next}.
+ *
+ * <p>Accepted syntax (and nothing else): five fields {@code minute hour day-of-month month day-of-week}; lists,
+ * ranges, steps ({@code *}{@code /n}, {@code a-b/n}, {@code a/n} = {@code a-max/n}), {@code *} and {@code ?};
+ * month names {@code JAN}-{@code DEC} and day names {@code SUN}-{@code SAT} in any case; day-of-week 0-6 (7 is rejected,
+ * as Kubernetes rejects it); the descriptors {@code @yearly}, {@code @annually}, {@code @monthly}, {@code @weekly},
+ * {@code @daily}, {@code @midnight}, {@code @hourly} and {@code @every <Go duration>}; an optional
+ * {@code CRON_TZ=<zone> } or {@code TZ=<zone> } prefix that overrides the zone argument.
+ *
+ * <p>Semantics:
+ * <ul>
+ *   <li>Day-of-month and day-of-week: if either field is a star ({@code *} or {@code ?}, possibly {@code *}{@code /1};
+ *       any step above 1 is not a star) both must match; otherwise either may match.</li>
+ *   <li>Daylight saving time follows robfig's wall-clock walk: a slot inside a spring-forward gap does not fire that
+ *       day; a slot inside a fall-back overlap fires in both offsets. See
+ *       {@code docs/adr/0001-kubernetes-exact-cron-schedules.md} for the table.</li>
+ *   <li>{@link #next} gives up (empty) when nothing matches before the end of the fifth year after the start, as robfig
+ *       does; unsatisfiable expressions such as {@code 0 0 30 2 *} therefore never hang.</li>
+ *   <li>{@code @every d} is relative ({@link #isRelative()}): {@code next(t)} is {@code t} truncated to the second plus
+ *       {@code d} rounded down to whole seconds (at least one second). It has no absolute slots, so {@link #previous}
+ *       is always empty; Kubernetes anchors it at {@code status.lastScheduleTime} or the creation time, and so must
+ *       a caller (through {@link #next} or {@link #slotsBetween}).</li>
+ * </ul>
+ *
+ * <p>Instances are immutable and thread-safe. No method reads the clock or the JVM default time zone. Instants
+ * within a few years of {@link Instant#MIN} or {@link Instant#MAX} have no next or previous slot.
+ */
+public final class CronSchedule {
+
+    /** How far {@link #previous} looks back: more than the longest gap of any schedule (Feb 29 across 2100: 8 years). */
+    private static final long MAX_LOOKBACK_SECONDS = 10L * 366 * 86_400;
+    private static final long YEAR_SECONDS = 366L * 86_400;
+
+    private final String expression;
+    private final ZoneId zone;
+    private final ZoneRules rules;
+    /** Null for {@code @every}. */
+    private final SpecRule spec;
+    /** Positive for {@code @every}, else 0. */
+    private final long everySeconds;
+
+    private CronSchedule(String expression, ZoneId zone, SpecRule spec, long everySeconds) {
+        this.expression = expression;
+        this.zone = zone;
+        this.rules = zone.getRules();
+        this.spec = spec;
+        this.everySeconds = everySeconds;
+    }
+
+    /**
+     * Parses a CronJob schedule.
+     *
+     * @param expression {@code spec.schedule}, exactly as stored in the CronJob
+     * @param zone       {@code spec.timeZone}; pass UTC (the controller's zone) when it is unset. A {@code CRON_TZ=} or
+     *                   {@code TZ=} prefix in the expression overrides it ({@code TZ=Local} keeps it).
+     * @return the schedule
+     * @throws IllegalArgumentException when Kubernetes would reject the expression; the message names the field, the
+     *                                  value and what is allowed (or the unknown descriptor / time zone)
+     * @throws NullPointerException     when an argument is null
+     */
+    public static CronSchedule parse(String expression, ZoneId zone) {
+        Objects.requireNonNull(expression, "expression");
+        Objects.requireNonNull(zone, "zone");
+        CronParser.Parsed parsed = CronParser.parse(expression, zone);
+        return new CronSchedule(expression, parsed.zone(), parsed.spec(), parsed.everySeconds());
+    }
+
+    /**
+     * The first slot strictly after {@code after} (robfig {@code Next}).
+     *
+     * @return empty when there is none within robfig's five-year horizon (e.g. {@code 0 0 30 2 *}) or the result
+     *         would not be representable
+     */
+    public Optional<Instant> next(Instant after) {
+        Objects.requireNonNull(after, "after");
+        return toInstant(nextSecond(after.getEpochSecond()));
+    }
+
+    /**
+     * The latest slot at or before {@code atOrBefore}: the largest {@code s <= atOrBefore} that {@link #next} can
+     * return, so {@code previous(next(t)) == next(t)} and no slot lies strictly between {@code previous(t)} and
+     * {@code next(previous(t))}.
+     *
+     * @return empty for {@code @every} (a relative schedule has no absolute slots), and when no slot exists in the
+     *         ten years before {@code atOrBefore}
+     */
+    public Optional<Instant> previous(Instant atOrBefore) {
+        Objects.requireNonNull(atOrBefore, "atOrBefore");
+        if (spec == null || spec.isEmpty()) {
+            return Optional.empty();
+        }
+        // Slots are whole seconds, so "slot <= atOrBefore" is "slot second <= floor(atOrBefore)".
+        long x = atOrBefore.getEpochSecond();
+        // Probe ever further back until next(probe) <= x. The first such probe is at most a year before the answer,
+        // well inside robfig's five-year horizon.
+        long hi = x; // invariant: next(hi) > x
+        long back = 60;
+        while (back <= MAX_LOOKBACK_SECONDS) {
+            long lo = x - back;
+            if (isAtOrBefore(nextSecond(lo), x)) {
+                // invariant: next(lo) <= x < next(hi); bisect down to one second, then the answer is next(lo)
+                while (hi - lo > 1) {
+                    long mid = lo + (hi - lo) / 2;
+                    if (isAtOrBefore(nextSecond(mid), x)) {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                long slot = nextSecond(lo).getAsLong();
+                // Where robfig's walk is not monotone (see the ADR) make sure no later slot reachable from it is <= x.
+                for (int i = 0; i < 8; i++) {
+                    OptionalLong following = nextSecond(slot);
+                    if (!isAtOrBefore(following, x)) {
+                        break;
+                    }
+                    slot = following.getAsLong();
+                }
+                return toInstant(OptionalLong.of(slot));
+            }
+            hi = lo;
+            back = back < YEAR_SECONDS ? back * 2 : back + YEAR_SECONDS;
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isAtOrBefore(OptionalLong second, long x) {
+        return second.isPresent() && second.getAsLong() <= x;
+    }
+
+    /**
+     * The slots in {@code (fromExclusive, toInclusive]}, oldest first, at most {@code limit} of them: {@link #next}
+     * chained from {@code fromExclusive} (for {@code @every} that makes {@code fromExclusive} the anchor).
+     *
+     * @throws IllegalArgumentException when {@code limit} is negative
+     */
+    public List<Instant> slotsBetween(Instant fromExclusive, Instant toInclusive, int limit) {
+        Objects.requireNonNull(fromExclusive, "fromExclusive");
+        Objects.requireNonNull(toInclusive, "toInclusive");
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative: " + limit);
+        }
+        List<Instant> slots = new ArrayList<>();
+        Instant cursor = fromExclusive;
+        while (slots.size() < limit) {
+            Optional<Instant> n = next(cursor);
+            if (n.isEmpty() || n.get().isAfter(toInclusive)) {
+                break;
+            }
+            slots.add(n.get());
+            cursor = n.get();
+        }
+        return Collections.unmodifiableList(slots);
+    }
+
+    /** The expression exactly as given to {@link #parse}, including any {@code CRON_TZ=}/{@code TZ=} prefix. */
+    public String expression() {
+        return expression;
+    }
+
+    /** The zone the schedule is evaluated in: the {@code CRON_TZ=}/{@code TZ=} prefix's zone, else the argument. */
+    public ZoneId zone() {
+        return zone;
+    }
+
+    /** True for {@code @every <duration>}, which has no absolute slots (see {@link #previous}). */
+    public boolean isRelative() {
+        return spec == null;
+    }
+
+    private OptionalLong nextSecond(long afterSecond) {
+        if (spec != null) {
+            return spec.next(afterSecond, rules);
+        }
+        if (afterSecond > Instant.MAX.getEpochSecond() - everySeconds) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(afterSecond + everySeconds);
+    }
+
+    private static Optional<Instant> toInstant(OptionalLong second) {
+        if (second.isEmpty() || second.getAsLong() > Instant.MAX.getEpochSecond()
+                || second.getAsLong() < Instant.MIN.getEpochSecond()) {
+            return Optional.empty();
+        }
+        return Optional.of(Instant.ofEpochSecond(second.getAsLong()));
+    }
+
+    /** Equal when the expression text and the effective zone are equal. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CronSchedule other && other.expression.equals(expression) && other.zone.equals(zone);
+    }
+
+    @Override
+    public int hashCode() {
+        return expression.hashCode() * 31 + zone.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "CronSchedule[" + expression + " in " + zone + "]";
+    }
+}
