@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param firstSeenAt      when the engine first saw this incarnation
  * @param suspendedSince   since when it has been suspended, or {@code null} when not suspended
  * @param deletedAt        when the CronJob was seen deleted, or {@code null} while it exists
- * @param missedSlotsFloor the latest schedule slot already judged (met or missed); slots at or before it are not
- *                         counted again; {@code null} before the first judgement
+ * @param missedSlotsFloor slots at or before this instant are never judged as missed (set when the CronJob is
+ *                         resumed after a suspension), or {@code null}
+ * @param purgeAt          for a deleted CronJob: when its history is to be purged ({@code onCronJobDeletion:
+ *                         purge-after-days}), or {@code null} to keep it until normal retention removes it
  */
 public record CronJobState(
         CronJobRef ref,
@@ -20,7 +22,8 @@ public record CronJobState(
         Instant firstSeenAt,
         @Nullable Instant suspendedSince,
         @Nullable Instant deletedAt,
-        @Nullable Instant missedSlotsFloor) {
+        @Nullable Instant missedSlotsFloor,
+        @Nullable Instant purgeAt) {
 
     public CronJobState {
         Objects.requireNonNull(ref, "ref must not be null");
@@ -29,20 +32,32 @@ public record CronJobState(
         suspendedSince = Checks.millis(suspendedSince);
         deletedAt = Checks.millis(deletedAt);
         missedSlotsFloor = Checks.millis(missedSlotsFloor);
+        purgeAt = Checks.millis(purgeAt);
+    }
+
+    /** A state without {@code purgeAt}. */
+    public CronJobState(CronJobRef ref, String uid, Instant firstSeenAt, @Nullable Instant suspendedSince,
+            @Nullable Instant deletedAt, @Nullable Instant missedSlotsFloor) {
+        this(ref, uid, firstSeenAt, suspendedSince, deletedAt, missedSlotsFloor, null);
     }
 
     /** Returns a copy with {@code suspendedSince} replaced. */
     public CronJobState withSuspendedSince(@Nullable Instant value) {
-        return new CronJobState(ref, uid, firstSeenAt, value, deletedAt, missedSlotsFloor);
+        return new CronJobState(ref, uid, firstSeenAt, value, deletedAt, missedSlotsFloor, purgeAt);
     }
 
     /** Returns a copy with {@code deletedAt} replaced. */
     public CronJobState withDeletedAt(@Nullable Instant value) {
-        return new CronJobState(ref, uid, firstSeenAt, suspendedSince, value, missedSlotsFloor);
+        return new CronJobState(ref, uid, firstSeenAt, suspendedSince, value, missedSlotsFloor, purgeAt);
     }
 
     /** Returns a copy with {@code missedSlotsFloor} replaced. */
     public CronJobState withMissedSlotsFloor(@Nullable Instant value) {
-        return new CronJobState(ref, uid, firstSeenAt, suspendedSince, deletedAt, value);
+        return new CronJobState(ref, uid, firstSeenAt, suspendedSince, deletedAt, value, purgeAt);
+    }
+
+    /** Returns a copy with {@code purgeAt} replaced. */
+    public CronJobState withPurgeAt(@Nullable Instant value) {
+        return new CronJobState(ref, uid, firstSeenAt, suspendedSince, deletedAt, missedSlotsFloor, value);
     }
 }
