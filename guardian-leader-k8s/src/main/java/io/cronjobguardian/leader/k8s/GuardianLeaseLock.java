@@ -95,6 +95,43 @@ final class GuardianLeaseLock extends LeaseLock {
 
     @Override
     public synchronized @Nullable LeaderElectionRecord get(KubernetesClient client) {
+        try {
+            return doGet(client);
+        } catch (RuntimeException e) {
+            throw asClientException(e);
+        }
+    }
+
+    @Override
+    public synchronized void create(KubernetesClient client, LeaderElectionRecord record) {
+        try {
+            doCreate(client, record);
+        } catch (RuntimeException e) {
+            throw asClientException(e);
+        }
+    }
+
+    @Override
+    public synchronized void update(KubernetesClient client, LeaderElectionRecord record) {
+        try {
+            doUpdate(client, record);
+        } catch (RuntimeException e) {
+            throw asClientException(e);
+        }
+    }
+
+    /**
+     * fabric8's acquire loop retries only on {@link KubernetesClientException}; any other exception ends the loop
+     * without completing the elector's future, which would leave this replica out of the election for good.
+     */
+    private static KubernetesClientException asClientException(RuntimeException e) {
+        if (e instanceof KubernetesClientException) {
+            return (KubernetesClientException) e;
+        }
+        return new KubernetesClientException("unexpected failure accessing the Lease: " + e, e);
+    }
+
+    private @Nullable LeaderElectionRecord doGet(KubernetesClient client) {
         lastReadStartNanos = System.nanoTime();
         Lease lease = client.resources(Lease.class).inNamespace(namespace).withName(name).get();
         lastRead = lease;
@@ -106,8 +143,7 @@ final class GuardianLeaseLock extends LeaseLock {
         return record;
     }
 
-    @Override
-    public synchronized void create(KubernetesClient client, LeaderElectionRecord record) {
+    private void doCreate(KubernetesClient client, LeaderElectionRecord record) {
         checkNotRetired();
         LeaderElectionRecord toWrite = record;
         boolean ours = identity().equals(record.getHolderIdentity());
@@ -119,8 +155,7 @@ final class GuardianLeaseLock extends LeaseLock {
         afterWrite(toWrite, ours, true);
     }
 
-    @Override
-    public synchronized void update(KubernetesClient client, LeaderElectionRecord record) {
+    private void doUpdate(KubernetesClient client, LeaderElectionRecord record) {
         checkNotRetired();
         Lease current = lastRead;
         if (current == null) {

@@ -291,8 +291,8 @@ public final class KubernetesLeaderElector implements LeaderElector {
                 .withRenewDeadline(config.renewDeadline())
                 .withRetryPeriod(config.retryPeriod())
                 .withReleaseOnCancel(true)
-                .withLeaderCallbacks(new LeaderCallbacks(() -> onStartLeading(t), () -> onStopLeading(t),
-                        id -> onNewLeader(t, id)))
+                .withLeaderCallbacks(new LeaderCallbacks(() -> guarded(() -> onStartLeading(t)),
+                        () -> guarded(() -> onStopLeading(t)), id -> guarded(() -> onNewLeader(t, id))))
                 .build();
         CompletableFuture<?> f;
         try {
@@ -423,6 +423,18 @@ public final class KubernetesLeaderElector implements LeaderElector {
                 return;
             }
             setLeaderLocked(leader);
+        }
+    }
+
+    /**
+     * Runs one of our fabric8 callbacks; an exception must not escape into fabric8's acquire loop, which stops for good
+     * on anything but a {@code KubernetesClientException}.
+     */
+    private void guarded(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("{}: unexpected failure in a leader election callback", config.identity(), e);
         }
     }
 

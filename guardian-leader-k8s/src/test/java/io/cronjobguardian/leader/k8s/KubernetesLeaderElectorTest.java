@@ -188,12 +188,17 @@ class KubernetesLeaderElectorTest {
 
         // someone else writes the Lease (a PUT with the current resourceVersion): the leader's next renewal
         // finds a foreign holder, or gets 409 if it read before our write
-        Lease current = lease(c);
-        current.getSpec().setHolderIdentity("intruder");
-        current.getSpec().setLeaseTransitions(current.getSpec().getLeaseTransitions() + 1);
-        current.getSpec().setRenewTime(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
-        current.getSpec().setLeaseDurationSeconds(2);
-        client.resource(current).update();
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(1)).ignoreExceptionsMatching(
+                e -> e instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 409)
+                .until(() -> {
+                    Lease current = lease(c);
+                    current.getSpec().setHolderIdentity("intruder");
+                    current.getSpec().setLeaseTransitions(current.getSpec().getLeaseTransitions() + 1);
+                    current.getSpec().setRenewTime(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+                    current.getSpec().setLeaseDurationSeconds(2);
+                    client.resource(current).update(); // 409 if a renewal came in between: read and try again
+                    return true;
+                });
 
         await().atMost(c.retryPeriod.multipliedBy(4)).pollInterval(Duration.ofMillis(10))
                 .until(() -> c.leaders().isEmpty());
@@ -233,5 +238,67 @@ class KubernetesLeaderElectorTest {
                 .get();
         assertThat(lease(c).getSpec().getHolderIdentity()).isEqualTo(leader.identity());
         assertThat(c.violations()).isEmpty();
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotBreakTheElector() {
+        Cluster c = cluster("throwing");
+        KubernetesLeaderElector a = c.candidate("pod-a");
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        a.start(new io.cronjobguardian.api.LeadershipListener() {
+            @Override
+            public void onStartedLeading(long epoch) {
+                calls.incrementAndGet();
+                throw new IllegalStateException("boom");
+            }
+
+            @Override
+            public void onStoppedLeading() {
+                calls.incrementAndGet();
+                throw new IllegalStateException("boom");
+            }
+
+            @Override
+            public void onNewLeader(String identity) {
+                throw new IllegalStateException("boom");
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        KubernetesLeaderElector b = c.start(c.candidate("pod-b"));
+        a.close();
+        assertThat(calls).hasValue(2);
+        await().atMost(Duration.ofSeconds(3)).until(b::isLeader);
+        assertThat(c.violations()).isEmpty();
+    }
+
+    @Test
+    void closeFromInsideACallbackDoesNotDeadlock() {
+        Cluster c = cluster("self-close");
+        KubernetesLeaderElector a = c.candidate("pod-a");
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        RecordingListener recorder = new RecordingListener();
+        a.start(new io.cronjobguardian.api.LeadershipListener() {
+            @Override
+            public void onStartedLeading(long epoch) {
+                recorder.onStartedLeading(epoch);
+                a.close(); // e.g. the engine shuts down when it cannot start its leader work
+                closed.countDown();
+            }
+
+            @Override
+            public void onStoppedLeading() {
+                recorder.onStoppedLeading();
+            }
+
+            @Override
+            public void onNewLeader(String identity) {
+                recorder.onNewLeader(identity);
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> closed.getCount() == 0);
+        await().atMost(Duration.ofSeconds(1)).until(() -> recorder.stops() == 1);
+        assertThat(a.isLeader()).isFalse();
+        assertThat(lease(c).getSpec().getHolderIdentity()).isNull();
+        assertThat(recorder.violations).isEmpty();
     }
 }
