@@ -36,8 +36,9 @@ import java.util.OptionalLong;
  *       a caller (through {@link #next} or {@link #slotsBetween}).</li>
  * </ul>
  *
- * <p>Instances are immutable and thread-safe. No method reads the clock or the JVM default time zone. Instants
- * within a few years of {@link Instant#MIN} or {@link Instant#MAX} have no next or previous slot.
+ * <p>Instances are immutable and thread-safe. No method reads the clock or the JVM default time zone. The walk covers
+ * the years -999,999,000 to 999,999,000; beyond them {@link #next} and {@link #previous} are empty (for {@code @every}
+ * only the range of {@link Instant} limits {@link #next}).
  */
 public final class CronSchedule {
 

@@ -2,10 +2,9 @@ package io.cronjobguardian.engine.schedule;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
-import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
@@ -154,23 +153,17 @@ final class SpecRule {
         return (bits & (1L << value)) != 0;
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SpecRule r
-                && r.minute == minute && r.hour == hour && r.dom == dom && r.month == month && r.dow == dow;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(minute, hour, dom, month, dow);
-    }
-
     /**
      * A Go {@code time.Time} in one location, reduced to what the walk needs: whole epoch seconds plus the wall
      * fields Go would report for them.
      */
     private static final class Wall {
         private final ZoneRules rules;
+        /** The offset in force on [validFrom, validUntil), so most steps need no zone lookup. */
+        private int offsetSeconds;
+        private long validFrom = 1;
+        private long validUntil = 0;
+
         long epochSecond;
         int year;
         int month;
@@ -188,15 +181,40 @@ final class SpecRule {
 
         void set(long epochSecond) {
             this.epochSecond = epochSecond;
-            ZoneOffset offset = rules.getOffset(Instant.ofEpochSecond(epochSecond));
-            LocalDateTime wall = LocalDateTime.ofEpochSecond(epochSecond, 0, offset);
-            year = wall.getYear();
-            month = wall.getMonthValue();
-            day = wall.getDayOfMonth();
-            hour = wall.getHour();
-            minute = wall.getMinute();
-            second = wall.getSecond();
-            weekday = wall.getDayOfWeek().getValue() % 7;
+            if (epochSecond < validFrom || epochSecond >= validUntil) {
+                lookUpOffset(epochSecond);
+            }
+            long local = epochSecond + offsetSeconds;
+            long epochDay = Math.floorDiv(local, SECONDS_PER_DAY);
+            int secondOfDay = (int) Math.floorMod(local, SECONDS_PER_DAY);
+            LocalDate date = LocalDate.ofEpochDay(epochDay);
+            year = date.getYear();
+            month = date.getMonthValue();
+            day = date.getDayOfMonth();
+            hour = secondOfDay / 3600;
+            minute = secondOfDay / 60 % 60;
+            second = secondOfDay % 60;
+            // 1970-01-01 (epoch day 0) was a Thursday
+            weekday = (int) Math.floorMod(epochDay + 4, 7L);
+        }
+
+        private void lookUpOffset(long epochSecond) {
+            Instant instant = Instant.ofEpochSecond(epochSecond);
+            offsetSeconds = rules.getOffset(instant).getTotalSeconds();
+            if (rules.isFixedOffset()) {
+                validFrom = Long.MIN_VALUE;
+                validUntil = Long.MAX_VALUE;
+                return;
+            }
+            ZoneOffsetTransition next = rules.nextTransition(instant);
+            ZoneOffsetTransition previous = rules.previousTransition(instant.plusSeconds(1));
+            validUntil = next == null ? Long.MAX_VALUE : next.toEpochSecond();
+            validFrom = previous == null ? Long.MIN_VALUE : previous.toEpochSecond();
+            if (validFrom > epochSecond || validUntil <= epochSecond) {
+                // never trust the cache over the lookup
+                validFrom = 1;
+                validUntil = 0;
+            }
         }
 
         /** Go {@code t.AddDate(years, months, days)}: shift the wall date, keep the wall clock, resolve again. */
