@@ -218,7 +218,7 @@ final class CronParser {
     }
 
     private static long intOrName(String expression, String fieldText, String text, Field f) {
-        Integer named = f.names().get(text.toLowerCase(Locale.ROOT));
+        Integer named = f.names().get(goToLower(text));
         if (named != null) {
             return named;
         }
@@ -274,6 +274,13 @@ final class CronParser {
 
     private static IllegalArgumentException invalid(String expression, String problem) {
         return new IllegalArgumentException("Invalid cron expression \"" + expression + "\": " + problem);
+    }
+
+    /** Go {@code strings.ToLower}: simple per-code-point lower-casing (so U+0130 becomes a plain {@code i}). */
+    static String goToLower(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        s.codePoints().map(Character::toLowerCase).forEach(out::appendCodePoint);
+        return out.toString();
     }
 
     /** Go {@code strings.Split(s, sep)} for a one-character separator: keeps empty parts. */

@@ -65,6 +65,8 @@ class CronScheduleParseTest {
         // a star ignores whatever follows a hyphen
         assertSameSlots("*-5 * * * *", "* * * * *");
         assertSameSlots("?-x-y 0 * * *", "* 0 * * *");
+        // names are lower-cased code point by code point, as Go does ("FR\u0130" with a dotted capital I is Friday)
+        assertSameSlots("0 0 * * FR\u0130", "0 0 * * 5");
         // signs and leading zeros
         assertSameSlots("+5 08 * * *", "5 8 * * *");
         // any Unicode white space separates fields; leading and trailing blanks are ignored
