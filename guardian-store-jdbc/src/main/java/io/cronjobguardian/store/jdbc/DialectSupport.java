@@ -1,0 +1,185 @@
+package io.cronjobguardian.store.jdbc;
+
+import io.cronjobguardian.api.CronJobRef;
+import io.cronjobguardian.api.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.SQLDialect;
+
+/**
+ * What differs between the supported databases, in one small object per database. Everything else (tables, queries,
+ * transactions) is shared. Chosen by {@link #detect(Connection)} from the connection's metadata, which tells MariaDB
+ * and MySQL apart even when MariaDB is reached through MySQL Connector/J.
+ */
+public abstract class DialectSupport {
+
+    /** How percentiles are computed in the database. All strategies give the {@code ExecutionStats} definition. */
+    public enum PercentileStrategy {
+        /** PostgreSQL: {@code percentile_cont(array[...]) WITHIN GROUP (ORDER BY ...)} as an aggregate (one sort). */
+        ORDERED_SET_AGGREGATE,
+        /** MariaDB: {@code percentile_cont(p) WITHIN GROUP (ORDER BY ...) OVER (PARTITION BY ...)}. */
+        WINDOW_FUNCTION,
+        /** SQLite 3.51+: the {@code percentile_cont(x, p)} aggregate function. */
+        SQLITE_FUNCTION,
+        /**
+         * Portable: {@code row_number()} and {@code count(*)} windows pick the two neighbouring ranks in the
+         * database; only those two values per percentile come back and are interpolated (MySQL 8, older SQLite).
+         */
+        RANK_EMULATION
+    }
+
+    DialectSupport() {
+    }
+
+    /** {@code postgres}, {@code mysql}, {@code mariadb} or {@code sqlite}. */
+    public abstract String id();
+
+    /** The jOOQ dialect. */
+    public abstract SQLDialect sqlDialect();
+
+    /** Resource folder of the migration scripts, e.g. {@code db/migration/postgres}. */
+    public String migrationFolder() {
+        return "db/migration/" + id();
+    }
+
+    /** Whether DDL takes part in transactions (a failed migration then leaves nothing behind). */
+    abstract boolean transactionalDdl();
+
+    /** The percentile strategy on this connection (may probe the database). */
+    abstract PercentileStrategy percentileStrategy(Connection connection);
+
+    /**
+     * Takes the migration lock on this connection; for transactional-DDL databases inside the migration
+     * transaction. Returns what releases it (nothing for transaction-scoped locks).
+     */
+    abstract AutoCloseable lockForMigration(Connection connection, long timeoutSeconds) throws SQLException;
+
+    /** Begins the migration transaction of a transactional-DDL database. */
+    void beginMigration(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+    }
+
+    /** Commits the migration transaction. */
+    void commitMigration(Connection c) throws SQLException {
+        c.commit();
+        c.setAutoCommit(true);
+    }
+
+    /** Rolls the migration transaction back. */
+    void rollbackMigration(Connection c) throws SQLException {
+        c.rollback();
+        c.setAutoCommit(true);
+    }
+
+    /** Whether {@code INSERT ... RETURNING} gives generated ids (else {@code lastID()} on the same connection). */
+    abstract boolean insertReturning();
+
+    /** Whether writers in this JVM must be serialised by a lock (SQLite: one writer at a time per file). */
+    boolean serializeWritesInProcess() {
+        return false;
+    }
+
+    /** How many CronJobs one bulk statistics statement may name (bind-variable limits). */
+    int maxRefsPerStatement() {
+        return 10_000;
+    }
+
+    /** {@code (namespace, name) IN (...)} for the given CronJobs. */
+    Condition refsIn(Field<String> namespace, Field<String> name, List<CronJobRef> refs) {
+        return Sql.rowIn(namespace, name, refs);
+    }
+
+    /** Session tuning before a statistics query, inside its transaction. */
+    void prepareStatistics(DSLContext ctx) {
+    }
+
+    /** Whether the statistics query runs in a transaction (needed for {@link #prepareStatistics}). */
+    boolean statisticsNeedTransaction() {
+        return false;
+    }
+
+    /** Deadlocks, serialisation failures, busy databases: the transaction may simply be retried. */
+    abstract boolean isTransient(SQLException e);
+
+    /** A unique or primary-key violation. */
+    abstract boolean isUniqueViolation(SQLException e);
+
+    /** Checks the server version is one this store supports. */
+    void checkVersion(DatabaseMetaData md) throws SQLException {
+    }
+
+    @Override
+    public String toString() {
+        return id();
+    }
+
+    // ---------------------------------------------------------------- lookup
+
+    /** The dialect with this id ({@code postgres}, {@code mysql}, {@code mariadb}, {@code sqlite}). */
+    public static DialectSupport forId(String id) {
+        switch (id.toLowerCase(Locale.ROOT)) {
+            case "postgres": case "postgresql": return new PostgresDialect();
+            case "mysql": return new MySqlDialect();
+            case "mariadb": return new MariaDbDialect();
+            case "sqlite": return new SqliteDialect();
+            default: throw new IllegalArgumentException("unknown dialect \"" + id
+                    + "\"; known: postgres, mysql, mariadb, sqlite");
+        }
+    }
+
+    /**
+     * Detects the dialect from the connection's metadata. MariaDB is recognised by its product name or, through
+     * MySQL Connector/J (which reports {@code MySQL}), by the {@code -MariaDB} suffix of the version.
+     *
+     * @throws StoreUnavailableException for a database that is not supported
+     */
+    public static DialectSupport detect(Connection connection) throws SQLException {
+        DatabaseMetaData md = connection.getMetaData();
+        String product = String.valueOf(md.getDatabaseProductName());
+        String version = String.valueOf(md.getDatabaseProductVersion());
+        DialectSupport d = fromProduct(product, version);
+        if (d == null) {
+            throw new StoreUnavailableException("unsupported database \"" + product + " " + version
+                    + "\"; supported: PostgreSQL 11+, MySQL 8.0.17+, MariaDB 10.3+, SQLite 3.25+");
+        }
+        d.checkVersion(md);
+        return d;
+    }
+
+    /** The dialect for a product name and version as JDBC metadata reports them, or {@code null}. */
+    static DialectSupport fromProduct(String product, String version) {
+        String p = product.toLowerCase(Locale.ROOT);
+        String v = version.toLowerCase(Locale.ROOT);
+        if (p.contains("postgres")) {
+            return new PostgresDialect();
+        }
+        if (p.contains("mariadb") || (p.contains("mysql") && v.contains("mariadb"))) {
+            return new MariaDbDialect();
+        }
+        if (p.contains("mysql")) {
+            return new MySqlDialect();
+        }
+        if (p.contains("sqlite")) {
+            return new SqliteDialect();
+        }
+        return null;
+    }
+
+    static boolean hasCause(Throwable t, Class<?> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,306 @@
+package io.cronjobguardian.store.jdbc;
+
+import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.max;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.partitionBy;
+import static org.jooq.impl.DSL.percentileCont;
+import static org.jooq.impl.DSL.rowNumber;
+import static org.jooq.impl.DSL.select;
+import static org.jooq.impl.DSL.sum;
+import static org.jooq.impl.DSL.when;
+
+import io.cronjobguardian.api.CronJobRef;
+import io.cronjobguardian.api.ExecutionStats;
+import io.cronjobguardian.api.JobState;
+import io.cronjobguardian.api.StatsQuery;
+import io.cronjobguardian.store.jdbc.DialectSupport.PercentileStrategy;
+import io.cronjobguardian.store.jdbc.Tables.Executions;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.SelectField;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * Execution statistics computed in the database: counts, sum and maximum of durations, and the p50/p95/p99 of
+ * {@link ExecutionStats} (linear interpolation between closest ranks) with the dialect's
+ * {@link PercentileStrategy}. Only a handful of numbers per CronJob leave the database.
+ *
+ * <p>The mean is the exact integer sum divided by the count, and the rank emulation returns the two neighbouring
+ * values that are interpolated here, in double arithmetic, exactly as the definition reads; the native functions
+ * (PostgreSQL, MariaDB, SQLite) perform the same interpolation in the database.
+ */
+final class Statistics {
+
+    /** The fractions reported, in the order of {@link ExecutionStats}. */
+    static final double[] FRACTIONS = {0.5, 0.95, 0.99};
+
+    private static final String SUCCEEDED = JobState.SUCCEEDED.name();
+    private static final String FAILED = JobState.FAILED.name();
+
+    private final DialectSupport dialect;
+    private final PercentileStrategy strategy;
+
+    Statistics(DialectSupport dialect, PercentileStrategy strategy) {
+        this.dialect = dialect;
+        this.strategy = strategy;
+    }
+
+    PercentileStrategy strategy() {
+        return strategy;
+    }
+
+    /** Statistics of one CronJob: one statement, one row. */
+    ExecutionStats one(DSLContext ctx, CronJobRef ref, StatsQuery window) {
+        Condition refCond = Executions.NAMESPACE.eq(ref.namespace()).and(Executions.CRONJOB_NAME.eq(ref.name()));
+        List<SelectField<?>> fields = new ArrayList<>();
+        fields.add(lastFinished(ref, SUCCEEDED).as("last_ok"));
+        fields.add(lastFinished(ref, FAILED).as("last_fail"));
+        Source src = source(refCond, window);
+        fields.addAll(src.aggregates);
+        Record r = ctx.select(fields).from(src.from).where(src.where).fetchOne();
+        return toStats(ref, window, r, 0);
+    }
+
+    /** Statistics of many CronJobs, one statement per {@link DialectSupport#maxRefsPerStatement()} of them. */
+    Map<CronJobRef, ExecutionStats> many(DSLContext ctx, List<CronJobRef> refs, StatsQuery window) {
+        Map<CronJobRef, ExecutionStats> out = new HashMap<>();
+        for (List<CronJobRef> chunk : Sql.chunks(refs, dialect.maxRefsPerStatement())) {
+            // last success/failure over all history, per CronJob that has any finished run
+            Table<?> lt = select(Executions.NAMESPACE.as("ns"), Executions.CRONJOB_NAME.as("nm"),
+                    max(when(Executions.STATE.eq(inline(SUCCEEDED)), Executions.FINISHED_AT)).as("last_ok"),
+                    max(when(Executions.STATE.eq(inline(FAILED)), Executions.FINISHED_AT)).as("last_fail"))
+                    .from(Executions.T)
+                    .where(dialect.refsIn(Executions.NAMESPACE, Executions.CRONJOB_NAME, chunk))
+                    .and(Executions.FINISHED_AT.isNotNull())
+                    .groupBy(Executions.NAMESPACE, Executions.CRONJOB_NAME)
+                    .asTable("lt");
+            Source src = source(dialect.refsIn(Executions.NAMESPACE, Executions.CRONJOB_NAME, chunk), window);
+            List<SelectField<?>> aggFields = new ArrayList<>();
+            aggFields.add(src.ns.as("ns"));
+            aggFields.add(src.nm.as("nm"));
+            aggFields.addAll(src.aggregates);
+            Table<?> agg = select(aggFields).from(src.from).where(src.where).groupBy(src.ns, src.nm).asTable("agg");
+
+            Field<String> ltNs = field(name("lt", "ns"), String.class);
+            Field<String> ltNm = field(name("lt", "nm"), String.class);
+            List<SelectField<?>> fields = new ArrayList<>();
+            fields.add(ltNs);
+            fields.add(ltNm);
+            fields.add(field(name("lt", "last_ok"), Long.class));
+            fields.add(field(name("lt", "last_fail"), Long.class));
+            for (SelectField<?> f : src.aggregates) {
+                fields.add(field(name("agg", f.getName()), f.getDataType()));
+            }
+            for (Record r : ctx.select(fields).from(lt).leftJoin(agg)
+                    .on(field(name("agg", "ns"), String.class).eq(ltNs))
+                    .and(field(name("agg", "nm"), String.class).eq(ltNm))
+                    .fetch()) {
+                CronJobRef ref = CronJobRef.of(r.get(0, String.class), r.get(1, String.class));
+                out.put(ref, toStats(ref, window, r, 2));
+            }
+        }
+        for (CronJobRef ref : refs) {
+            out.computeIfAbsent(ref, k -> ExecutionStats.empty(k, window, null, null));
+        }
+        return out;
+    }
+
+    private static Field<Long> lastFinished(CronJobRef ref, String state) {
+        return DSL.field(select(max(Executions.FINISHED_AT)).from(Executions.T)
+                .where(Executions.NAMESPACE.eq(ref.namespace()))
+                .and(Executions.CRONJOB_NAME.eq(ref.name()))
+                .and(Executions.STATE.eq(inline(state))));
+    }
+
+    // ---------------------------------------------------------------- the aggregate per strategy
+
+    /** What to select from, the grouping columns, and the aggregate columns (all named). */
+    private static final class Source {
+        Table<?> from;
+        Condition where = DSL.noCondition();
+        Field<String> ns;
+        Field<String> nm;
+        final List<Field<?>> aggregates = new ArrayList<>();
+    }
+
+    private Source source(Condition refCond, StatsQuery w) {
+        Condition cond = refCond
+                .and(Executions.DURATION_MS.isNotNull())
+                .and(Executions.EFFECTIVE_START.ge(w.from().toEpochMilli()))
+                .and(Executions.EFFECTIVE_START.lt(w.to().toEpochMilli()));
+        if (!w.includeManual()) {
+            cond = cond.and(Executions.MANUAL.isFalse());
+        }
+        Source s = new Source();
+        switch (strategy) {
+            case ORDERED_SET_AGGREGATE:
+            case SQLITE_FUNCTION: {
+                s.from = Executions.T;
+                s.where = cond;
+                s.ns = Executions.NAMESPACE;
+                s.nm = Executions.CRONJOB_NAME;
+                Field<Long> d = Executions.DURATION_MS;
+                counts(s, d, Executions.STATE);
+                if (strategy == PercentileStrategy.ORDERED_SET_AGGREGATE) {
+                    s.aggregates.add(field("percentile_cont(array[" + FRACTIONS[0] + ", " + FRACTIONS[1] + ", "
+                            + FRACTIONS[2] + "]::float8[]) within group (order by {0})",
+                            SQLDataType.DOUBLE.getArrayDataType(), d).as("pcts"));
+                } else {
+                    for (int i = 0; i < FRACTIONS.length; i++) {
+                        s.aggregates.add(field("percentile_cont({0}, " + FRACTIONS[i] + ")", SQLDataType.DOUBLE, d)
+                                .as("p" + i));
+                    }
+                }
+                return s;
+            }
+            case WINDOW_FUNCTION: {
+                List<SelectField<?>> inner = baseColumns();
+                for (int i = 0; i < FRACTIONS.length; i++) {
+                    inner.add(percentileCont(inline(BigDecimal.valueOf(FRACTIONS[i])))
+                            .withinGroupOrderBy(Executions.DURATION_MS)
+                            .over(partitionBy(Executions.NAMESPACE, Executions.CRONJOB_NAME)).as("w" + i));
+                }
+                s.from = select(inner).from(Executions.T).where(cond).asTable("x");
+                bindDerived(s);
+                counts(s, field(name("x", "d"), Long.class), field(name("x", "st"), String.class));
+                for (int i = 0; i < FRACTIONS.length; i++) {
+                    s.aggregates.add(max(field(name("x", "w" + i), Double.class)).as("p" + i));
+                }
+                return s;
+            }
+            case RANK_EMULATION:
+            default: {
+                List<SelectField<?>> inner = baseColumns();
+                inner.add(rowNumber().over(partitionBy(Executions.NAMESPACE, Executions.CRONJOB_NAME)
+                        .orderBy(Executions.DURATION_MS)).as("rn"));
+                inner.add(count().over(partitionBy(Executions.NAMESPACE, Executions.CRONJOB_NAME)).as("cnt"));
+                s.from = select(inner).from(Executions.T).where(cond).asTable("x");
+                bindDerived(s);
+                Field<Long> d = field(name("x", "d"), Long.class);
+                counts(s, d, field(name("x", "st"), String.class));
+                Field<Long> rn = field(name("x", "rn"), Long.class);
+                Field<Long> cnt = field(name("x", "cnt"), Long.class);
+                for (int i = 0; i < FRACTIONS.length; i++) {
+                    // h = p * (cnt - 1) in double precision (an "e0" literal is a double everywhere), as in Java;
+                    // the lower neighbour has rank floor(h) + 1: rn - 1 <= h < rn; the upper ceil(h) + 1:
+                    // rn - 2 < h <= rn - 1
+                    String h = "(" + FRACTIONS[i] + "e0 * ({1} - 1))";
+                    s.aggregates.add(max(field("case when {0} - 1 <= " + h + " and " + h + " < {0} then {2} end",
+                            Long.class, rn, cnt, d)).as("lo" + i));
+                    s.aggregates.add(max(field("case when {0} - 2 < " + h + " and " + h + " <= {0} - 1 then {2} end",
+                            Long.class, rn, cnt, d)).as("hi" + i));
+                }
+                return s;
+            }
+        }
+    }
+
+    private static List<SelectField<?>> baseColumns() {
+        List<SelectField<?>> inner = new ArrayList<>();
+        inner.add(Executions.NAMESPACE.as("ns"));
+        inner.add(Executions.CRONJOB_NAME.as("nm"));
+        inner.add(Executions.DURATION_MS.as("d"));
+        inner.add(Executions.STATE.as("st"));
+        return inner;
+    }
+
+    private static void bindDerived(Source s) {
+        s.ns = field(name("x", "ns"), String.class);
+        s.nm = field(name("x", "nm"), String.class);
+    }
+
+    private static void counts(Source s, Field<Long> d, Field<String> st) {
+        s.aggregates.add(count().as("total"));
+        s.aggregates.add(sum(when(st.eq(inline(SUCCEEDED)), inline(1)).otherwise(inline(0))).as("succeeded"));
+        s.aggregates.add(sum(d).as("sum_ms"));
+        s.aggregates.add(max(d).as("max_ms"));
+    }
+
+    // ---------------------------------------------------------------- reading the row
+
+    private ExecutionStats toStats(CronJobRef ref, StatsQuery w, Record r, int lastOffset) {
+        Instant lastOk = Sql.instant(toLong(r.get(lastOffset == 0 ? 0 : lastOffset)));
+        Instant lastFail = Sql.instant(toLong(r.get(lastOffset == 0 ? 1 : lastOffset + 1)));
+        int i = lastOffset + 2;
+        Long totalL = toLong(r.get(i));
+        long total = totalL == null ? 0 : totalL;
+        if (total == 0) {
+            return ExecutionStats.empty(ref, w, lastOk, lastFail);
+        }
+        long succeeded = toLong(r.get(i + 1));
+        long sum = toLong(r.get(i + 2));
+        long max = toLong(r.get(i + 3));
+        int p = i + 4;
+        double[] pct = new double[FRACTIONS.length];
+        switch (strategy) {
+            case ORDERED_SET_AGGREGATE: {
+                Object[] arr = (Object[]) r.get(p);
+                for (int k = 0; k < pct.length; k++) {
+                    pct[k] = ((Number) arr[k]).doubleValue();
+                }
+                break;
+            }
+            case SQLITE_FUNCTION:
+            case WINDOW_FUNCTION:
+                for (int k = 0; k < pct.length; k++) {
+                    pct[k] = toDouble(r.get(p + k));
+                }
+                break;
+            case RANK_EMULATION:
+            default:
+                for (int k = 0; k < pct.length; k++) {
+                    pct[k] = interpolate(toLong(r.get(p + 2 * k)), toLong(r.get(p + 2 * k + 1)), FRACTIONS[k],
+                            total);
+                }
+                break;
+        }
+        return new ExecutionStats(ref, w.from(), w.to(), total, succeeded, total - succeeded,
+                millis((double) sum / total), millis(pct[0]), millis(pct[1]), millis(pct[2]), Duration.ofMillis(max),
+                lastOk, lastFail);
+    }
+
+    /** The ExecutionStats definition, given the values at ranks floor(h) and ceil(h). */
+    static double interpolate(long lo, long hi, double p, long n) {
+        double h = p * (n - 1);
+        double f = Math.floor(h);
+        return lo + (h - f) * (hi - lo);
+    }
+
+    /** Milliseconds (with a fraction) as a Duration, rounded to the nanosecond. */
+    static Duration millis(double ms) {
+        double whole = Math.floor(ms);
+        long nanos = Math.round((ms - whole) * 1_000_000d);
+        return Duration.ofMillis((long) whole).plusNanos(nanos);
+    }
+
+    private static Long toLong(Object o) {
+        if (o == null) {
+            return null;
+        }
+        if (o instanceof Number) {
+            return ((Number) o).longValue();
+        }
+        return new BigDecimal(o.toString()).longValue();
+    }
+
+    private static double toDouble(Object o) {
+        if (o instanceof Number) {
+            return ((Number) o).doubleValue();
+        }
+        return Double.parseDouble(o.toString());
+    }
+}
