@@ -330,9 +330,10 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
             Scope scope = new Scope(namespace);
             long resync = config.resyncPeriod().toMillis();
             KubernetesClient c = client;
-            scope.cronJobs = filtered(namespace.equals(ALL) ? c.batch().v1().cronjobs().inAnyNamespace()
+            // cluster-wide informers leave ignored namespaces out on the server side (field selector)
+            scope.cronJobs = (namespace.equals(ALL) ? withoutIgnored(c.batch().v1().cronjobs().inAnyNamespace())
                     : c.batch().v1().cronjobs().inNamespace(namespace)).runnableInformer(resync);
-            scope.jobs = filtered(namespace.equals(ALL) ? c.batch().v1().jobs().inAnyNamespace()
+            scope.jobs = (namespace.equals(ALL) ? withoutIgnored(c.batch().v1().jobs().inAnyNamespace())
                     : c.batch().v1().jobs().inNamespace(namespace)).runnableInformer(resync);
             scope.cronJobs.exceptionHandler((started, t) -> retry("CronJobs", namespace, t));
             scope.jobs.exceptionHandler((started, t) -> retry("Jobs", namespace, t));
@@ -345,7 +346,7 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
         }
     }
 
-    private <T, L, R> FilterWatchListDeletable<T, L, R> filtered(FilterWatchListDeletable<T, L, R> op) {
+    private <T, L, R> FilterWatchListDeletable<T, L, R> withoutIgnored(FilterWatchListDeletable<T, L, R> op) {
         FilterWatchListDeletable<T, L, R> out = op;
         for (String ignored : config.ignoredNamespaces()) {
             out = out.withoutField("metadata.namespace", ignored);

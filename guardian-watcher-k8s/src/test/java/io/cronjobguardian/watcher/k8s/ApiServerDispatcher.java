@@ -158,23 +158,51 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
                 }
             });
         }
-        MockResponse crud = super.dispatch(request);
+        // fabric8 7.8.0's CRUD watch mistakes any fieldSelector containing "metadata.name" (which
+        // "metadata.namespace" does) for a watch of one named object and then matches nothing: apply
+        // metadata.namespace!= requirements here instead, as the API server would
+        Set<String> excludedNamespaces = new java.util.HashSet<>();
+        String path = request.getPath();
+        String fieldSelector = query.get("fieldSelector");
+        if (fieldSelector != null) {
+            List<String> kept = new ArrayList<>();
+            for (String req : fieldSelector.split(",")) {
+                if (req.startsWith("metadata.namespace!=")) {
+                    excludedNamespaces.add(req.substring("metadata.namespace!=".length()));
+                } else {
+                    kept.add(req);
+                }
+            }
+            Map<String, String> q = new LinkedHashMap<>(query);
+            if (kept.isEmpty()) {
+                q.remove("fieldSelector");
+            } else {
+                q.put("fieldSelector", String.join(",", kept));
+            }
+            StringBuilder sb = new StringBuilder(URI.create(path).getRawPath()).append('?');
+            q.forEach((k, v) -> sb.append(k).append('=').append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8))
+                    .append('&'));
+            path = sb.substring(0, sb.length() - 1);
+        }
+        MockResponse crud = handleGet(path);
         WebSocketListener delegate = crud.getWebSocketListener();
         if (delegate == null) {
             return crud;
         }
-        return new MockResponse().withWebSocketUpgrade(new TrackingListener(delegate, since));
+        return new MockResponse().withWebSocketUpgrade(new TrackingListener(delegate, since, excludedNamespaces));
     }
 
     /** Wraps the CRUD watch: tracks its socket and drops replayed events at or below the requested version. */
     private final class TrackingListener extends WebSocketListener {
         private final WebSocketListener delegate;
         private final long since;
+        private final Set<String> excludedNamespaces;
         volatile WebSocket socket;
 
-        TrackingListener(WebSocketListener delegate, long since) {
+        TrackingListener(WebSocketListener delegate, long since, Set<String> excludedNamespaces) {
             this.delegate = delegate;
             this.since = since;
+            this.excludedNamespaces = excludedNamespaces;
         }
 
         private WebSocket wrap(WebSocket ws) {
@@ -186,7 +214,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
                 @Override
                 public boolean send(String text) {
-                    if (since > 0 && isStale(text)) {
+                    if (isFilteredOut(text)) {
                         return true;
                     }
                     return ws.send(text);
@@ -204,11 +232,14 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
             };
         }
 
-        private boolean isStale(String text) {
+        private boolean isFilteredOut(String text) {
             try {
-                JsonNode event = mapper.readTree(text);
-                long rv = parseLong(event.path("object").path("metadata").path("resourceVersion").asText(null));
-                return rv > 0 && rv <= since;
+                JsonNode md = mapper.readTree(text).path("object").path("metadata");
+                if (excludedNamespaces.contains(md.path("namespace").asText(""))) {
+                    return true;
+                }
+                long rv = parseLong(md.path("resourceVersion").asText(null));
+                return since > 0 && rv > 0 && rv <= since;
             } catch (Exception e) {
                 return false;
             }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterEach;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -26,6 +27,12 @@ class KubernetesCronJobWatcherContractTest extends CronJobWatcherContract {
                 .service(KubernetesClient.class, cluster.newWatcherClient())
                 .build();
         return new KubernetesCronJobWatcherProvider().create(Settings.of("watcher.type", "kubernetes"), context);
+    }
+
+    /** The build machine is shared and loaded; give events more time than the default 10 s. */
+    @Override
+    protected Duration eventTimeout() {
+        return Duration.ofSeconds(30);
     }
 
     @AfterEach
