@@ -83,6 +83,7 @@ public final class CronSchedule {
     /**
      * The first slot strictly after {@code after} (robfig {@code Next}).
      *
+     * @param after any instant; its fraction of a second is ignored except that the result is strictly later
      * @return empty when there is none within robfig's five-year horizon (e.g. {@code 0 0 30 2 *}) or the result
      *         would not be representable
      */
@@ -92,10 +93,12 @@ public final class CronSchedule {
     }
 
     /**
-     * The latest slot at or before {@code atOrBefore}: the largest {@code s <= atOrBefore} that {@link #next} can
-     * return, so {@code previous(next(t)) == next(t)} and no slot lies strictly between {@code previous(t)} and
-     * {@code next(previous(t))}.
+     * The latest slot at or before {@code atOrBefore}: the largest {@code s <= atOrBefore} that {@link #next} returns
+     * when walking from shortly before it, so {@code previous(next(t)) == next(t)}. Where robfig's walk is monotone
+     * (every zone whose transitions are whole hours away from midnight) also {@code next(previous(t)) == next(t)}; in
+     * the zones where it is not, which slots exist depends on the anchor (see ADR 0001).
      *
+     * @param atOrBefore any instant
      * @return empty for {@code @every} (a relative schedule has no absolute slots), and when no slot exists in the
      *         ten years before {@code atOrBefore}
      */
@@ -147,6 +150,10 @@ public final class CronSchedule {
      * The slots in {@code (fromExclusive, toInclusive]}, oldest first, at most {@code limit} of them: {@link #next}
      * chained from {@code fromExclusive} (for {@code @every} that makes {@code fromExclusive} the anchor).
      *
+     * @param fromExclusive the anchor; a slot equal to it is not included
+     * @param toInclusive   the last instant a returned slot may have
+     * @param limit         the most slots to return
+     * @return an unmodifiable list, oldest first; empty when {@code toInclusive} is not after {@code fromExclusive}
      * @throws IllegalArgumentException when {@code limit} is negative
      */
     public List<Instant> slotsBetween(Instant fromExclusive, Instant toInclusive, int limit) {
@@ -168,17 +175,29 @@ public final class CronSchedule {
         return Collections.unmodifiableList(slots);
     }
 
-    /** The expression exactly as given to {@link #parse}, including any {@code CRON_TZ=}/{@code TZ=} prefix. */
+    /**
+     * The expression exactly as given to {@link #parse}.
+     *
+     * @return the expression, including any {@code CRON_TZ=}/{@code TZ=} prefix
+     */
     public String expression() {
         return expression;
     }
 
-    /** The zone the schedule is evaluated in: the {@code CRON_TZ=}/{@code TZ=} prefix's zone, else the argument. */
+    /**
+     * The zone the schedule is evaluated in.
+     *
+     * @return the {@code CRON_TZ=}/{@code TZ=} prefix's zone, else the zone given to {@link #parse}
+     */
     public ZoneId zone() {
         return zone;
     }
 
-    /** True for {@code @every <duration>}, which has no absolute slots (see {@link #previous}). */
+    /**
+     * Whether the schedule is relative to an anchor.
+     *
+     * @return true for {@code @every <duration>}, which has no absolute slots (see {@link #previous})
+     */
     public boolean isRelative() {
         return spec == null;
     }

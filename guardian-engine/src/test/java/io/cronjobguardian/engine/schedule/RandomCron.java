@@ -1,13 +1,11 @@
 package io.cronjobguardian.engine.schedule;
 
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
@@ -178,9 +176,5 @@ final class RandomCron {
             case 1 -> Instant.ofEpochSecond(t.getEpochSecond());
             default -> Instant.ofEpochSecond(t.getEpochSecond(), random.nextInt(1_000_000_000));
         };
-    }
-
-    static boolean isWeekend(ZonedDateTime t) {
-        return t.getDayOfWeek() == DayOfWeek.SATURDAY || t.getDayOfWeek() == DayOfWeek.SUNDAY;
     }
 }
