@@ -1,0 +1,430 @@
+package io.cronjobguardian.engine;
+
+import io.cronjobguardian.api.AlertChannel;
+import io.cronjobguardian.api.CronJobRef;
+import io.cronjobguardian.api.CronJobWatcher;
+import io.cronjobguardian.api.CronJobWatcherProvider;
+import io.cronjobguardian.api.Execution;
+import io.cronjobguardian.api.ExecutionQuery;
+import io.cronjobguardian.api.ExecutionStats;
+import io.cronjobguardian.api.HistoryStore;
+import io.cronjobguardian.api.HistoryStoreProvider;
+import io.cronjobguardian.api.Incident;
+import io.cronjobguardian.api.IncidentQuery;
+import io.cronjobguardian.api.LeaderElector;
+import io.cronjobguardian.api.LeaderElectorProvider;
+import io.cronjobguardian.api.Page;
+import io.cronjobguardian.api.ProviderContext;
+import io.cronjobguardian.api.Providers;
+import io.cronjobguardian.api.Settings;
+import io.cronjobguardian.api.StatsQuery;
+import io.cronjobguardian.api.StoreHealth;
+import io.cronjobguardian.engine.config.GuardianConfig;
+import io.cronjobguardian.engine.core.Engine;
+import io.cronjobguardian.engine.core.EngineObserver;
+import io.cronjobguardian.engine.core.IncidentListener;
+import io.cronjobguardian.engine.core.StatusService;
+import io.cronjobguardian.engine.monitor.MonitorSpec;
+import io.cronjobguardian.engine.monitor.MonitorSpecLoader;
+import io.cronjobguardian.engine.time.ManualTaskScheduler;
+import io.cronjobguardian.engine.time.SystemTaskScheduler;
+import io.cronjobguardian.engine.time.TaskScheduler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CronJob monitoring engine, embedded in a host service.
+ *
+ * <pre>{@code
+ * try (Guardian guardian = Guardian.builder()
+ *         .config(GuardianConfig.builder().file(Path.of("guardian.yaml")).build())
+ *         .monitor(MonitorSpec.builder("team-a", "backups")
+ *                 .deadManSwitch(MonitorSpec.DeadManSwitch.fromSchedule())
+ *                 .sla(MonitorSpec.Sla.defaults())
+ *                 .build())
+ *         .build()
+ *         .start()) {
+ *     guardian.statuses().forEach(System.out::println);
+ * }
+ * }</pre>
+ *
+ * <p>Whatever is not handed to the builder is found through {@link java.util.ServiceLoader} (see
+ * {@link Providers}): the store by {@code storage.type} (SQLite when nothing else is configured), the watcher by
+ * {@code watcher.type}, and, when {@code leaderElection.enabled} is true, the elector by
+ * {@code leaderElection.type}. Without an elector the engine leads alone (one replica). Components given to the
+ * builder or created from providers are started by {@link #start()} and closed by {@link #close()}.
+ *
+ * <p>Every replica serves the query methods and {@link #health()}; only the leader records runs, evaluates,
+ * opens and resolves incidents and prunes history. All methods are thread-safe.
+ */
+public final class Guardian implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Guardian.class);
+
+    private final GuardianConfig config;
+    private final List<MonitorSpec> monitors;
+    private final HistoryStore store;
+    private final CronJobWatcher watcher;
+    private final LeaderElector elector;
+    private final List<AlertChannel> channels;
+    private final TaskScheduler scheduler;
+    private final Engine engine;
+    private final StatusService status;
+    private final Duration shutdownTimeout;
+    private final Object lifecycle = new Object();
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    private Guardian(Builder b, GuardianConfig config, List<MonitorSpec> monitors, HistoryStore store,
+            CronJobWatcher watcher, LeaderElector elector, TaskScheduler scheduler) {
+        this.config = config;
+        this.monitors = List.copyOf(monitors);
+        this.store = store;
+        this.watcher = watcher;
+        this.elector = elector;
+        this.channels = List.copyOf(b.channels);
+        this.scheduler = scheduler;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.engine = new Engine(scheduler, store, watcher, config, this.monitors,
+                b.incidentListener, b.observer);
+        this.status = new StatusService(scheduler.clock(), store, watcher, this.monitors,
+                config.ignoredNamespaces());
+    }
+
+    /** Starts a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the store (migrations), the watcher and the elector (or leads alone without one). Returns once they
+     * are started; the watcher's initial sync and the leader's catch-up continue in the background (see
+     * {@link #health()}).
+     *
+     * @return this
+     * @throws io.cronjobguardian.api.StoreUnavailableException when the store cannot be reached or migrated
+     * @throws IllegalStateException when already started or closed
+     */
+    public Guardian start() {
+        synchronized (lifecycle) {
+            if (started || closed) {
+                throw new IllegalStateException(closed ? "closed" : "already started");
+            }
+            store.start();
+            watcher.start(engine.watchListener());
+            if (elector != null) {
+                elector.start(engine.leadershipListener());
+            } else {
+                engine.leadAlone();
+            }
+            started = true;
+            LOG.info("CronJob Guardian started: {} monitor(s), {}; configuration: {}", monitors.size(),
+                    elector == null ? "single replica" : "leader election as " + elector.identity(),
+                    config.describe());
+            return this;
+        }
+    }
+
+    /**
+     * Stops gracefully: stops taking new events, lets the engine finish what it is doing (at most
+     * {@code shutdownTimeout}, default 10 s), releases leadership so a standby takes over at once, and closes the
+     * components. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        closeQuietly("watcher", watcher::close);
+        CountDownLatch drained = new CountDownLatch(1);
+        scheduler.execute(() -> {
+            engine.shutdown();
+            drained.countDown();
+        });
+        if (scheduler instanceof ManualTaskScheduler) {
+            ((ManualTaskScheduler) scheduler).runPending();
+        }
+        try {
+            if (!drained.await(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("engine did not finish its work within {}; closing anyway", shutdownTimeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (elector != null) {
+            closeQuietly("leader elector", elector::close);
+        }
+        closeQuietly("scheduler", scheduler::close);
+        for (AlertChannel c : channels) {
+            closeQuietly("channel " + c.name(), c::close);
+        }
+        closeQuietly("store", store::close);
+        LOG.info("CronJob Guardian stopped");
+    }
+
+    private static void closeQuietly(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the {} failed: {}", what, e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- queries (any replica)
+
+    /** Status of one CronJob over all monitors that select it; empty when the watcher does not see it. */
+    public Optional<CronJobStatus> status(CronJobRef ref) {
+        return status.cronJob(ref);
+    }
+
+    /** Status of every watched CronJob, ordered by namespace and name. */
+    public List<CronJobStatus> statuses() {
+        return status.cronJobs();
+    }
+
+    /** Status of one monitor with the CronJobs it selects. */
+    public Optional<MonitorStatus> monitorStatus(String monitorId) {
+        return status.monitor(monitorId);
+    }
+
+    /** Status of every monitor. */
+    public List<MonitorStatus> monitorStatuses() {
+        return status.monitors();
+    }
+
+    /** Recorded runs matching the query, newest first. */
+    public Page<Execution> executions(ExecutionQuery query) {
+        return store.executions(query);
+    }
+
+    /** One recorded run, with log tail, events and suggested fix when stored. */
+    public Optional<Execution> execution(String jobUid) {
+        return store.findExecution(jobUid);
+    }
+
+    /** Statistics of one CronJob over a window. */
+    public ExecutionStats stats(CronJobRef ref, StatsQuery window) {
+        return store.stats(ref, window);
+    }
+
+    /** Incidents matching the query (open and past), newest first. */
+    public Page<Incident> incidents(IncidentQuery query) {
+        return store.incidents(query);
+    }
+
+    /** The monitors in force. */
+    public List<MonitorSpec> monitors() {
+        return monitors;
+    }
+
+    /** The configuration in force. */
+    public GuardianConfig config() {
+        return config;
+    }
+
+    /** {@code true} while this replica leads (and acts). */
+    public boolean isLeader() {
+        return engine.isLeading();
+    }
+
+    /**
+     * Liveness and readiness. Live: started, not closed. Ready: live, the watcher has synced and the store
+     * answers. Checks the store now (one round trip).
+     */
+    public GuardianHealth health() {
+        List<String> reasons = new ArrayList<>();
+        boolean live = started && !closed;
+        if (!started) {
+            reasons.add("not started");
+        }
+        if (closed) {
+            reasons.add("closed");
+        }
+        boolean synced = watcher.hasSynced();
+        if (!synced) {
+            reasons.add("watcher has not synced yet");
+        }
+        StoreHealth sh = store.health();
+        if (!sh.up()) {
+            reasons.add("store unreachable: " + sh.detail());
+        }
+        boolean leader = engine.isLeading();
+        if (leader && !engine.isCaughtUp()) {
+            reasons.add("leader is catching up");
+        }
+        return new GuardianHealth(live, live && synced && sh.up(), leader, reasons);
+    }
+
+    /** The engine, for the metrics binder and tests in this module. */
+    Engine engine() {
+        return engine;
+    }
+
+    // ---------------------------------------------------------------- builder
+
+    /** Builds a {@link Guardian}. Every setting is optional. */
+    public static final class Builder {
+        private GuardianConfig config;
+        private final List<MonitorSpec> monitors = new ArrayList<>();
+        private HistoryStore store;
+        private CronJobWatcher watcher;
+        private LeaderElector elector;
+        private final List<AlertChannel> channels = new ArrayList<>();
+        private Clock clock;
+        private TaskScheduler scheduler;
+        private final Map<Class<?>, Object> services = new LinkedHashMap<>();
+        private IncidentListener incidentListener = IncidentListener.NONE;
+        private EngineObserver observer = EngineObserver.NONE;
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private boolean loadMonitorFiles = true;
+
+        private Builder() {
+        }
+
+        /** The configuration (default: {@code GuardianConfig.builder().build()}: environment and defaults). */
+        public Builder config(GuardianConfig value) {
+            this.config = Objects.requireNonNull(value, "config");
+            return this;
+        }
+
+        /** Adds monitors (besides those of {@code monitors.files}). */
+        public Builder monitor(MonitorSpec... specs) {
+            monitors.addAll(List.of(specs));
+            return this;
+        }
+
+        /** Adds monitors (besides those of {@code monitors.files}). */
+        public Builder monitors(Collection<MonitorSpec> specs) {
+            monitors.addAll(specs);
+            return this;
+        }
+
+        /** Whether the files of {@code monitors.files} are loaded (default true). */
+        public Builder loadMonitorFiles(boolean value) {
+            this.loadMonitorFiles = value;
+            return this;
+        }
+
+        /** The history store (default: chosen by {@code storage.type}). */
+        public Builder store(HistoryStore value) {
+            this.store = Objects.requireNonNull(value, "store");
+            return this;
+        }
+
+        /** The watcher (default: chosen by {@code watcher.type}). */
+        public Builder watcher(CronJobWatcher value) {
+            this.watcher = Objects.requireNonNull(value, "watcher");
+            return this;
+        }
+
+        /** The leader elector (default: chosen by {@code leaderElection.type} when {@code leaderElection.enabled}). */
+        public Builder leaderElector(LeaderElector value) {
+            this.elector = Objects.requireNonNull(value, "elector");
+            return this;
+        }
+
+        /** Adds alert channels (besides those configured under {@code channels.*}). */
+        public Builder alertChannel(AlertChannel... values) {
+            channels.addAll(List.of(values));
+            return this;
+        }
+
+        /** The clock every time reading goes through (default: system UTC clock, or the scheduler's). */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * Where the engine's work runs (default: a {@link SystemTaskScheduler} on the clock). Tests pass a
+         * {@link ManualTaskScheduler} to run the engine step by step.
+         */
+        public Builder scheduler(TaskScheduler value) {
+            this.scheduler = Objects.requireNonNull(value, "scheduler");
+            return this;
+        }
+
+        /** A host object providers may use (a {@code DataSource}, a {@code KubernetesClient}, ...). */
+        public <T> Builder service(Class<T> type, T instance) {
+            services.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(instance, "instance"));
+            return this;
+        }
+
+        /** Told about every incident the leader opens, changes and resolves. */
+        public Builder incidentListener(IncidentListener value) {
+            this.incidentListener = Objects.requireNonNull(value, "incidentListener");
+            return this;
+        }
+
+        /** Told what the engine does (metrics). */
+        public Builder observer(EngineObserver value) {
+            this.observer = Objects.requireNonNull(value, "observer");
+            return this;
+        }
+
+        /** How long {@link Guardian#close()} waits for the engine to finish (default 10 s). */
+        public Builder shutdownTimeout(Duration value) {
+            this.shutdownTimeout = Objects.requireNonNull(value, "shutdownTimeout");
+            return this;
+        }
+
+        /**
+         * Resolves the configuration, monitors and components (no connection is opened yet).
+         *
+         * @throws io.cronjobguardian.api.ConfigException for invalid configuration, an invalid monitor file, or a
+         *         missing provider (naming the artifact to add)
+         */
+        public Guardian build() {
+            GuardianConfig cfg = config != null ? config : GuardianConfig.builder().build();
+            Clock clk = scheduler != null ? scheduler.clock() : clock != null ? clock : Clock.systemUTC();
+            TaskScheduler sched = scheduler != null ? scheduler : new SystemTaskScheduler(clk, "engine");
+            List<MonitorSpec> all = new ArrayList<>(monitors);
+            if (loadMonitorFiles && !cfg.monitorFiles().isEmpty()) {
+                MonitorSpecLoader.Result r = MonitorSpecLoader.forConfig(cfg).load(cfg.monitorFiles());
+                r.warnings().forEach(w -> LOG.warn("monitor files: {}", w));
+                all.addAll(r.monitors());
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (MonitorSpec m : all) {
+                if (!ids.add(m.id())) {
+                    throw new io.cronjobguardian.api.ConfigException("monitors", "two monitors have the id " + m.id());
+                }
+            }
+            ProviderContext.Builder ctx = ProviderContext.builder().clock(clk);
+            services.forEach((type, obj) -> register(ctx, type, obj));
+            ProviderContext context = ctx.build();
+            Settings settings = cfg.settings();
+            HistoryStore st = store != null ? store
+                    : Providers.select(HistoryStoreProvider.class, settings, HistoryStoreProvider.TYPE_KEY,
+                            HistoryStoreProvider.ARTIFACTS).create(settings, context);
+            CronJobWatcher w = watcher != null ? watcher
+                    : Providers.select(CronJobWatcherProvider.class, settings, CronJobWatcherProvider.TYPE_KEY,
+                            CronJobWatcherProvider.ARTIFACTS).create(settings, context);
+            LeaderElector el = elector;
+            if (el == null && cfg.leaderElection().enabled()) {
+                el = Providers.select(LeaderElectorProvider.class, settings, LeaderElectorProvider.TYPE_KEY,
+                        LeaderElectorProvider.ARTIFACTS).create(settings, context);
+            }
+            return new Guardian(this, cfg, all, st, w, el, sched);
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <T> void register(ProviderContext.Builder ctx, Class<T> type, Object obj) {
+            ctx.service(type, (T) obj);
+        }
+    }
+}

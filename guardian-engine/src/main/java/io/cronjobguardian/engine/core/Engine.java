@@ -1,0 +1,607 @@
+package io.cronjobguardian.engine.core;
+
+import io.cronjobguardian.api.CronJobRef;
+import io.cronjobguardian.api.CronJobSnapshot;
+import io.cronjobguardian.api.CronJobState;
+import io.cronjobguardian.api.CronJobWatcher;
+import io.cronjobguardian.api.HistoryStore;
+import io.cronjobguardian.api.Incident;
+import io.cronjobguardian.api.IncidentKey;
+import io.cronjobguardian.api.IncidentQuery;
+import io.cronjobguardian.api.JobSnapshot;
+import io.cronjobguardian.api.JobState;
+import io.cronjobguardian.api.LeadershipListener;
+import io.cronjobguardian.api.StaleEpochException;
+import io.cronjobguardian.api.WatchEventType;
+import io.cronjobguardian.api.WatchListener;
+import io.cronjobguardian.engine.config.GuardianConfig;
+import io.cronjobguardian.engine.monitor.MonitorSpec;
+import io.cronjobguardian.engine.time.TaskScheduler;
+import io.cronjobguardian.engine.time.TimerGroup;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader-side engine: records runs, evaluates monitors, opens and resolves incidents, prunes history. Every
+ * replica runs one; it acts only while leading (or in single-replica mode, where it leads from the start).
+ *
+ * <p>All state changes happen on the {@link TaskScheduler}'s thread; the watcher and elector listeners returned by
+ * {@link #watchListener()} and {@link #leadershipListener()} only enqueue. On gaining leadership the engine waits
+ * for the watcher to sync, records finished Jobs the store does not have, and evaluates after
+ * {@code scheduler.startupGracePeriod}; on losing it (or when the store rejects a write as fenced) it cancels
+ * every timer and forgets its caches.
+ */
+public final class Engine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    private static final Duration SYNC_POLL = Duration.ofMillis(200);
+    private static final Duration RETRY_MIN = Duration.ofSeconds(1);
+    private static final Duration RETRY_MAX = Duration.ofMinutes(1);
+
+    private final Clock clock;
+    private final TaskScheduler scheduler;
+    private final HistoryStore store;
+    private final CronJobWatcher watcher;
+    private final GuardianConfig config;
+    private final List<MonitorSpec> monitors;
+    private final Set<String> monitorIds;
+    private final Evaluator evaluator = new Evaluator();
+    private final Reconciler reconciler;
+    private final Recorder recorder;
+    private final IncidentListener listener;
+    private final EngineObserver observer;
+    private final TimerGroup<CronJobRef> evalTimers;
+    private final TimerGroup<CronJobRef> retryTimers;
+    private final TimerGroup<String> systemTimers;
+    private final Map<CronJobRef, Tracked> tracked = new HashMap<>();
+    private final Map<CronJobRef, Duration> backoff = new HashMap<>();
+    private Duration systemBackoff = RETRY_MIN;
+
+    private boolean leading;
+    private boolean caughtUp;
+    private long epoch;
+    private Instant heldUntil = Instant.MIN;
+    private volatile boolean leaderView;
+    private volatile long epochView;
+    private volatile boolean caughtUpView;
+
+    /**
+     * @param monitors the monitors (immutable for the engine's life)
+     */
+    public Engine(TaskScheduler scheduler, HistoryStore store, CronJobWatcher watcher, GuardianConfig config,
+            List<MonitorSpec> monitors, IncidentListener listener, EngineObserver observer) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.clock = scheduler.clock();
+        this.store = Objects.requireNonNull(store, "store");
+        this.watcher = Objects.requireNonNull(watcher, "watcher");
+        this.config = Objects.requireNonNull(config, "config");
+        this.monitors = List.copyOf(monitors);
+        this.monitorIds = this.monitors.stream().map(MonitorSpec::id).collect(Collectors.toUnmodifiableSet());
+        this.listener = listener == null ? IncidentListener.NONE : listener;
+        this.observer = observer == null ? EngineObserver.NONE : observer;
+        this.reconciler = new Reconciler(store, this.listener);
+        this.recorder = new Recorder(store, watcher, config);
+        this.evalTimers = new TimerGroup<>(scheduler);
+        this.retryTimers = new TimerGroup<>(scheduler);
+        this.systemTimers = new TimerGroup<>(scheduler);
+    }
+
+    // ================================================================ listeners (any thread)
+
+    /** The listener to start the watcher with; it only enqueues. */
+    public WatchListener watchListener() {
+        return new WatchListener() {
+            @Override
+            public void onCronJob(WatchEventType type, CronJobSnapshot cronJob) {
+                scheduler.execute(() -> Engine.this.onCronJob(type, cronJob));
+            }
+
+            @Override
+            public void onJob(WatchEventType type, JobSnapshot job) {
+                scheduler.execute(() -> Engine.this.onJob(type, job));
+            }
+        };
+    }
+
+    /** The listener to start the elector with; it only enqueues. */
+    public LeadershipListener leadershipListener() {
+        return new LeadershipListener() {
+            @Override
+            public void onStartedLeading(long newEpoch) {
+                scheduler.execute(() -> startLeading(newEpoch));
+            }
+
+            @Override
+            public void onStoppedLeading() {
+                scheduler.execute(() -> stopLeading("leadership lost"));
+            }
+
+            @Override
+            public void onNewLeader(String identity) {
+                LOG.info("leader is now {}", identity == null ? "(none)" : identity);
+            }
+        };
+    }
+
+    /** Single-replica mode: lead from now on with the store's current epoch. */
+    public void leadAlone() {
+        scheduler.execute(() -> {
+            try {
+                startLeading(Math.max(1, store.highestEpoch()));
+            } catch (RuntimeException e) {
+                LOG.warn("cannot read the store's epoch ({}); retrying", e.toString());
+                systemTimers.arm("alone", clock.instant().plus(nextSystemBackoff()), this::leadAlone);
+            }
+        });
+    }
+
+    /** {@code true} while this engine acts as leader. Any thread. */
+    public boolean isLeading() {
+        return leaderView;
+    }
+
+    /** The epoch of the current term (meaningful while leading). Any thread. */
+    public long epoch() {
+        return epochView;
+    }
+
+    /** {@code true} once the current term's catch-up is done. Any thread. */
+    public boolean isCaughtUp() {
+        return caughtUpView;
+    }
+
+    /** The monitors. */
+    public List<MonitorSpec> monitors() {
+        return monitors;
+    }
+
+    /** Stops acting (used on close). Engine thread. */
+    public void shutdown() {
+        stopLeading("shutting down");
+    }
+
+    // ================================================================ leadership (engine thread)
+
+    void startLeading(long newEpoch) {
+        if (leading && newEpoch == epoch) {
+            return;
+        }
+        if (leading) {
+            stopLeading("new term " + newEpoch);
+        }
+        try {
+            store.advanceEpoch(newEpoch);
+        } catch (StaleEpochException e) {
+            LOG.error("not taking leadership: {}", e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            LOG.warn("cannot fence the store for epoch {} ({}); retrying", newEpoch, e.toString());
+            systemTimers.arm("lead", clock.instant().plus(nextSystemBackoff()), () -> startLeading(newEpoch));
+            return;
+        }
+        leading = true;
+        caughtUp = false;
+        epoch = newEpoch;
+        epochView = newEpoch;
+        leaderView = true;
+        heldUntil = clock.instant().plus(config.scheduler().startupGracePeriod());
+        LOG.info("leading with epoch {}; evaluation held until {}", newEpoch, heldUntil);
+        observer.leadership(true, newEpoch);
+        awaitSyncThenCatchUp();
+    }
+
+    void stopLeading(String reason) {
+        systemTimers.cancelAll();
+        if (!leading) {
+            return;
+        }
+        leading = false;
+        caughtUp = false;
+        caughtUpView = false;
+        leaderView = false;
+        evalTimers.cancelAll();
+        retryTimers.cancelAll();
+        tracked.clear();
+        backoff.clear();
+        recorder.reset();
+        LOG.info("stopped leading (epoch {}): {}", epoch, reason);
+        observer.leadership(false, epoch);
+    }
+
+    private void awaitSyncThenCatchUp() {
+        if (!leading) {
+            return;
+        }
+        if (!watcher.hasSynced()) {
+            systemTimers.arm("sync", clock.instant().plus(SYNC_POLL), this::awaitSyncThenCatchUp);
+            return;
+        }
+        catchUp();
+    }
+
+    /** Tracks every cached CronJob, records finished Jobs the store lacks, then evaluates after the grace. */
+    private void catchUp() {
+        if (!leading) {
+            return;
+        }
+        try {
+            Instant now = clock.instant();
+            Map<CronJobRef, CronJobState> states = new HashMap<>();
+            for (CronJobState st : store.cronJobStates()) {
+                states.put(st.ref(), st);
+            }
+            for (CronJobSnapshot s : watcher.cronJobs()) {
+                Tracked t = new Tracked(s);
+                t.monitors = matching(s);
+                t.state = states.remove(s.ref());
+                tracked.put(s.ref(), t);
+                reconcileState(t, t.state == null, now);
+            }
+            for (CronJobState gone : states.values()) {
+                if (gone.deletedAt() == null) {
+                    LOG.info("{} was deleted while no leader watched; marking it deleted", gone.ref());
+                    store.saveCronJobState(gone.withDeletedAt(now), epoch);
+                    resolveAll(gone.ref(), now);
+                }
+            }
+            int recorded = 0;
+            for (Tracked t : tracked.values()) {
+                Collection<JobSnapshot> jobs = watcher.jobs(t.snapshot.ref());
+                recorder.prime(jobs.stream().map(JobSnapshot::uid).collect(Collectors.toList()));
+                for (JobSnapshot j : jobs) {
+                    if (recorder.record(j, t.monitors, epoch)) {
+                        recorded++;
+                        if (j.state().isTerminal()) {
+                            observer.recorded(j);
+                        }
+                    }
+                }
+            }
+            caughtUp = true;
+            caughtUpView = true;
+            systemBackoff = RETRY_MIN;
+            LOG.info("caught up: {} CronJobs tracked, {} runs recorded", tracked.size(), recorded);
+            systemTimers.arm("held", heldUntil.isAfter(now) ? heldUntil : now, this::evaluateAll);
+            armSweep();
+            systemTimers.arm("prune", now, this::prune);
+        } catch (StaleEpochException e) {
+            stopLeading("fenced during catch-up: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("catch-up failed ({}); retrying", e.toString());
+            tracked.clear();
+            recorder.reset();
+            systemTimers.arm("catchup", clock.instant().plus(nextSystemBackoff()), this::catchUp);
+        }
+    }
+
+    private void armSweep() {
+        systemTimers.arm("sweep", clock.instant().plus(config.scheduler().safetySweepInterval()), () -> {
+            evaluateAll();
+            armSweep();
+        });
+    }
+
+    // ================================================================ events (engine thread)
+
+    void onCronJob(WatchEventType type, CronJobSnapshot s) {
+        if (!leading || !caughtUp) {
+            return;
+        }
+        CronJobRef ref = s.ref();
+        guard(ref, () -> {
+            if (type == WatchEventType.DELETED) {
+                deleted(s);
+                return;
+            }
+            track(s);
+            evaluate(ref);
+        });
+    }
+
+    void onJob(WatchEventType type, JobSnapshot job) {
+        if (!leading || !caughtUp || job.owner() == null) {
+            return;
+        }
+        if (type == WatchEventType.DELETED) {
+            recorder.forget(job.uid());
+            return;
+        }
+        CronJobRef ref = job.owner();
+        guard(ref, () -> {
+            Tracked t = tracked.get(ref);
+            if (recorder.record(job, t == null ? List.of() : t.monitors, epoch)) {
+                if (job.state().isTerminal()) {
+                    observer.recorded(job);
+                }
+                evaluate(ref);
+            }
+        });
+    }
+
+    private void track(CronJobSnapshot s) {
+        Tracked t = tracked.get(s.ref());
+        boolean isNew = t == null;
+        if (isNew) {
+            t = new Tracked(s);
+            tracked.put(s.ref(), t);
+        } else {
+            t.update(s);
+        }
+        t.monitors = matching(s);
+        reconcileState(t, isNew && t.state == null, clock.instant());
+    }
+
+    /** Brings the persisted state of a CronJob up to date: first sight, recreation, suspension, resumption. */
+    private void reconcileState(Tracked t, boolean load, Instant now) {
+        CronJobSnapshot s = t.snapshot;
+        CronJobState st = t.state;
+        if (st == null && load) {
+            st = store.findCronJobState(s.ref()).orElse(null);
+        }
+        CronJobState before = st;
+        if (st == null) {
+            st = new CronJobState(s.ref(), s.uid(), now, s.suspended() ? now : null, null, null);
+        } else if (!st.uid().equals(s.uid())) {
+            boolean reset = t.monitors.stream()
+                    .anyMatch(m -> m.dataRetention().onRecreation() == MonitorSpec.OnRecreation.RESET);
+            if (reset) {
+                long n = store.deleteExecutions(s.ref(), s.uid(), epoch);
+                LOG.info("{} was recreated (uid {} -> {}); onRecreation=reset deleted {} runs of the old one",
+                        s.ref(), st.uid(), s.uid(), n);
+            }
+            st = new CronJobState(s.ref(), s.uid(), now, s.suspended() ? now : null, null, null);
+        } else {
+            if (st.deletedAt() != null) {
+                st = st.withDeletedAt(null);
+            }
+            if (s.suspended() && st.suspendedSince() == null) {
+                st = st.withSuspendedSince(now);
+            } else if (!s.suspended() && st.suspendedSince() != null) {
+                // resumed: slots that passed while suspended are not judged
+                st = st.withSuspendedSince(null).withMissedSlotsFloor(now);
+            }
+        }
+        if (!st.equals(before)) {
+            store.saveCronJobState(st, epoch);
+        }
+        t.state = st;
+    }
+
+    private void deleted(CronJobSnapshot s) {
+        CronJobRef ref = s.ref();
+        Tracked t = tracked.remove(ref);
+        evalTimers.cancel(ref);
+        retryTimers.cancel(ref);
+        backoff.remove(ref);
+        List<MonitorSpec> ms = t != null ? t.monitors : matching(s);
+        Instant now = clock.instant();
+        resolveAll(ref, now);
+        observer.forgotten(ref);
+        boolean purge = ms.stream()
+                .anyMatch(m -> m.dataRetention().onCronJobDeletion() == MonitorSpec.OnCronJobDeletion.PURGE);
+        if (purge) {
+            long n = store.deleteExecutions(ref, null, epoch);
+            store.deleteCronJobState(ref, epoch);
+            LOG.info("{} deleted; onCronJobDeletion=purge deleted {} runs", ref, n);
+            return;
+        }
+        CronJobState st = t != null && t.state != null ? t.state
+                : store.findCronJobState(ref).orElse(new CronJobState(ref, s.uid(), now, null, null, null));
+        CronJobState gone = st.withDeletedAt(now);
+        gone = RetentionPolicy.withPurgeAt(gone, RetentionPolicy.purgeAfter(ms).map(now::plus).orElse(null));
+        store.saveCronJobState(gone, epoch);
+    }
+
+    /** Resolves every open incident of a CronJob (it is gone). */
+    private void resolveAll(CronJobRef ref, Instant now) {
+        for (Incident i : store.incidents(IncidentQuery.open().cronJob(ref)).items()) {
+            store.resolveIncident(i.id(), now, epoch).ifPresent(r -> listener.resolvedWithoutMonitor(r, epoch));
+        }
+    }
+
+    private List<MonitorSpec> matching(CronJobSnapshot s) {
+        Map<String, String> nsLabels = watcher.namespaceLabels(s.ref().namespace()).orElse(Map.of());
+        Set<String> ignored = config.ignoredNamespaces();
+        List<MonitorSpec> out = new ArrayList<>();
+        for (MonitorSpec m : monitors) {
+            if (m.matches(s, nsLabels, ignored)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    // ================================================================ evaluation (engine thread)
+
+    /** Evaluates one CronJob for every monitor that selects it, then re-arms its timer. */
+    void evaluate(CronJobRef ref) {
+        if (!leading || !caughtUp) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (now.isBefore(heldUntil)) {
+            return;   // the end of the startup grace evaluates everything
+        }
+        Tracked t = tracked.get(ref);
+        if (t == null) {
+            return;
+        }
+        long started = System.nanoTime();
+        guard(ref, () -> {
+            Facts f = new Facts(store, watcher, ref, now, recorder::transientDetails);
+            Map<IncidentKey, Incident> open = new LinkedHashMap<>();
+            for (Incident i : store.incidents(IncidentQuery.open().cronJob(ref)).items()) {
+                open.put(i.key(), i);
+            }
+            Instant wake = null;
+            Set<String> selecting = new HashSet<>();
+            for (MonitorSpec m : t.monitors) {
+                selecting.add(m.id());
+                Evaluation ev = evaluator.evaluate(m, t, f);
+                Instant held = reconciler.apply(m, ev, open, now, epoch);
+                wake = earliest(wake, earliest(ev.wakeAt(), held));
+            }
+            for (Incident i : open.values()) {
+                if (!selecting.contains(i.key().monitor())) {
+                    store.resolveIncident(i.id(), now, epoch).ifPresent(r -> {
+                        LOG.info("resolved {}: {} no longer selects {}", r.id(), i.key().monitor(), ref);
+                        listener.resolvedWithoutMonitor(r, epoch);
+                    });
+                }
+            }
+            if (wake != null) {
+                evalTimers.arm(ref, wake, () -> evaluate(ref));
+            } else {
+                evalTimers.cancel(ref);
+            }
+            backoff.remove(ref);
+            observer.evaluated(ref, Duration.ofNanos(System.nanoTime() - started));
+        });
+    }
+
+    /** Evaluates every tracked CronJob and resolves incidents left open for CronJobs no longer tracked. */
+    void evaluateAll() {
+        if (!leading || !caughtUp) {
+            return;
+        }
+        for (CronJobRef ref : new ArrayList<>(tracked.keySet())) {
+            evaluate(ref);
+        }
+        try {
+            Instant now = clock.instant();
+            for (Incident i : store.incidents(IncidentQuery.open()).items()) {
+                boolean known = tracked.containsKey(i.key().cronJob());
+                if (!known || !monitorIds.contains(i.key().monitor())) {
+                    store.resolveIncident(i.id(), now, epoch).ifPresent(r -> listener.resolvedWithoutMonitor(r, epoch));
+                }
+            }
+        } catch (StaleEpochException e) {
+            stopLeading("fenced: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("sweeping orphaned incidents failed: {}", e.toString());
+        }
+    }
+
+    /** Re-records the cached Jobs of a CronJob and evaluates it (after a store failure). */
+    private void resync(CronJobRef ref) {
+        if (!leading || !caughtUp) {
+            return;
+        }
+        guard(ref, () -> {
+            CronJobSnapshot s = watcher.cronJob(ref).orElse(null);
+            if (s == null) {
+                return;
+            }
+            track(s);
+            Tracked t = tracked.get(ref);
+            Collection<JobSnapshot> jobs = watcher.jobs(ref);
+            recorder.prime(jobs.stream().map(JobSnapshot::uid).collect(Collectors.toList()));
+            for (JobSnapshot j : jobs) {
+                if (recorder.record(j, t.monitors, epoch) && j.state().isTerminal()) {
+                    observer.recorded(j);
+                }
+            }
+            evaluate(ref);
+        });
+    }
+
+    /** Runs an action for one CronJob; on a stale epoch stands down, on any other failure retries with backoff. */
+    private void guard(CronJobRef ref, Runnable action) {
+        try {
+            action.run();
+        } catch (StaleEpochException e) {
+            stopLeading("fenced: " + e.getMessage());
+        } catch (RuntimeException e) {
+            Duration d = backoff.merge(ref, RETRY_MIN, (a, b) -> a.multipliedBy(2).compareTo(RETRY_MAX) > 0
+                    ? RETRY_MAX : a.multipliedBy(2));
+            LOG.warn("{}: {}; retrying in {}", ref, e.toString(), d);
+            retryTimers.arm(ref, clock.instant().plus(d), () -> resync(ref));
+        }
+    }
+
+    // ================================================================ retention (engine thread)
+
+    /** Applies retention: per CronJob, for deleted CronJobs, and the global maximum; then re-arms itself. */
+    void prune() {
+        if (!leading || !caughtUp) {
+            return;
+        }
+        Instant now = clock.instant();
+        GuardianConfig.Retention r = config.retention();
+        try {
+            long runs = 0;
+            long details = 0;
+            for (Tracked t : tracked.values()) {
+                CronJobRef ref = t.snapshot.ref();
+                runs += store.deleteExecutionsBefore(ref, now.minus(Duration.ofDays(
+                        RetentionPolicy.runDays(r, t.monitors))), epoch);
+                details += store.deleteDetailsBefore(ref, now.minus(Duration.ofDays(
+                        RetentionPolicy.logDays(r, t.monitors))), epoch);
+            }
+            for (CronJobState st : store.cronJobStates()) {
+                if (tracked.containsKey(st.ref())) {
+                    continue;
+                }
+                Instant purgeAt = RetentionPolicy.purgeAt(st);
+                if (purgeAt != null && !now.isBefore(purgeAt)) {
+                    runs += store.deleteExecutions(st.ref(), null, epoch);
+                    store.deleteCronJobState(st.ref(), epoch);
+                    LOG.info("{} purged {} after its deletion", st.ref(), Duration.between(st.deletedAt(), now));
+                    continue;
+                }
+                runs += store.deleteExecutionsBefore(st.ref(), now.minus(Duration.ofDays(r.defaultDays())), epoch);
+                details += store.deleteDetailsBefore(st.ref(),
+                        now.minus(Duration.ofDays(RetentionPolicy.logDays(r, List.of()))), epoch);
+            }
+            runs += store.deleteExecutionsBefore(null, now.minus(Duration.ofDays(r.maxDays())), epoch);
+            long incidents = store.deleteResolvedIncidentsBefore(now.minus(Duration.ofDays(r.maxDays())), epoch);
+            if (runs + details + incidents > 0) {
+                LOG.info("retention: deleted {} runs, details of {} runs, {} resolved incidents", runs, details,
+                        incidents);
+            }
+            systemBackoff = RETRY_MIN;
+            systemTimers.arm("prune", now.plus(config.scheduler().pruneInterval()), this::prune);
+        } catch (StaleEpochException e) {
+            stopLeading("fenced during pruning: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("retention failed ({}); retrying", e.toString());
+            systemTimers.arm("prune", now.plus(nextSystemBackoff()), this::prune);
+        }
+    }
+
+    // ================================================================ helpers
+
+    private Duration nextSystemBackoff() {
+        Duration d = systemBackoff;
+        systemBackoff = d.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : d.multipliedBy(2);
+        return d;
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return a.isBefore(b) ? a : b;
+    }
+
+    /** For tests and the query API: the CronJobs the leader tracks. Engine thread. */
+    Set<CronJobRef> trackedRefs() {
+        return tracked.keySet();
+    }
+}

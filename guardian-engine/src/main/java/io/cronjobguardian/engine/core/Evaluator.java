@@ -1,0 +1,487 @@
+package io.cronjobguardian.engine.core;
+
+import io.cronjobguardian.api.AlertContext;
+import io.cronjobguardian.api.AlertType;
+import io.cronjobguardian.api.CronJobRef;
+import io.cronjobguardian.api.CronJobSnapshot;
+import io.cronjobguardian.api.Execution;
+import io.cronjobguardian.api.ExecutionStats;
+import io.cronjobguardian.api.IncidentKey;
+import io.cronjobguardian.api.JobSnapshot;
+import io.cronjobguardian.api.JobState;
+import io.cronjobguardian.api.Settings;
+import io.cronjobguardian.api.StatsQuery;
+import io.cronjobguardian.api.Termination;
+import io.cronjobguardian.engine.monitor.MonitorSpec;
+import io.cronjobguardian.engine.schedule.CronSchedule;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Judges every condition of one monitor for one CronJob, level-triggered: the result depends only on the store,
+ * the watcher's cache and the time, never on what was judged before. Engine thread only.
+ */
+final class Evaluator {
+
+    /** Most slots looked at when counting consecutive misses (more than any threshold accepts). */
+    static final int MAX_SLOTS = 1001;
+    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT);
+
+    Evaluation evaluate(MonitorSpec m, Tracked t, Facts f) {
+        Evaluation ev = new Evaluation();
+        jobFailed(m, f, ev);
+        deadManWindow(m, t, f, ev);
+        missedSchedule(m, t, f, ev);
+        successRate(m, f, ev);
+        maxDuration(m, f, ev);
+        regression(m, f, ev);
+        suspendedTooLong(m, t, f, ev);
+        return ev;
+    }
+
+    // ---------------------------------------------------------------- JobFailed
+
+    private void jobFailed(MonitorSpec m, Facts f, Evaluation ev) {
+        IncidentKey key = IncidentKey.of(m.id(), f.ref(), AlertType.JOB_FAILED);
+        int threshold = m.sla().enabled() && m.sla().maxConsecutiveFailures() != null
+                ? m.sla().maxConsecutiveFailures() : 1;
+        List<Execution> runs = f.recentFinished(threshold);
+        int failedInARow = 0;
+        for (Execution e : runs) {
+            if (e.state() != JobState.FAILED) {
+                break;
+            }
+            failedInARow++;
+        }
+        if (failedInARow < threshold) {
+            ev.clear(key);
+            return;
+        }
+        Execution newest = f.withDetails(runs.get(0).jobUid()).orElse(runs.get(0));
+        JobSnapshot job = newest.job();
+        Termination term = job.lastTermination();
+        String reason = reasonOf(job);
+        Integer exit = term == null ? null : term.exitCode();
+        StringBuilder msg = new StringBuilder("Job ").append(job.name()).append(" failed");
+        if (reason != null) {
+            msg.append(": ").append(reason);
+        }
+        if (exit != null) {
+            msg.append(" (exit code ").append(exit).append(')');
+        }
+        String detail = term != null && term.message() != null ? term.message() : job.conditionMessage();
+        if (detail != null && !detail.isBlank()) {
+            msg.append(". ").append(detail.strip());
+        }
+        if (threshold > 1) {
+            msg.append(". ").append(failedInARow).append(" runs in a row failed (threshold ").append(threshold)
+                    .append(')');
+        }
+        if (job.attempts() > 1) {
+            msg.append(". Attempts: ").append(job.attempts());
+        }
+        ev.hold(new Condition(key, m.alerting().severityOverrides().severityFor(AlertType.JOB_FAILED),
+                "Job failed: " + f.ref(), msg.toString(), signature(exit, reason),
+                failureContext(m, newest)));
+    }
+
+    /** The most specific reason: termination, else Job condition. */
+    static String reasonOf(JobSnapshot job) {
+        Termination t = job.lastTermination();
+        if (t != null && t.reason() != null && !t.reason().isBlank()) {
+            return t.reason();
+        }
+        return job.conditionReason();
+    }
+
+    /**
+     * The failure signature: exit-code category and reason. A changed signature is a new failure (it passes
+     * duplicate suppression). Categories as in the operator: success, oom (137), sigterm (143), signal (128+),
+     * app-error; plus none when there is no exit code.
+     */
+    static String signature(Integer exitCode, String reason) {
+        String category;
+        if (exitCode == null) {
+            category = "none";
+        } else if (exitCode == 0) {
+            category = "success";
+        } else if (exitCode == 137) {
+            category = "oom";
+        } else if (exitCode == 143) {
+            category = "sigterm";
+        } else if (exitCode >= 128) {
+            category = "signal";
+        } else {
+            category = "app-error";
+        }
+        return category + "|" + (reason == null ? "" : reason);
+    }
+
+    /** Alert context of a failed run, as much as the monitor wants included. */
+    static AlertContext failureContext(MonitorSpec m, Execution e) {
+        MonitorSpec.IncludeContext inc = m.alerting().includeContext();
+        JobSnapshot job = e.job();
+        Termination term = job.lastTermination();
+        String log = inc.logs() ? tailLines(e.logTail(), inc.logLines()) : null;
+        List<String> events = inc.events() ? e.events() : List.of();
+        String podStatus = inc.podStatus() ? podStatus(job) : null;
+        String fix = inc.suggestedFixes() ? e.suggestedFix() : null;
+        return new AlertContext(job.name(), term == null ? null : term.exitCode(), reasonOf(job),
+                term != null && term.message() != null ? term.message() : job.conditionMessage(), log, events,
+                podStatus, fix, null, job.duration(), Map.of());
+    }
+
+    private static String podStatus(JobSnapshot job) {
+        Termination t = job.lastTermination();
+        StringBuilder sb = new StringBuilder("state=").append(job.state().name().toLowerCase(Locale.ROOT))
+                .append(", attempts=").append(job.attempts());
+        if (t != null) {
+            if (t.container() != null) {
+                sb.append(", container=").append(t.container());
+            }
+            if (t.reason() != null) {
+                sb.append(", reason=").append(t.reason());
+            }
+            if (t.exitCode() != null) {
+                sb.append(", exitCode=").append(t.exitCode());
+            }
+            if (t.effectiveSignal() != null) {
+                sb.append(", signal=").append(t.effectiveSignal());
+            }
+        }
+        if (job.conditionReason() != null) {
+            sb.append(", condition=").append(job.conditionReason());
+        }
+        return sb.toString();
+    }
+
+    /** The last {@code lines} lines of a text (all of it when shorter). */
+    static String tailLines(String text, int lines) {
+        if (text == null) {
+            return null;
+        }
+        int end = text.length();
+        if (end > 0 && text.charAt(end - 1) == '\n') {
+            end--;
+        }
+        int count = 0;
+        for (int i = end - 1; i >= 0; i--) {
+            if (text.charAt(i) == '\n' && ++count == lines) {
+                return text.substring(i + 1);
+            }
+        }
+        return text;
+    }
+
+    // ---------------------------------------------------------------- dead-man's switch
+
+    /** Whether dead-man and missed-slot checks are paused for this CronJob (suspended, pauseMonitoring on). */
+    static boolean paused(MonitorSpec m, CronJobSnapshot s) {
+        return s.suspended() && m.suspendedHandling().pauseMonitoring();
+    }
+
+    /** The instant before which no slot is judged: creation, last schedule, resume after suspension. */
+    static Instant slotFloor(Tracked t) {
+        Instant floor = t.snapshot.creationTime();
+        if (t.snapshot.lastScheduleTime() != null && t.snapshot.lastScheduleTime().isAfter(floor)) {
+            floor = t.snapshot.lastScheduleTime();
+        }
+        if (t.state != null && t.state.missedSlotsFloor() != null && t.state.missedSlotsFloor().isAfter(floor)) {
+            floor = t.state.missedSlotsFloor();
+        }
+        return floor;
+    }
+
+    private void deadManWindow(MonitorSpec m, Tracked t, Facts f, Evaluation ev) {
+        MonitorSpec.DeadManSwitch dm = m.deadManSwitch();
+        if (!dm.enabled() || dm.maxTimeSinceLastSuccess() == null) {
+            return;
+        }
+        IncidentKey key = IncidentKey.of(m.id(), f.ref(), AlertType.DEAD_MAN_TRIGGERED);
+        if (paused(m, t.snapshot)) {
+            ev.clear(key);
+            return;
+        }
+        Instant lastSuccess = f.lastSuccessAt();
+        Instant reference = t.snapshot.creationTime();
+        if (t.state != null && t.state.missedSlotsFloor() != null && t.state.missedSlotsFloor().isAfter(reference)) {
+            reference = t.state.missedSlotsFloor();
+        }
+        if (lastSuccess != null && lastSuccess.isAfter(reference)) {
+            reference = lastSuccess;
+        }
+        Instant due = reference.plus(dm.maxTimeSinceLastSuccess());
+        if (f.now().isBefore(due)) {
+            ev.clear(key);
+            ev.wakeAt(due);
+            return;
+        }
+        Duration since = Duration.between(reference, f.now());
+        String what = lastSuccess == null ? "No successful run since " + (reference.equals(t.snapshot.creationTime())
+                ? "the CronJob was created" : "monitoring resumed") + " " + human(since) + " ago"
+                : "No successful run for " + human(since) + " (last success at " + lastSuccess + ")";
+        ev.hold(new Condition(key, m.alerting().severityOverrides().severityFor(AlertType.DEAD_MAN_TRIGGERED),
+                "Dead-man's switch triggered: " + f.ref(),
+                what + "; the limit is " + human(dm.maxTimeSinceLastSuccess()) + ".", "",
+                withAttributes(Map.of("lastSuccess", String.valueOf(lastSuccess),
+                        "maxTimeSinceLastSuccess", Settings.format(dm.maxTimeSinceLastSuccess())))));
+    }
+
+    /** Grace after a slot before it counts as missed: the buffer, or startingDeadlineSeconds when shorter. */
+    static Duration grace(MonitorSpec m, CronJobSnapshot s) {
+        Duration g = m.deadManSwitch().autoFromSchedule().buffer();
+        if (s.startingDeadlineSeconds() != null) {
+            Duration sds = Duration.ofSeconds(s.startingDeadlineSeconds());
+            if (sds.compareTo(g) < 0) {
+                g = sds;
+            }
+        }
+        return g;
+    }
+
+    private void missedSchedule(MonitorSpec m, Tracked t, Facts f, Evaluation ev) {
+        MonitorSpec.DeadManSwitch dm = m.deadManSwitch();
+        if (!dm.enabled() || !dm.autoFromSchedule().enabled()) {
+            return;
+        }
+        IncidentKey key = IncidentKey.of(m.id(), f.ref(), AlertType.MISSED_SCHEDULE);
+        CronSchedule schedule = t.schedule;
+        if (paused(m, t.snapshot) || schedule == null) {
+            ev.clear(key);
+            return;
+        }
+        Duration grace = grace(m, t.snapshot);
+        Instant horizon = f.now().minus(grace);
+        Instant floor = slotFloor(t);
+        schedule.next(horizon).ifPresent(s -> ev.wakeAt(s.plus(grace)));
+        if (!horizon.isAfter(floor)) {
+            ev.clear(key);
+            return;
+        }
+        List<Instant> newestFirst = slotsNewestFirst(schedule, floor, horizon);
+        if (newestFirst.isEmpty()) {
+            ev.clear(key);
+            return;
+        }
+        Set<Instant> met = f.scheduledSlotsAfter(floor);
+        Optional<Instant> newestStarted = schedule.isRelative() ? Optional.empty() : schedule.previous(f.now());
+        if (newestStarted.isPresent() && newestStarted.get().isAfter(horizon) && met.contains(newestStarted.get())) {
+            ev.clear(key);   // a Job already started for a slot still in its grace: the CronJob runs again
+            return;
+        }
+        boolean forbid = t.snapshot.concurrencyPolicy() == io.cronjobguardian.api.ConcurrencyPolicy.FORBID;
+        int missed = 0;
+        Instant lastMissed = null;
+        for (Instant slot : newestFirst) {
+            if (met.contains(slot)) {
+                break;
+            }
+            if (forbid && runningAt(f, slot)) {
+                continue;   // the controller skips a slot while a Job runs: not a miss, not a run either
+            }
+            if (lastMissed == null) {
+                lastMissed = slot;
+            }
+            missed++;
+        }
+        int threshold = dm.autoFromSchedule().missedScheduleThreshold();
+        if (missed < threshold) {
+            ev.clear(key);
+            return;
+        }
+        ZonedDateTime local = lastMissed.atZone(schedule.zone());
+        String count = missed >= MAX_SLOTS - 1 ? "at least " + missed : String.valueOf(missed);
+        ev.hold(new Condition(key, m.alerting().severityOverrides().severityFor(AlertType.MISSED_SCHEDULE),
+                "Missed schedule: " + f.ref(),
+                "Missed " + count + " scheduled run(s) in a row of \"" + t.snapshot.schedule() + "\"; the latest was "
+                        + "due at " + LOCAL.format(local) + " (" + lastMissed + ") and no Job started within "
+                        + human(grace) + " (threshold: " + threshold + ").",
+                "", withAttributes(Map.of("schedule", t.snapshot.schedule(), "timeZone", schedule.zone().getId(),
+                        "missedRuns", String.valueOf(missed), "lastMissedSlot", lastMissed.toString()))));
+    }
+
+    /** Slots in {@code (floor, horizon]}, newest first, at most {@link #MAX_SLOTS}. */
+    static List<Instant> slotsNewestFirst(CronSchedule schedule, Instant floor, Instant horizon) {
+        List<Instant> out = new ArrayList<>();
+        if (schedule.isRelative()) {
+            List<Instant> forward = schedule.slotsBetween(floor, horizon, 100_000);
+            for (int i = forward.size() - 1; i >= 0 && out.size() < MAX_SLOTS; i--) {
+                out.add(forward.get(i));
+            }
+            return out;
+        }
+        Optional<Instant> s = schedule.previous(horizon);
+        while (s.isPresent() && s.get().isAfter(floor) && out.size() < MAX_SLOTS) {
+            out.add(s.get());
+            s = schedule.previous(s.get().minusMillis(1));
+        }
+        return out;
+    }
+
+    private static boolean runningAt(Facts f, Instant slot) {
+        for (JobSnapshot j : f.cachedJobs()) {
+            if (!j.effectiveStart().isAfter(slot) && (j.finishedAt() == null || j.finishedAt().isAfter(slot))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- SLA
+
+    private void successRate(MonitorSpec m, Facts f, Evaluation ev) {
+        MonitorSpec.Sla sla = m.sla();
+        if (!sla.enabled()) {
+            return;
+        }
+        IncidentKey key = new IncidentKey(m.id(), f.ref(), AlertType.SLA_BREACHED, "successRate");
+        ExecutionStats s = f.statsLast(Duration.ofDays(sla.windowDays()));
+        if (s.total() < sla.minRunsForSuccessRate() || s.successRate().isEmpty()
+                || s.successRate().getAsDouble() >= sla.minSuccessRate()) {
+            ev.clear(key);
+            return;
+        }
+        double rate = s.successRate().getAsDouble();
+        ev.hold(new Condition(key, m.alerting().severityOverrides().severityFor(AlertType.SLA_BREACHED),
+                "SLA breached: " + f.ref(),
+                String.format(Locale.ROOT, "Success rate %.1f%% is below %.1f%% over %d day(s) (%d of %d runs "
+                        + "succeeded).", rate, sla.minSuccessRate(), sla.windowDays(), s.succeeded(), s.total()),
+                "successRate",
+                new AlertContext(null, null, null, null, null, List.of(), null, null, rate, null,
+                        Map.of("window", sla.windowDays() + "d", "runs", String.valueOf(s.total())))));
+    }
+
+    private void maxDuration(MonitorSpec m, Facts f, Evaluation ev) {
+        MonitorSpec.Sla sla = m.sla();
+        if (!sla.enabled() || sla.maxDuration() == null) {
+            return;
+        }
+        IncidentKey key = new IncidentKey(m.id(), f.ref(), AlertType.SLA_BREACHED, "maxDuration");
+        Duration max = sla.maxDuration();
+        JobSnapshot over = null;
+        boolean running = false;
+        for (JobSnapshot j : f.runningJobs()) {
+            Duration d = j.durationAt(f.now());
+            if (d.compareTo(max) > 0) {
+                if (over == null || j.effectiveStart().isBefore(over.effectiveStart())) {
+                    over = j;
+                    running = true;
+                }
+            } else {
+                ev.wakeAt(j.effectiveStart().plus(max).plusMillis(1));
+            }
+        }
+        if (over == null) {
+            List<Execution> last = f.recentFinished(1);
+            if (!last.isEmpty() && last.get(0).duration() != null && last.get(0).duration().compareTo(max) > 0) {
+                over = last.get(0).job();
+            }
+        }
+        if (over == null) {
+            ev.clear(key);
+            return;
+        }
+        Duration d = over.durationAt(f.now());
+        String msg = running
+                ? "Job " + over.name() + " has been running for " + human(d) + ", longer than the maximum " + human(max)
+                : "The last run " + over.name() + " took " + human(d) + ", longer than the maximum " + human(max);
+        ev.hold(new Condition(key, m.alerting().severityOverrides().severityFor(AlertType.SLA_BREACHED),
+                "SLA breached: " + f.ref(), msg + ".", "maxDuration",
+                new AlertContext(over.name(), null, null, null, null, List.of(), null, null, null, d,
+                        Map.of("maxDuration", Settings.format(max), "running", String.valueOf(running)))));
+    }
+
+    private void regression(MonitorSpec m, Facts f, Evaluation ev) {
+        MonitorSpec.Sla sla = m.sla();
+        if (!sla.enabled()) {
+            return;
+        }
+        IncidentKey key = IncidentKey.of(m.id(), f.ref(), AlertType.DURATION_REGRESSION);
+        Instant recentFrom = f.now().minus(sla.durationRecentWindow());
+        ExecutionStats recent = f.stats(StatsQuery.between(recentFrom, f.now()));
+        ExecutionStats base = f.stats(StatsQuery.between(
+                f.now().minus(Duration.ofDays(sla.durationBaselineWindowDays())), recentFrom));
+        int min = sla.durationRegressionMinSamples();
+        if (recent.total() < min || base.total() < min || recent.p95() == null || base.p95() == null
+                || base.p95().isZero() || recent.p95().isZero()) {
+            ev.clear(key);
+            return;
+        }
+        double ratio = (double) recent.p95().toNanos() / base.p95().toNanos();
+        double factor = 1 + sla.durationRegressionThreshold() / 100.0;
+        String direction;
+        if (ratio >= factor) {
+            direction = "slower";
+        } else if (ratio <= 1 / factor) {
+            direction = "faster";
+        } else {
+            ev.clear(key);
+            return;
+        }
+        String msg = String.format(Locale.ROOT, "P95 duration %s by %.0f%%: %s over the last %s vs %s over the "
+                        + "%d-day baseline (threshold %d%%).", direction.equals("slower") ? "increased" : "decreased",
+                Math.abs(ratio - 1) * 100, human(recent.p95()), human(sla.durationRecentWindow()), human(base.p95()),
+                sla.durationBaselineWindowDays(), sla.durationRegressionThreshold());
+        if (direction.equals("faster")) {
+            msg += " Suspiciously fast runs may be doing less work than they should.";
+        }
+        ev.hold(new Condition(key, m.alerting().severityOverrides().severityFor(AlertType.DURATION_REGRESSION),
+                "Duration regression: " + f.ref(), msg, direction,
+                new AlertContext(null, null, null, null, null, List.of(), null, null, null, recent.p95(),
+                        Map.of("direction", direction, "recentP95", Settings.format(recent.p95()),
+                                "baselineP95", Settings.format(base.p95())))));
+    }
+
+    // ---------------------------------------------------------------- suspension
+
+    private void suspendedTooLong(MonitorSpec m, Tracked t, Facts f, Evaluation ev) {
+        Duration limit = m.suspendedHandling().alertIfSuspendedFor();
+        if (limit == null) {
+            return;
+        }
+        IncidentKey key = IncidentKey.of(m.id(), f.ref(), AlertType.SUSPENDED_TOO_LONG);
+        Instant since = t.state == null ? null : t.state.suspendedSince();
+        if (!t.snapshot.suspended() || since == null) {
+            ev.clear(key);
+            return;
+        }
+        Instant due = since.plus(limit);
+        if (f.now().isBefore(due)) {
+            ev.clear(key);
+            ev.wakeAt(due);
+            return;
+        }
+        ev.hold(new Condition(key, m.alerting().severityOverrides().severityFor(AlertType.SUSPENDED_TOO_LONG),
+                "Suspended too long: " + f.ref(),
+                "CronJob has been suspended for " + human(Duration.between(since, f.now())) + " (since " + since
+                        + "; threshold " + human(limit) + ").", "",
+                withAttributes(Map.of("suspendedSince", since.toString()))));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static AlertContext withAttributes(Map<String, String> attributes) {
+        return new AlertContext(null, null, null, null, null, List.of(), null, null, null, null, attributes);
+    }
+
+    /** A duration for people: {@code 2h5m}, {@code 45s}, {@code 3d4h}. */
+    static String human(Duration d) {
+        if (d.isNegative()) {
+            d = Duration.ZERO;
+        }
+        if (d.toDays() >= 1) {
+            long h = d.toHoursPart();
+            return d.toDays() + "d" + (h > 0 ? h + "h" : "");
+        }
+        Duration rounded = d.toMillis() >= 1000 ? Duration.ofSeconds(d.getSeconds()) : d;
+        return Settings.format(rounded);
+    }
+}

@@ -1,0 +1,31 @@
+package io.cronjobguardian.engine.core;
+
+import io.cronjobguardian.api.Incident;
+import io.cronjobguardian.engine.monitor.MonitorSpec;
+
+/**
+ * Told about incident transitions the leader made, on the engine thread, after the store accepted them (the
+ * alerting pipeline listens here). Must not block.
+ */
+public interface IncidentListener {
+
+    /** Nothing happens. */
+    IncidentListener NONE = new IncidentListener() {
+    };
+
+    /** An incident was opened. */
+    default void opened(Incident incident, MonitorSpec monitor, long epoch) {
+    }
+
+    /** An open incident changed severity or failure signature. */
+    default void changed(Incident before, Incident after, MonitorSpec monitor, long epoch) {
+    }
+
+    /** An incident was resolved. */
+    default void resolved(Incident incident, MonitorSpec monitor, long epoch) {
+    }
+
+    /** An incident was resolved because its monitor no longer selects the CronJob or the CronJob is gone. */
+    default void resolvedWithoutMonitor(Incident incident, long epoch) {
+    }
+}

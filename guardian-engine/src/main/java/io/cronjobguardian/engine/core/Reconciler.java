@@ -1,0 +1,78 @@
+package io.cronjobguardian.engine.core;
+
+import io.cronjobguardian.api.HistoryStore;
+import io.cronjobguardian.api.Incident;
+import io.cronjobguardian.api.IncidentKey;
+import io.cronjobguardian.api.OpenIncidentResult;
+import io.cronjobguardian.engine.monitor.MonitorSpec;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the store's open incidents agree with an {@link Evaluation}: opens incidents for conditions that hold
+ * (unless a maintenance window holds openings back), resolves judged conditions that no longer hold (always, even
+ * in a maintenance window), and updates an open incident whose severity or failure signature changed.
+ */
+final class Reconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+    private final HistoryStore store;
+    private final IncidentListener listener;
+
+    Reconciler(HistoryStore store, IncidentListener listener) {
+        this.store = store;
+        this.listener = listener;
+    }
+
+    /**
+     * @param open the open incidents of the CronJob by key (updated in place)
+     * @return the instant openings are held back until, when a maintenance window held one back, else {@code null}
+     */
+    Instant apply(MonitorSpec m, Evaluation ev, Map<IncidentKey, Incident> open, Instant now, long epoch) {
+        Instant heldUntil = null;
+        for (IncidentKey key : ev.judged()) {
+            Condition c = ev.holding().get(key);
+            Incident existing = open.get(key);
+            if (c == null) {
+                if (existing != null) {
+                    Optional<Incident> resolved = store.resolveIncident(existing.id(), now, epoch);
+                    open.remove(key);
+                    resolved.ifPresent(i -> {
+                        LOG.info("resolved {} {}", i.key().asString(), i.id());
+                        listener.resolved(i, m, epoch);
+                    });
+                }
+                continue;
+            }
+            if (existing == null) {
+                Optional<Instant> suppressed = MaintenanceWindows.suppressedUntil(m, now);
+                if (suppressed.isPresent()) {
+                    LOG.debug("{} held back by a maintenance window until {}", key.asString(), suppressed.get());
+                    heldUntil = heldUntil == null || suppressed.get().isBefore(heldUntil) ? suppressed.get() : heldUntil;
+                    continue;
+                }
+                OpenIncidentResult r = store.openIncident(c.draft(now), epoch);
+                open.put(key, r.incident());
+                if (r.created()) {
+                    LOG.info("opened {} {}: {}", key.asString(), r.incident().id(), c.message());
+                    listener.opened(r.incident(), m, epoch);
+                }
+                continue;
+            }
+            if (existing.severity() != c.severity() || !existing.signature().equals(c.signature())) {
+                Incident wanted = existing.withContent(c.severity(), c.title(), c.message(), c.signature(),
+                        c.context());
+                Optional<Incident> updated = store.updateIncident(wanted, epoch);
+                updated.ifPresent(u -> {
+                    open.put(key, u);
+                    listener.changed(existing, u, m, epoch);
+                });
+            }
+        }
+        return heldUntil;
+    }
+}

@@ -1,0 +1,152 @@
+package io.cronjobguardian.engine.core;
+
+import io.cronjobguardian.api.CronJobWatcher;
+import io.cronjobguardian.api.Execution;
+import io.cronjobguardian.api.HistoryStore;
+import io.cronjobguardian.api.JobSnapshot;
+import io.cronjobguardian.api.JobState;
+import io.cronjobguardian.api.LogRequest;
+import io.cronjobguardian.api.UpsertResult;
+import io.cronjobguardian.engine.config.GuardianConfig;
+import io.cronjobguardian.engine.monitor.MonitorSpec;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records runs: one upsert per change of a Job's state, never a duplicate (the store upserts by Job UID). For a
+ * run that failed, fetches the failure context (log tail and events) once; stores it when the CronJob's monitors
+ * (or the global settings) ask for log/event storage, and keeps it in memory for alerts otherwise. Engine thread
+ * only.
+ */
+final class Recorder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
+    static final int MAX_EVENTS = 100;
+    private static final int MAX_TRANSIENT = 2000;
+
+    private final HistoryStore store;
+    private final CronJobWatcher watcher;
+    private final GuardianConfig config;
+    /** Job UID → state the store has (as far as this leader knows). */
+    private final Map<String, JobState> recorded = new HashMap<>();
+    /** Failure context not stored (storage off) but wanted by alerts, newest last. */
+    private final Map<String, Execution> transientDetails = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Execution> eldest) {
+            return size() > MAX_TRANSIENT;
+        }
+    };
+
+    Recorder(HistoryStore store, CronJobWatcher watcher, GuardianConfig config) {
+        this.store = store;
+        this.watcher = watcher;
+        this.config = config;
+    }
+
+    /** Forgets everything (leadership lost). */
+    void reset() {
+        recorded.clear();
+        transientDetails.clear();
+    }
+
+    /** Loads what the store has for these Jobs, so that catch-up records only what is missing. */
+    void prime(Collection<String> jobUids) {
+        if (!jobUids.isEmpty()) {
+            recorded.putAll(store.executionStates(jobUids));
+        }
+    }
+
+    void forget(String jobUid) {
+        recorded.remove(jobUid);
+    }
+
+    /** {@code true} when the store already has this state for the Job. */
+    boolean isRecorded(JobSnapshot job) {
+        return recorded.get(job.uid()) == job.state();
+    }
+
+    /**
+     * Records the Job if its state is new to the store.
+     *
+     * @return {@code true} when the store changed
+     */
+    boolean record(JobSnapshot job, List<MonitorSpec> monitors, long epoch) {
+        if (job.owner() == null) {
+            return false;
+        }
+        JobState known = recorded.get(job.uid());
+        if (known == job.state() || (known != null && known.isTerminal() && !job.state().isTerminal())) {
+            return false;
+        }
+        Execution e = Execution.of(job);
+        if (job.state() == JobState.FAILED) {
+            e = withFailureContext(job, monitors);
+        }
+        UpsertResult r = store.upsertExecution(e, epoch);
+        recorded.put(job.uid(), job.state());
+        LOG.debug("recorded {} {} {}: {}", job.owner(), job.name(), job.state(), r);
+        return r != UpsertResult.UNCHANGED;
+    }
+
+    /** The execution with details: the store's, or the context kept in memory when it was not stored. */
+    Optional<Execution> transientDetails(String jobUid) {
+        return Optional.ofNullable(transientDetails.get(jobUid));
+    }
+
+    private Execution withFailureContext(JobSnapshot job, List<MonitorSpec> monitors) {
+        GuardianConfig.LogStorage global = config.logStorage();
+        boolean storeLogs = false;
+        boolean storeEvents = false;
+        boolean alertLogs = false;
+        boolean alertEvents = false;
+        int lines = 1;
+        int maxKb = global.maxLogSizeKB();
+        String container = null;
+        boolean initContainers = false;
+        for (MonitorSpec m : monitors) {
+            MonitorSpec.DataRetention r = m.dataRetention();
+            storeLogs |= r.storeLogs() != null ? r.storeLogs() : global.logsEnabled();
+            storeEvents |= r.storeEvents() != null ? r.storeEvents() : global.eventsEnabled();
+            if (r.maxLogSizeKB() != null) {
+                maxKb = Math.max(maxKb, r.maxLogSizeKB());
+            }
+            MonitorSpec.IncludeContext inc = m.alerting().includeContext();
+            alertLogs |= inc.logs();
+            alertEvents |= inc.events();
+            lines = Math.max(lines, inc.logLines());
+            container = container == null ? inc.logContainerName() : container;
+            initContainers |= inc.includeInitContainerLogs();
+        }
+        if (monitors.isEmpty()) {
+            storeLogs = global.logsEnabled();
+            storeEvents = global.eventsEnabled();
+        }
+        String log = null;
+        List<String> events = List.of();
+        int maxBytes = Math.max(1024, Math.min(maxKb, 10 * 1024) * 1024);
+        try {
+            if (storeLogs || alertLogs) {
+                log = watcher.fetchLogTail(job, new LogRequest(container, initContainers,
+                        storeLogs ? LogRequest.DEFAULT.maxLines() * 200 : lines, maxBytes)).orElse(null);
+            }
+            if (storeEvents || alertEvents) {
+                events = watcher.fetchEvents(job, MAX_EVENTS);
+            }
+        } catch (RuntimeException ex) {
+            LOG.warn("could not fetch failure context of Job {}/{}: {}", job.namespace(), job.name(), ex.toString());
+        }
+        Execution full = new Execution(job, log, events, null);
+        if ((log != null && !storeLogs) || (!events.isEmpty() && !storeEvents)) {
+            transientDetails.put(job.uid(), full);
+        }
+        return new Execution(job, storeLogs ? log : null, storeEvents ? events : List.of(), null);
+    }
+}
