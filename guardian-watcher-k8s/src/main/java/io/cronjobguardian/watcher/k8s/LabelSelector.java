@@ -143,13 +143,14 @@ final class LabelSelector {
             }
             checkKey(words[0]);
             Set<String> values = new LinkedHashSet<>();
-            for (String v : p.substring(paren + 1, p.length() - 1).split(",", -1)) {
+            String inner = p.substring(paren + 1, p.length() - 1);
+            if (inner.isBlank()) {
+                throw new IllegalArgumentException("\"" + p + "\": a set needs at least one value");
+            }
+            for (String v : inner.split(",", -1)) {
                 String value = v.trim();
                 checkValue(value);
                 values.add(value);
-            }
-            if (values.isEmpty()) {
-                throw new IllegalArgumentException("\"" + p + "\": a set needs at least one value");
             }
             return new Requirement(words[0], words[1].equals("in") ? Op.IN : Op.NOT_IN, Set.copyOf(values));
         }
