@@ -46,6 +46,7 @@ public final class ScriptableCronJobWatcher implements CronJobWatcher {
     private final Map<String, JobSnapshot> jobs = new LinkedHashMap<>();
     private final Map<String, String> logTails = new HashMap<>();
     private final Map<String, List<String>> events = new HashMap<>();
+    private final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
     private @Nullable WatchListener listener;
     private boolean started;
     private boolean delaySync;
@@ -389,6 +390,25 @@ public final class ScriptableCronJobWatcher implements CronJobWatcher {
     }
 
     // ---------------------------------------------------------------- cache
+
+    /** Sets the labels of a namespace ({@code null} forgets the namespace). */
+    public void setNamespaceLabels(String namespace, @Nullable Map<String, String> labels) {
+        Objects.requireNonNull(namespace, "namespace");
+        synchronized (lock) {
+            if (labels == null) {
+                namespaceLabels.remove(namespace);
+            } else {
+                namespaceLabels.put(namespace, Map.copyOf(labels));
+            }
+        }
+    }
+
+    @Override
+    public Optional<Map<String, String>> namespaceLabels(String namespace) {
+        synchronized (lock) {
+            return Optional.ofNullable(namespaceLabels.get(namespace));
+        }
+    }
 
     @Override
     public Collection<CronJobSnapshot> cronJobs() {
