@@ -24,6 +24,7 @@ import io.cronjobguardian.engine.core.Engine;
 import io.cronjobguardian.engine.core.EngineObserver;
 import io.cronjobguardian.engine.core.IncidentListener;
 import io.cronjobguardian.engine.core.StatusService;
+import io.cronjobguardian.engine.metrics.GuardianMetrics;
 import io.cronjobguardian.engine.monitor.MonitorSpec;
 import io.cronjobguardian.engine.monitor.MonitorSpecLoader;
 import io.cronjobguardian.engine.time.ManualTaskScheduler;
@@ -40,6 +41,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +84,7 @@ public final class Guardian implements AutoCloseable {
     private final Engine engine;
     private final StatusService status;
     private final Duration shutdownTimeout;
+    private final GuardianMetrics metrics;
     private final Object lifecycle = new Object();
     private volatile boolean started;
     private volatile boolean closed;
@@ -96,8 +99,17 @@ public final class Guardian implements AutoCloseable {
         this.channels = List.copyOf(b.channels);
         this.scheduler = scheduler;
         this.shutdownTimeout = b.shutdownTimeout;
+        List<EngineObserver> observers = new ArrayList<>();
+        if (b.meterRegistry != null) {
+            this.metrics = new GuardianMetrics(store, watcher, scheduler.clock());
+            metrics.bindTo(b.meterRegistry);
+            observers.add(metrics);
+        } else {
+            this.metrics = null;
+        }
+        observers.add(b.observer);
         this.engine = new Engine(scheduler, store, watcher, config, this.monitors,
-                b.incidentListener, b.observer);
+                b.incidentListener, EngineObserver.all(observers));
         this.status = new StatusService(scheduler.clock(), store, watcher, this.monitors,
                 config.ignoredNamespaces());
     }
@@ -173,6 +185,9 @@ public final class Guardian implements AutoCloseable {
             closeQuietly("channel " + c.name(), c::close);
         }
         closeQuietly("store", store::close);
+        if (metrics != null) {
+            closeQuietly("meters", metrics::close);
+        }
         LOG.info("CronJob Guardian stopped");
     }
 
@@ -291,6 +306,7 @@ public final class Guardian implements AutoCloseable {
         private EngineObserver observer = EngineObserver.NONE;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private boolean loadMonitorFiles = true;
+        private MeterRegistry meterRegistry;
 
         private Builder() {
         }
@@ -361,6 +377,12 @@ public final class Guardian implements AutoCloseable {
         /** A host object providers may use (a {@code DataSource}, a {@code KubernetesClient}, ...). */
         public <T> Builder service(Class<T> type, T instance) {
             services.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(instance, "instance"));
+            return this;
+        }
+
+        /** The host's registry; the engine's meters (see {@link GuardianMetrics}) are bound to it. */
+        public Builder meterRegistry(MeterRegistry value) {
+            this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
             return this;
         }
 

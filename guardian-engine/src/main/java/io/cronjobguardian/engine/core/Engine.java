@@ -468,7 +468,17 @@ public final class Engine {
                 evalTimers.cancel(ref);
             }
             backoff.remove(ref);
-            observer.evaluated(ref, Duration.ofNanos(System.nanoTime() - started));
+            Map<io.cronjobguardian.api.Severity, Integer> bySeverity = new java.util.EnumMap<>(
+                    io.cronjobguardian.api.Severity.class);
+            for (io.cronjobguardian.api.Severity sev : io.cronjobguardian.api.Severity.values()) {
+                bySeverity.put(sev, 0);
+            }
+            for (Incident i : open.values()) {
+                if (selecting.contains(i.key().monitor())) {
+                    bySeverity.merge(i.severity(), 1, Integer::sum);
+                }
+            }
+            observer.evaluated(ref, Duration.ofNanos(System.nanoTime() - started), bySeverity);
         });
     }
 

@@ -2,7 +2,9 @@ package io.cronjobguardian.engine.core;
 
 import io.cronjobguardian.api.CronJobRef;
 import io.cronjobguardian.api.JobSnapshot;
+import io.cronjobguardian.api.Severity;
 import java.time.Duration;
+import java.util.Map;
 
 /** Told what the engine does, for metrics. Called on the engine thread; must not block. */
 public interface EngineObserver {
@@ -19,8 +21,37 @@ public interface EngineObserver {
     default void recorded(JobSnapshot job) {
     }
 
-    /** A CronJob was evaluated, taking {@code took}. */
-    default void evaluated(CronJobRef ref, Duration took) {
+    /**
+     * A CronJob was evaluated, taking {@code took}; {@code openBySeverity} counts its open incidents afterwards
+     * (every severity present, zeros included).
+     */
+    default void evaluated(CronJobRef ref, Duration took, Map<Severity, Integer> openBySeverity) {
+    }
+
+    /** Combines observers: each is told everything, in order. */
+    static EngineObserver all(java.util.List<EngineObserver> observers) {
+        java.util.List<EngineObserver> list = java.util.List.copyOf(observers);
+        return new EngineObserver() {
+            @Override
+            public void leadership(boolean leading, long epoch) {
+                list.forEach(o -> o.leadership(leading, epoch));
+            }
+
+            @Override
+            public void recorded(JobSnapshot job) {
+                list.forEach(o -> o.recorded(job));
+            }
+
+            @Override
+            public void evaluated(CronJobRef ref, Duration took, Map<Severity, Integer> openBySeverity) {
+                list.forEach(o -> o.evaluated(ref, took, openBySeverity));
+            }
+
+            @Override
+            public void forgotten(CronJobRef ref) {
+                list.forEach(o -> o.forgotten(ref));
+            }
+        };
     }
 
     /** A CronJob is gone (deleted, or no longer watched): its meters should go. */

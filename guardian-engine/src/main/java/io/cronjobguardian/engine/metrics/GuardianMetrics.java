@@ -1,0 +1,222 @@
+package io.cronjobguardian.engine.metrics;
+
+import io.cronjobguardian.api.CronJobRef;
+import io.cronjobguardian.api.CronJobSnapshot;
+import io.cronjobguardian.api.CronJobWatcher;
+import io.cronjobguardian.api.ExecutionStats;
+import io.cronjobguardian.api.HistoryStore;
+import io.cronjobguardian.api.JobSnapshot;
+import io.cronjobguardian.api.JobState;
+import io.cronjobguardian.api.Severity;
+import io.cronjobguardian.api.StatsQuery;
+import io.cronjobguardian.engine.core.EngineObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's meters. Every replica publishes {@code cronjob_guardian_leader_status} (1 on the leader, 0 on
+ * standbys: a sum over replicas is 1) and {@code cronjob_guardian_db_connections_open}. Only the leader publishes
+ * the per-CronJob gauges ({@code cronjob_guardian_success_rate}, {@code cronjob_guardian_duration_seconds} with a
+ * {@code percentile} tag, {@code cronjob_guardian_active_alerts} with a {@code severity} tag) and counts
+ * {@code cronjob_guardian_executions_total}; a replica that stops leading removes its per-CronJob gauges, and the
+ * meters of a CronJob that is deleted are removed. {@code cronjob_guardian_evaluation_seconds} times evaluations.
+ *
+ * <p>Tags are low-cardinality: {@code namespace}, {@code cronjob}, {@code outcome}, {@code severity},
+ * {@code percentile} — never a Job name or UID. The success-rate and duration gauges cover the last 7 days.
+ */
+public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuardianMetrics.class);
+    /** Window of the success-rate and duration gauges. */
+    public static final Duration WINDOW = Duration.ofDays(7);
+    private static final String[] PERCENTILES = {"p50", "p95", "p99"};
+
+    private final HistoryStore store;
+    private final CronJobWatcher watcher;
+    private final Clock clock;
+    private final AtomicLong leading = new AtomicLong();
+    private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
+    private final Map<CronJobRef, List<Meter>> perCronJob = new ConcurrentHashMap<>();
+    private final List<Meter> global = new ArrayList<>();
+    private volatile MeterRegistry registry;
+    private volatile Timer evaluation;
+
+    /** Meters over this store and watcher, reading time from {@code clock}. */
+    public GuardianMetrics(HistoryStore store, CronJobWatcher watcher, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.watcher = Objects.requireNonNull(watcher, "watcher");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public void bindTo(MeterRegistry r) {
+        this.registry = r;
+        global.add(Gauge.builder("cronjob.guardian.leader.status", leading, AtomicLong::get)
+                .description("1 while this replica leads, else 0").register(r));
+        global.add(Gauge.builder("cronjob.guardian.db.connections.open", store,
+                        s -> s.openConnections().isPresent() ? s.openConnections().getAsInt() : Double.NaN)
+                .description("open connections in the history store's pool").register(r));
+        evaluation = Timer.builder("cronjob.guardian.evaluation").description("time to evaluate one CronJob")
+                .register(r);
+        global.add(evaluation);
+    }
+
+    // ---------------------------------------------------------------- EngineObserver (engine thread)
+
+    @Override
+    public void leadership(boolean isLeading, long epoch) {
+        leading.set(isLeading ? 1 : 0);
+        if (!isLeading) {
+            for (CronJobRef ref : new ArrayList<>(perCronJob.keySet())) {
+                removeGauges(ref);
+            }
+            return;
+        }
+        try {
+            Collection<CronJobSnapshot> all = watcher.cronJobs();
+            List<CronJobRef> refs = new ArrayList<>();
+            all.forEach(s -> refs.add(s.ref()));
+            if (!refs.isEmpty()) {
+                store.stats(refs, StatsQuery.lastWindow(clock.instant(), WINDOW)).forEach(this::publishStats);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("could not refresh gauges on gaining leadership: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void recorded(JobSnapshot job) {
+        MeterRegistry r = registry;
+        if (r == null || job.owner() == null || !job.state().isTerminal()) {
+            return;
+        }
+        CronJobRef ref = job.owner();
+        Counter c = Counter.builder("cronjob.guardian.executions").description("finished runs recorded")
+                .tags(tags(ref).and("outcome", job.state() == JobState.SUCCEEDED ? "success" : "failed"))
+                .register(r);
+        track(ref, c);
+        c.increment();
+        try {
+            publishStats(ref, store.stats(ref, StatsQuery.lastWindow(clock.instant(), WINDOW)));
+        } catch (RuntimeException e) {
+            LOG.debug("could not refresh gauges of {}: {}", ref, e.toString());
+        }
+    }
+
+    @Override
+    public void evaluated(CronJobRef ref, Duration took, Map<Severity, Integer> openBySeverity) {
+        Timer t = evaluation;
+        if (t != null) {
+            t.record(took);
+        }
+        openBySeverity.forEach((sev, n) -> gauge(ref, "cronjob.guardian.active.alerts",
+                "open incidents of the CronJob", "severity", sev.wireName(), null, n));
+    }
+
+    @Override
+    public void forgotten(CronJobRef ref) {
+        MeterRegistry r = registry;
+        List<Meter> meters = perCronJob.remove(ref);
+        if (r != null && meters != null) {
+            meters.forEach(r::remove);
+        }
+        values.keySet().removeIf(k -> k.startsWith(ref + "|"));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void publishStats(CronJobRef ref, ExecutionStats s) {
+        double rate = s.successRate().isPresent() ? s.successRate().getAsDouble() : Double.NaN;
+        gauge(ref, "cronjob.guardian.success.rate", "success rate in percent over the last 7 days (NaN without runs)",
+                null, null, null, rate);
+        Duration[] ps = {s.p50(), s.p95(), s.p99()};
+        for (int i = 0; i < ps.length; i++) {
+            gauge(ref, "cronjob.guardian.duration", "run duration percentile over the last 7 days", "percentile",
+                    PERCENTILES[i], "seconds", ps[i] == null ? Double.NaN : ps[i].toNanos() / 1e9);
+        }
+    }
+
+    private void gauge(CronJobRef ref, String name, String description, String tagKey, String tagValue,
+            String baseUnit, double value) {
+        MeterRegistry r = registry;
+        if (r == null) {
+            return;
+        }
+        String key = ref + "|" + name + "|" + tagValue;
+        AtomicLong holder = values.computeIfAbsent(key, k -> {
+            AtomicLong h = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+            Tags tags = tags(ref);
+            if (tagKey != null) {
+                tags = tags.and(tagKey, tagValue);
+            }
+            Gauge g = Gauge.builder(name, h, a -> Double.longBitsToDouble(a.get())).description(description)
+                    .baseUnit(baseUnit).tags(tags).strongReference(true).register(r);
+            track(ref, g);
+            return h;
+        });
+        holder.set(Double.doubleToLongBits(value));
+    }
+
+    private void track(CronJobRef ref, Meter m) {
+        List<Meter> list = perCronJob.computeIfAbsent(ref, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+        if (!list.contains(m)) {
+            list.add(m);
+        }
+    }
+
+    private void removeGauges(CronJobRef ref) {
+        MeterRegistry r = registry;
+        List<Meter> meters = perCronJob.get(ref);
+        if (r == null || meters == null) {
+            return;
+        }
+        for (Meter m : new ArrayList<>(meters)) {
+            if (m instanceof Gauge) {
+                r.remove(m);
+                meters.remove(m);
+            }
+        }
+        values.keySet().removeIf(k -> k.startsWith(ref + "|"));
+    }
+
+    private static Tags tags(CronJobRef ref) {
+        return Tags.of("namespace", ref.namespace(), "cronjob", ref.name());
+    }
+
+    /** Removes every meter this binder registered. */
+    @Override
+    public void close() {
+        MeterRegistry r = registry;
+        if (r == null) {
+            return;
+        }
+        perCronJob.values().forEach(ms -> ms.forEach(r::remove));
+        perCronJob.clear();
+        values.clear();
+        global.forEach(r::remove);
+        global.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "GuardianMetrics[" + String.format(Locale.ROOT, "leading=%d, cronJobs=%d", leading.get(),
+                perCronJob.size()) + "]";
+    }
+}

@@ -1,0 +1,114 @@
+package io.cronjobguardian.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cronjobguardian.api.CronJobSnapshot;
+import io.cronjobguardian.api.JobSnapshot;
+import io.cronjobguardian.engine.config.GuardianConfig;
+import io.cronjobguardian.engine.monitor.MonitorSpec;
+import io.cronjobguardian.engine.time.ManualTaskScheduler;
+import io.cronjobguardian.testkit.InMemoryHistoryStore;
+import io.cronjobguardian.testkit.ManualClock;
+import io.cronjobguardian.testkit.ManualElection;
+import io.cronjobguardian.testkit.ScriptableCronJobWatcher;
+import io.cronjobguardian.testkit.TestObjects;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+
+    private static final Instant T0 = Instant.parse("2026-06-01T00:00:00Z");
+
+    private final ManualClock clock = new ManualClock(T0);
+    private final ManualTaskScheduler scheduler = new ManualTaskScheduler(clock, clock::set);
+    private final ScriptableCronJobWatcher watcher = new ScriptableCronJobWatcher();
+    private final InMemoryHistoryStore store = new InMemoryHistoryStore();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    private Guardian guardian(io.cronjobguardian.api.LeaderElector elector) {
+        Guardian.Builder b = Guardian.builder()
+                .config(GuardianConfig.builder().noEnvironment().set("scheduler.startupGracePeriod", "0s").build())
+                .monitor(MonitorSpec.of("team-a", "m")).store(store).watcher(watcher).scheduler(scheduler)
+                .meterRegistry(registry);
+        if (elector != null) {
+            b.leaderElector(elector);
+        }
+        return b.build();
+    }
+
+    private double gauge(String name, String... tags) {
+        Gauge g = registry.find(name).tags(tags).gauge();
+        return g == null ? Double.NaN : g.value();
+    }
+
+    @Test
+    void publishesRunsSuccessRateDurationsAndActiveAlertsThatReturnToZero() {
+        try (Guardian g = guardian(null).start()) {
+            scheduler.runPending();
+            assertThat(gauge("cronjob.guardian.leader.status")).isEqualTo(1.0);
+            CronJobSnapshot cj = TestObjects.cronJob("team-a", "backup").schedule("0 * * * *").build();
+            watcher.addCronJob(cj);
+            scheduler.advance(Duration.ofMinutes(10));
+            watcher.simulateRun(TestObjects.job(cj).name("b-1").uid("b1").scheduled(T0), T0, 0, true,
+                    T0.plusSeconds(10));
+            watcher.simulateRun(TestObjects.job(cj).name("b-2").uid("b2").scheduled(T0), T0.plusSeconds(15), 1,
+                    false, T0.plusSeconds(45));
+            scheduler.runPending();
+            assertThat(registry.get("cronjob.guardian.executions").tags("namespace", "team-a", "cronjob", "backup",
+                    "outcome", "success").counter().count()).isEqualTo(1.0);
+            assertThat(registry.get("cronjob.guardian.executions").tags("outcome", "failed").counter().count())
+                    .isEqualTo(1.0);
+            assertThat(gauge("cronjob.guardian.success.rate", "cronjob", "backup")).isEqualTo(50.0);
+            assertThat(gauge("cronjob.guardian.duration", "cronjob", "backup", "percentile", "p50")).isEqualTo(20.0);
+            assertThat(gauge("cronjob.guardian.duration", "cronjob", "backup", "percentile", "p99"))
+                    .isCloseTo(29.8, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(gauge("cronjob.guardian.active.alerts", "cronjob", "backup", "severity", "critical"))
+                    .isEqualTo(1.0);
+            assertThat(registry.get("cronjob.guardian.evaluation").timer().count()).isPositive();
+            // a success closes the JobFailed incident: the gauge returns to 0, it does not go stale
+            watcher.simulateRun(TestObjects.job(cj).name("b-3").uid("b3").scheduled(T0.plusSeconds(3600)),
+                    T0.plusSeconds(60), 0, true, T0.plusSeconds(70));
+            scheduler.runPending();
+            assertThat(gauge("cronjob.guardian.active.alerts", "cronjob", "backup", "severity", "critical"))
+                    .isEqualTo(0.0);
+            // deleting the CronJob removes its meters
+            watcher.deleteCronJob(cj.ref());
+            scheduler.runPending();
+            assertThat(registry.find("cronjob.guardian.success.rate").tags("cronjob", "backup").gauge()).isNull();
+            assertThat(registry.find("cronjob.guardian.executions").tags("cronjob", "backup").counter()).isNull();
+            for (Meter m : registry.getMeters()) {
+                assertThat(m.getId().getTags()).noneMatch(t -> t.getKey().equals("job") || t.getKey().equals("uid"));
+            }
+        }
+        assertThat(registry.getMeters()).isEmpty();
+    }
+
+    @Test
+    void aStandbyPublishesLeaderStatusZeroAndNoPerCronJobGauges() {
+        ManualElection election = new ManualElection();
+        try (Guardian g = guardian(election.candidate("a")).start()) {
+            CronJobSnapshot cj = TestObjects.cronJob("team-a", "x").schedule("0 * * * *").build();
+            watcher.addCronJob(cj);
+            scheduler.runPending();
+            assertThat(gauge("cronjob.guardian.leader.status")).isEqualTo(0.0);
+            election.elect("a");
+            scheduler.runPending();
+            assertThat(gauge("cronjob.guardian.leader.status")).isEqualTo(1.0);
+            scheduler.advance(Duration.ofSeconds(10));
+            JobSnapshot run = watcher.simulateRun(TestObjects.job(cj).name("x-1").uid("x1").scheduled(T0), T0, 0,
+                    true, T0.plusSeconds(5));
+            scheduler.runPending();
+            assertThat(run.uid()).isEqualTo("x1");
+            assertThat(gauge("cronjob.guardian.success.rate", "cronjob", "x")).isEqualTo(100.0);
+            election.revoke();
+            scheduler.runPending();
+            assertThat(gauge("cronjob.guardian.leader.status")).isEqualTo(0.0);
+            assertThat(registry.find("cronjob.guardian.success.rate").gauges()).isEmpty();
+            assertThat(registry.find("cronjob.guardian.active.alerts").gauges()).isEmpty();
+        }
+    }
+}
