@@ -11,7 +11,7 @@ package io.cronjobguardian.api;
  *   <li>Thread-safe: the engine may send several messages concurrently.</li>
  *   <li>Idempotency: the same {@link AlertMessage#incidentId()} and {@link AlertMessage#kind()} may be sent again
  *       after an ambiguous failure; channels that support it use the incident id as dedup key.</li>
- *   <li>Secrets (URLs with tokens, routing keys, passwords) never appear in {@link #toString()},
+ *   <li>Secrets (URLs with tokens, routing keys, passwords) never appear in {@link Object#toString() toString()},
  *       {@link DeliveryResult#detail()}, exceptions or logs.</li>
  * </ul>
  * Implementations register an {@link AlertChannelProvider}.
