@@ -252,4 +252,22 @@ class HighAvailabilityTest {
                 .satisfies(i -> assertThat(i.id()).isEqualTo(incidentId));   // the late Job ended the streak
         assertThat(all).filteredOn(i -> i.key().type() == AlertType.JOB_FAILED).hasSize(1);
     }
+
+    @Test
+    void aLeaseWhoseEpochWentBackStillLeadsAboveTheStoresFence() {
+        store.advanceEpoch(10);   // earlier terms reached 10; the Lease was then deleted and counts from 1 again
+        Replica a = replica("a");
+        a.guardian.start();
+        runAll();
+        assertThat(a.guardian.isLeader()).isTrue();
+        assertThat(store.highestEpoch()).isEqualTo(11);
+        CronJobSnapshot cj = TestObjects.cronJob("team-a", "reset").schedule("0 * * * *").creationTime(T0).build();
+        cluster(w -> w.addCronJob(cj));
+        advanceAll(Duration.ofSeconds(30));
+        JobSnapshot done = TestObjects.job(cj).name("r-1").uid("r-1").scheduled(T0).succeeded(T0, T0.plusSeconds(5))
+                .build();
+        cluster(w -> w.addJob(done));
+        runAll();
+        assertThat(store.executions(ExecutionQuery.forCronJob(cj.ref())).total()).isEqualTo(1);
+    }
 }

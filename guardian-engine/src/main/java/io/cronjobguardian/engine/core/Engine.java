@@ -72,6 +72,7 @@ public final class Engine {
 
     private boolean leading;
     private boolean caughtUp;
+    private long term;
     private long epoch;
     private Instant heldUntil = Instant.MIN;
     private volatile boolean leaderView;
@@ -136,11 +137,14 @@ public final class Engine {
         };
     }
 
-    /** Single-replica mode: lead from now on with the store's current epoch. */
+    /**
+     * Single-replica mode: lead from now on, with an epoch above the store's (so that a previous process still
+     * running, e.g. during a rolling deployment, is fenced off).
+     */
     public void leadAlone() {
         scheduler.execute(() -> {
             try {
-                startLeading(Math.max(1, store.highestEpoch()));
+                startLeading(store.highestEpoch() + 1);
             } catch (RuntimeException e) {
                 LOG.warn("cannot read the store's epoch ({}); retrying", e.toString());
                 systemTimers.arm("alone", clock.instant().plus(nextSystemBackoff()), this::leadAlone);
@@ -175,25 +179,35 @@ public final class Engine {
 
     // ================================================================ leadership (engine thread)
 
-    void startLeading(long newEpoch) {
-        if (leading && newEpoch == epoch) {
+    void startLeading(long termEpoch) {
+        if (leading && termEpoch == term) {
             return;
         }
         if (leading) {
-            stopLeading("new term " + newEpoch);
+            stopLeading("new term " + termEpoch);
         }
+        long newEpoch = termEpoch;
         try {
+            long highest = store.highestEpoch();
+            if (newEpoch <= highest) {
+                // the elector's counter went back (e.g. the Lease was deleted and recreated): continue above the
+                // store's fence so that this term is still newer than every earlier one
+                LOG.warn("leadership epoch {} is not above the store's highest epoch {} (was the Lease deleted?); "
+                        + "using epoch {}", newEpoch, highest, highest + 1);
+                newEpoch = highest + 1;
+            }
             store.advanceEpoch(newEpoch);
         } catch (StaleEpochException e) {
             LOG.error("not taking leadership: {}", e.getMessage());
             return;
         } catch (RuntimeException e) {
             LOG.warn("cannot fence the store for epoch {} ({}); retrying", newEpoch, e.toString());
-            systemTimers.arm("lead", clock.instant().plus(nextSystemBackoff()), () -> startLeading(newEpoch));
+            systemTimers.arm("lead", clock.instant().plus(nextSystemBackoff()), () -> startLeading(termEpoch));
             return;
         }
         leading = true;
         caughtUp = false;
+        term = termEpoch;
         epoch = newEpoch;
         epochView = newEpoch;
         leaderView = true;

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link TaskScheduler} on one daemon thread. Due instants are converted to delays with the clock when
  * scheduled; a task woken before its due instant (the clock was set back, or ran slow) is re-armed for the rest.
+ * With a {@code maxWait}, a timer never sleeps longer than that before looking at the clock again, which is what a
+ * clock that does not follow the system clock (an accelerated simulation clock, a clock stepped by NTP) needs.
  */
 public final class SystemTaskScheduler implements TaskScheduler {
 
@@ -21,12 +23,26 @@ public final class SystemTaskScheduler implements TaskScheduler {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private final Clock clock;
+    private final Duration maxWait;
     private final ScheduledThreadPoolExecutor executor;
     private volatile Thread thread;
 
     /** A scheduler whose thread is named {@code guardian-<name>-<n>}. */
     public SystemTaskScheduler(Clock clock, String name) {
+        this(clock, name, null);
+    }
+
+    /**
+     * A scheduler whose timers re-check the clock at least every {@code maxWait} of real time.
+     *
+     * @param maxWait longest real sleep of a timer, or {@code null} for no limit
+     */
+    public SystemTaskScheduler(Clock clock, String name, Duration maxWait) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (maxWait != null && (maxWait.isNegative() || maxWait.isZero())) {
+            throw new IllegalArgumentException("maxWait must be positive, was " + maxWait);
+        }
+        this.maxWait = maxWait;
         String threadName = "guardian-" + name + "-" + COUNTER.incrementAndGet();
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, threadName);
@@ -115,6 +131,9 @@ public final class SystemTaskScheduler implements TaskScheduler {
                 return;
             }
             long delayMs = Math.max(0, Duration.between(clock.instant(), dueAt).toMillis());
+            if (maxWait != null) {
+                delayMs = Math.min(delayMs, maxWait.toMillis());
+            }
             try {
                 future = executor.schedule(this::fire, delayMs, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -100,6 +100,26 @@ class SystemTaskSchedulerTest {
     }
 
     @Test
+    void maxWaitFollowsAFastClock() throws Exception {
+        // a clock running 3600x: an hour of clock time passes in one real second
+        Instant start = Instant.now();
+        Clock fast = new Clock() {
+            @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(ZoneId zone) { return this; }
+            @Override public Instant instant() {
+                return start.plus(Duration.between(start, Instant.now()).multipliedBy(3600));
+            }
+        };
+        try (SystemTaskScheduler s = new SystemTaskScheduler(fast, "fast", Duration.ofMillis(20))) {
+            CountDownLatch fired = new CountDownLatch(1);
+            Instant due = fast.instant().plus(Duration.ofHours(1));
+            s.schedule(due, fired::countDown);
+            assertThat(fired.await(10, TimeUnit.SECONDS)).isTrue();   // without maxWait: an hour
+            assertThat(fast.instant()).isAfterOrEqualTo(due);
+        }
+    }
+
+    @Test
     void shutdownStopsTheThread() throws Exception {
         SystemTaskScheduler s = new SystemTaskScheduler(Clock.systemUTC(), "stoptest");
         CountDownLatch ran = new CountDownLatch(1);
