@@ -124,13 +124,45 @@ final class ClusterReads {
             return Optional.of(parts.get(0)[1]);
         }
         StringBuilder sb = new StringBuilder();
+        List<Integer> starts = new ArrayList<>();
+        List<String> headers = new ArrayList<>();
         for (String[] p : parts) {
-            sb.append("==> ").append(p[0]).append(" <==\n").append(p[1]);
+            starts.add(sb.length());
+            String header = "==> " + p[0] + " <==\n";
+            headers.add(header);
+            sb.append(header).append(p[1]);
             if (!p[1].endsWith("\n")) {
                 sb.append('\n');
             }
         }
-        return Optional.of(LogTail.text(sb.toString(), request.maxLines(), request.maxBytes()));
+        String joined = sb.toString();
+        String capped = LogTail.text(joined, request.maxLines(), request.maxBytes());
+        if (capped.startsWith("==> ") || request.maxLines() < 2) {
+            return Optional.of(capped);
+        }
+        // the cut fell inside a section: keep that section's header in front, within the same caps
+        String header = headers.get(sectionAt(starts, joined.length() - capped.length()));
+        int headerBytes = header.getBytes(StandardCharsets.UTF_8).length;
+        if (headerBytes >= request.maxBytes()) {
+            return Optional.of(capped);
+        }
+        String body = LogTail.text(joined, request.maxLines() - 1, request.maxBytes() - headerBytes);
+        if (body.startsWith("==> ")) {
+            return Optional.of(body);
+        }
+        String labelled = headers.get(sectionAt(starts, joined.length() - body.length())) + body;
+        // headers differ in length: never exceed the caps because of one
+        boolean fits = labelled.getBytes(StandardCharsets.UTF_8).length <= request.maxBytes()
+                && LogTail.text(labelled, request.maxLines(), request.maxBytes()).length() == labelled.length();
+        return Optional.of(fits ? labelled : capped);
+    }
+
+    private static int sectionAt(List<Integer> starts, int offset) {
+        int i = 0;
+        while (i + 1 < starts.size() && starts.get(i + 1) <= offset) {
+            i++;
+        }
+        return i;
     }
 
     /**
