@@ -47,12 +47,14 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Validation</h2>
  * Every value is checked against its accepted range, and cross-checks run (leaseDuration &gt; renewDeadline &gt;
- * 1.2 × retryPeriod, retention days within {@code historyRetention.maxDays}, SQLite refused with leader election, every
- * alert channel has a type). All problems are collected and thrown together as one {@link InvalidConfigException},
- * each naming the key, what is accepted and where the value came from. Unknown keys are errors by default (a typo
- * must not silently fall back to a default; {@link Builder#unknownKeys} can make them warnings), with a "did you
- * mean" suggestion. Keys under {@code watcher.}, {@code channels.<name>.}, {@code storage.<custom type>.} and
- * {@code leaderElection.<type>.} are passed to the providers, which validate them. Operator keys that mean nothing in
+ * retryPeriod + 1.2 × retryPeriod, retention days within {@code historyRetention.maxDays}, health checks more frequent
+ * than connection replacement, SQLite refused with leader election, every alert channel has a type). A blank value
+ * means unset. All problems are collected and thrown together as one {@link InvalidConfigException}, each naming the
+ * key, what is accepted and where the value came from. Unknown keys are errors by default (a typo must not silently
+ * fall back to a default; {@link Builder#unknownKeys} can make them warnings; unknown {@code GUARDIAN_*} variables are
+ * always warnings), with a "did you mean" suggestion. Keys under {@code watcher.}, {@code channels.<name>.},
+ * {@code storage.<db>.properties.}, {@code storage.<custom type>.} and {@code leaderElection.<type>.} are passed to
+ * the providers, which validate them. Operator keys that mean nothing in
  * an embedded library ({@code ui.*}, {@code metrics.*}, {@code probes.*}, {@code log-level}, ...) and old spellings
  * ({@code storage.postgres.pool.max-open-conns}, {@code scheduler.dead-man-switch-interval}, {@code ignored-namespaces})
  * are accepted with a warning. Warnings are logged once at build time and kept in {@link #warnings()}.
@@ -74,6 +76,10 @@ public final class GuardianConfig {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final String SQLITE_WITH_LEADER_ELECTION = "leader election cannot be used with "
+            + "storage.type=sqlite: SQLite is a file on one replica's volume and serves exactly one replica, while "
+            + "leader election is for several replicas sharing one store. Use storage.type=postgres, mysql or mariadb "
+            + "for high availability, or set leaderElection.enabled=false to run a single replica on SQLite";
     private static final Set<String> BUILT_IN_STORES = Set.of("sqlite", "postgres", "mysql", "mariadb");
 
     /** One effective value: the key in its canonical spelling, the value, where it came from. */
@@ -266,6 +272,23 @@ public final class GuardianConfig {
      */
     public Optional<String> effectiveStorageType() {
         return Optional.ofNullable(effectiveStorageType);
+    }
+
+    /**
+     * Refuses leader election on SQLite once the store provider is known. {@link Builder#build()} already refuses it
+     * when the configuration names SQLite, but when {@code storage.type} is unset, provider discovery may still pick
+     * SQLite (the embedded default); the engine calls this with the chosen provider's name.
+     *
+     * @throws InvalidConfigException when leader election is enabled and the store is {@code sqlite}
+     */
+    public void checkStoreForLeaderElection(String storeProviderName) {
+        if (leaderElection.enabled() && "sqlite".equalsIgnoreCase(Objects.requireNonNull(storeProviderName,
+                "storeProviderName"))) {
+            Entry e = entries.get(Settings.canonical("leaderElection.enabled"));
+            throw new InvalidConfigException(SUMMARY, List.of(new ConfigProblem("leaderElection.enabled",
+                    SQLITE_WITH_LEADER_ELECTION + " (storage.type is unset and provider discovery chose sqlite)",
+                    e == null ? null : e.origin(), 0)));
+        }
     }
 
     /** {@code storage.migrate}. */
@@ -466,7 +489,7 @@ public final class GuardianConfig {
             return set(key, Settings.format(Objects.requireNonNull(value, "value")));
         }
 
-        /** Sets a number or boolean key. */
+        /** Sets a number key. */
         public Builder set(String key, long value) {
             return set(key, String.valueOf(value));
         }
@@ -995,10 +1018,7 @@ public final class GuardianConfig {
                 requestTimeout, value(merged, "leaderElection.namespace"), v.stringValue("leaderElection.leaseName"),
                 value(merged, "leaderElection.identity"));
         if (leaderEnabled && "sqlite".equals(t.effectiveStorageType)) {
-            v.fail("leaderElection.enabled", "leader election cannot be used with storage.type=sqlite: SQLite is a "
-                    + "file on one replica's volume and serves exactly one replica, while leader election is for "
-                    + "several replicas sharing one store. Use storage.type=postgres, mysql or mariadb for high "
-                    + "availability, or set leaderElection.enabled=false to run a single replica on SQLite");
+            v.fail("leaderElection.enabled", SQLITE_WITH_LEADER_ELECTION);
         }
 
         // monitors

@@ -269,6 +269,17 @@ class GuardianConfigTest {
         assertThat(hermetic().leaderElection(true).build().effectiveStorageType()).isEmpty();
         // single replica on SQLite is fine
         assertThat(hermetic().storageType("sqlite").build().effectiveStorageType()).hasValue("sqlite");
+
+        // when discovery chooses the store, the engine checks again with the provider it chose
+        GuardianConfig undecided = hermetic().leaderElection(true).build();
+        undecided.checkStoreForLeaderElection("postgres");
+        assertThat(catchThrowableOfType(() -> undecided.checkStoreForLeaderElection("sqlite"),
+                InvalidConfigException.class).problems()).singleElement().satisfies(p -> {
+                    assertThat(p.path()).isEqualTo("leaderElection.enabled");
+                    assertThat(p.message()).contains("provider discovery chose sqlite");
+                    assertThat(p.source()).isEqualTo("builder");
+                });
+        hermetic().build().checkStoreForLeaderElection("sqlite");
     }
 
     @Test
