@@ -390,12 +390,16 @@ public final class GuardianConfig {
     }
 
     /**
-     * A multi-line description for logs: every known key with its effective value and where it came from, then
-     * every pass-through key. Secrets are shown as {@code ******}.
+     * A multi-line description for logs: every known key with its effective value and where it came from (the
+     * blocks of built-in stores that are not in use and have nothing set are left out), then every pass-through key.
+     * Secrets are shown as {@code ******}.
      */
     public String describe() {
         List<String[]> rows = new ArrayList<>();
         for (ConfigKeys.Def def : ConfigKeys.KEYS.values()) {
+            if (isUnusedStoreBlock(def.key)) {
+                continue;
+            }
             Entry e = entries.get(Settings.canonical(def.key));
             if (e != null) {
                 rows.add(new String[] {def.key, shown(def.key, e.value()), e.origin()});
@@ -416,6 +420,20 @@ public final class GuardianConfig {
                     .append("  (").append(r[2]).append(')');
         }
         return sb.toString();
+    }
+
+    /** Keys of a built-in store that is not the one in effect and has nothing set: left out of describe(). */
+    private boolean isUnusedStoreBlock(String key) {
+        String[] seg = key.split("\\.");
+        if (effectiveStorageType == null || seg.length < 3 || !seg[0].equals("storage")
+                || !BUILT_IN_STORES.contains(seg[1]) || seg[1].equals(effectiveStorageType)) {
+            return false;
+        }
+        if (seg[1].equals("mysql") && effectiveStorageType.equals("mariadb")) {
+            return false;
+        }
+        String prefix = "storage." + seg[1] + ".";
+        return entries.keySet().stream().noneMatch(k -> k.startsWith(prefix));
     }
 
     private static String pad(String s, int width) {

@@ -634,6 +634,8 @@ class GuardianConfigTest {
         assertThat(c.toString()).contains("storage.postgres.password=******").contains("channels.hook.url=******")
                 .contains("storage.postgres.host=db.internal");
         assertThat(c.describe()).containsPattern("storage\\.postgres\\.password += \\*{6}");
+        assertThat(c.describe()).doesNotContain("storage.sqlite.").doesNotContain("storage.mariadb.")
+                .contains("storage.mysql.password").contains("storage.postgres.sslMode");
         assertThat(c.postgres().toString()).contains("password=******");
         // the values are still there for the providers
         assertThat(c.postgres().password()).isEqualTo(SECRETS.get(0));
