@@ -60,6 +60,28 @@ final class EngineHarness implements AutoCloseable {
                 .scheduler(scheduler).build();
     }
 
+    /**
+     * Like {@link #EngineHarness(ManualClock, List, HistoryStore, ScriptableCronJobWatcher, Consumer)}, with the
+     * Guardian built on {@code engineWatcher} (e.g. a wrapper of {@code watcher}) and a hook on the Guardian builder
+     * (observer, incident listener ...). The test still drives {@code watcher}.
+     */
+    EngineHarness(ManualClock clock, List<MonitorSpec> monitors, HistoryStore store, ScriptableCronJobWatcher watcher,
+            io.cronjobguardian.api.CronJobWatcher engineWatcher, Consumer<GuardianConfig.Builder> config,
+            Consumer<Guardian.Builder> guardianBuilder) {
+        this.clock = clock;
+        this.scheduler = new ManualTaskScheduler(clock, clock::set);
+        this.watcher = watcher;
+        this.store = store;
+        GuardianConfig.Builder cb = GuardianConfig.builder().noEnvironment()
+                .set("scheduler.startupGracePeriod", "0s")
+                .set("scheduler.safetySweepInterval", "1d");
+        config.accept(cb);
+        Guardian.Builder gb = Guardian.builder().config(cb.build()).monitors(monitors).store(store)
+                .watcher(engineWatcher).scheduler(scheduler);
+        guardianBuilder.accept(gb);
+        this.guardian = gb.build();
+    }
+
     EngineHarness start() {
         guardian.start();
         scheduler.runPending();

@@ -75,6 +75,8 @@ public final class Engine {
     private long term;
     private long epoch;
     private Instant heldUntil = Instant.MIN;
+    /** When the purge timer for deleted CronJobs (purge-after-days) is armed, or {@code null}. */
+    private Instant purgeDue;
     private volatile boolean leaderView;
     private volatile long epochView;
     private volatile boolean caughtUpView;
@@ -219,6 +221,7 @@ public final class Engine {
 
     void stopLeading(String reason) {
         systemTimers.cancelAll();
+        purgeDue = null;
         if (!leading) {
             return;
         }
@@ -417,6 +420,7 @@ public final class Engine {
         CronJobState gone = st.withDeletedAt(now);
         gone = RetentionPolicy.withPurgeAt(gone, RetentionPolicy.purgeAfter(ms).map(now::plus).orElse(null));
         store.saveCronJobState(gone, epoch);
+        armPurge(gone.purgeAt());
     }
 
     /** Resolves every open incident of a CronJob (it is gone). */
@@ -568,6 +572,7 @@ public final class Engine {
         try {
             long runs = 0;
             long details = 0;
+            Instant nextPurge = null;
             for (Tracked t : tracked.values()) {
                 CronJobRef ref = t.snapshot.ref();
                 runs += store.deleteExecutionsBefore(ref, now.minus(Duration.ofDays(
@@ -581,10 +586,11 @@ public final class Engine {
                 }
                 Instant purgeAt = RetentionPolicy.purgeAt(st);
                 if (purgeAt != null && !now.isBefore(purgeAt)) {
-                    runs += store.deleteExecutions(st.ref(), null, epoch);
-                    store.deleteCronJobState(st.ref(), epoch);
-                    LOG.info("{} purged {} after its deletion", st.ref(), Duration.between(st.deletedAt(), now));
+                    runs += purge(st, now);
                     continue;
+                }
+                if (purgeAt != null && (nextPurge == null || purgeAt.isBefore(nextPurge))) {
+                    nextPurge = purgeAt;
                 }
                 runs += store.deleteExecutionsBefore(st.ref(), now.minus(Duration.ofDays(r.defaultDays())), epoch);
                 details += store.deleteDetailsBefore(st.ref(),
@@ -598,11 +604,61 @@ public final class Engine {
             }
             systemBackoff = RETRY_MIN;
             systemTimers.arm("prune", now.plus(config.scheduler().pruneInterval()), this::prune);
+            armPurge(nextPurge);
         } catch (StaleEpochException e) {
             stopLeading("fenced during pruning: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("retention failed ({}); retrying", e.toString());
             systemTimers.arm("prune", now.plus(nextSystemBackoff()), this::prune);
+        }
+    }
+
+    /** Deletes a deleted CronJob's runs and state (onCronJobDeletion=purge-after-days); returns the runs deleted. */
+    private long purge(CronJobState st, Instant now) {
+        long n = store.deleteExecutions(st.ref(), null, epoch);
+        store.deleteCronJobState(st.ref(), epoch);
+        LOG.info("{} purged {} after its deletion ({} runs)", st.ref(), Duration.between(st.deletedAt(), now), n);
+        return n;
+    }
+
+    /**
+     * Arms the purge timer for {@code at} unless an earlier one is armed: a purge-after-days delay ends at an exact
+     * instant, not at the next prune.
+     */
+    private void armPurge(Instant at) {
+        if (at == null || (purgeDue != null && !purgeDue.isAfter(at))) {
+            return;
+        }
+        purgeDue = at;
+        systemTimers.arm("purge", at, this::purgeDeleted);
+    }
+
+    /** Purges every deleted CronJob whose purge instant has come, then arms the timer for the next one. */
+    private void purgeDeleted() {
+        purgeDue = null;
+        if (!leading || !caughtUp) {
+            return;
+        }
+        Instant now = clock.instant();
+        try {
+            Instant next = null;
+            for (CronJobState st : store.cronJobStates()) {
+                Instant purgeAt = RetentionPolicy.purgeAt(st);
+                if (purgeAt == null || tracked.containsKey(st.ref())) {
+                    continue;
+                }
+                if (!now.isBefore(purgeAt)) {
+                    purge(st, now);
+                } else if (next == null || purgeAt.isBefore(next)) {
+                    next = purgeAt;
+                }
+            }
+            armPurge(next);
+        } catch (StaleEpochException e) {
+            stopLeading("fenced during purging: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("purging deleted CronJobs failed ({}); retrying", e.toString());
+            armPurge(now.plus(nextSystemBackoff()));
         }
     }
 
