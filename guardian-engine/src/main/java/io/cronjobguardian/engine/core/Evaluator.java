@@ -133,10 +133,23 @@ final class Evaluator {
         String log = inc.logs() ? tailLines(e.logTail(), inc.logLines()) : null;
         List<String> events = inc.events() ? e.events() : List.of();
         String podStatus = inc.podStatus() ? podStatus(job) : null;
-        String fix = inc.suggestedFixes() ? e.suggestedFix() : null;
+        String fix = inc.suggestedFixes()
+                ? io.cronjobguardian.engine.alert.SuggestedFixes.forMonitor(m).suggest(
+                        failureOf(job, e.logTail(), e.events()))
+                : null;
         return new AlertContext(job.name(), term == null ? null : term.exitCode(), reasonOf(job),
                 term != null && term.message() != null ? term.message() : job.conditionMessage(), log, events,
                 podStatus, fix, null, job.duration(), Map.of());
+    }
+
+    /** What the suggested-fix patterns see of a failed Job. */
+    static io.cronjobguardian.engine.alert.SuggestedFixes.Failure failureOf(JobSnapshot job, String logTail,
+            List<String> events) {
+        Termination t = job.lastTermination();
+        CronJobRef owner = job.owner();
+        return new io.cronjobguardian.engine.alert.SuggestedFixes.Failure(job.namespace(),
+                owner == null ? job.name() : owner.name(), job.name(), t == null ? null : t.exitCode(),
+                t == null ? null : t.reason(), job.conditionReason(), logTail, events);
     }
 
     private static String podStatus(JobSnapshot job) {

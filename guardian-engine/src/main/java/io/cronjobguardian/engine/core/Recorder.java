@@ -143,10 +143,13 @@ final class Recorder {
         } catch (RuntimeException ex) {
             LOG.warn("could not fetch failure context of Job {}/{}: {}", job.namespace(), job.name(), ex.toString());
         }
-        Execution full = new Execution(job, log, events, null);
+        String fix = io.cronjobguardian.engine.alert.SuggestedFixes
+                .with(monitors.isEmpty() ? List.of() : monitors.get(0).alerting().suggestedFixPatterns())
+                .suggest(Evaluator.failureOf(job, log, events));
+        Execution full = new Execution(job, log, events, fix);
         if ((log != null && !storeLogs) || (!events.isEmpty() && !storeEvents)) {
             transientDetails.put(job.uid(), full);
         }
-        return new Execution(job, storeLogs ? log : null, storeEvents ? events : List.of(), null);
+        return new Execution(job, storeLogs ? log : null, storeEvents ? events : List.of(), fix);
     }
 }
