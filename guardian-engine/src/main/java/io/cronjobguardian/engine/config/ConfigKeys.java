@@ -59,7 +59,8 @@ final class ConfigKeys {
 
     static {
         List<Def> d = new ArrayList<>();
-        d.add(name("storage.type", null, "sqlite, postgres, mysql or the name of a custom HistoryStoreProvider",
+        d.add(name("storage.type", null,
+                "sqlite, postgres, mysql, mariadb or the name of a custom HistoryStoreProvider",
                 "history store provider; unset = the highest-priority provider on the classpath that supports the "
                         + "settings"));
         d.add(bool("storage.migrate", true, "create or upgrade the store's schema at start"));
@@ -145,7 +146,7 @@ final class ConfigKeys {
         d.add(duration("scheduler.safetySweepInterval", "5m", "10s", "1d",
                 "slow periodic re-evaluation of every CronJob, a safety net behind the exact timers"));
         d.add(bool("leaderElection.enabled", false, "elect one active replica through a Kubernetes Lease; "
-                + "needs a shared store (PostgreSQL or MySQL)"));
+                + "needs a shared store (PostgreSQL, MySQL or MariaDB)"));
         d.add(name("leaderElection.type", null, "the name of a LeaderElectorProvider (kubernetes)",
                 "leader elector provider; unset = the highest-priority provider on the classpath"));
         d.add(duration("leaderElection.leaseDuration", "15s", "1s", "1h",

@@ -99,7 +99,7 @@ class GuardianConfigTest {
 
     static Stream<Arguments> invalidValues() {
         Stream<Arguments> general = Stream.of(
-                Arguments.of("storage.type", "my store!", "sqlite, postgres, mysql or the name of a custom"),
+                Arguments.of("storage.type", "my store!", "sqlite, postgres, mysql, mariadb or the name of a custom"),
                 Arguments.of("storage.migrate", "maybe", "true or false"),
                 Arguments.of("storage.sqlite.path", "bad\0path", "not a valid path"),
                 Arguments.of("storage.sqlite.busyTimeout", "11m", "0s to 10m"),
