@@ -349,6 +349,14 @@ public final class JdbcHistoryStore implements HistoryStore {
         });
     }
 
+    /**
+     * A write that records what a claimant did under its own claim: serialised and retried like a fenced write,
+     * but not fenced (see the HistoryStore contract).
+     */
+    private <T> T completion(String op, Work<T> work) {
+        return run(started(op), op, true, work);
+    }
+
     /** A read in one transaction (consistent across its statements). */
     private <T> T read(String op, Work<T> work) {
         return run(started(op), op, false, work);
@@ -1112,10 +1120,10 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     @Override
-    public boolean markNotificationSent(long notificationId, String claimant, Instant sentAt, long epoch) {
+    public boolean markNotificationSent(long notificationId, String claimant, Instant sentAt) {
         Objects.requireNonNull(claimant, "claimant");
         Objects.requireNonNull(sentAt, "sentAt");
-        return write("markNotificationSent", epoch, ctx -> ctx.update(Notifications.T)
+        return completion("markNotificationSent", ctx -> ctx.update(Notifications.T)
                 .set(Notifications.STATUS, NotificationStatus.SENT.name())
                 .set(Notifications.SENT_AT, sentAt.toEpochMilli())
                 .set(Notifications.ATTEMPTS, Notifications.ATTEMPTS.plus(inline(1)))
@@ -1128,11 +1136,11 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     @Override
     public boolean markNotificationFailed(long notificationId, String claimant, String error,
-            @Nullable Instant retryAt, long epoch) {
+            @Nullable Instant retryAt) {
         Objects.requireNonNull(claimant, "claimant");
         Objects.requireNonNull(error, "error");
         NotificationStatus next = retryAt == null ? NotificationStatus.FAILED : NotificationStatus.PENDING;
-        return write("markNotificationFailed", epoch, ctx -> {
+        return completion("markNotificationFailed", ctx -> {
             // a retry is PENDING again and unclaimed; a final failure keeps who gave up on it
             var update = ctx.update(Notifications.T)
                     .set(Notifications.STATUS, next.name())
@@ -1180,15 +1188,14 @@ public final class JdbcHistoryStore implements HistoryStore {
     // ================================================================= channel stats
 
     @Override
-    public void recordChannelResult(String channel, boolean success, Instant at, @Nullable String error,
-            long epoch) {
+    public void recordChannelResult(String channel, boolean success, Instant at, @Nullable String error) {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(at, "at");
         if (channel.isBlank()) {
             throw new IllegalArgumentException("channel must not be blank");
         }
         long t = at.toEpochMilli();
-        write("recordChannelResult", epoch, ctx -> {
+        completion("recordChannelResult", ctx -> {
             boolean exists = ctx.fetchExists(ChannelStatsT.T, ChannelStatsT.CHANNEL.eq(channel));
             if (!exists) {
                 ctx.insertInto(ChannelStatsT.T, ChannelStatsT.ALL).values(channel, success ? 1L : 0L,

@@ -75,10 +75,14 @@ public final class TestDatabases {
 
         /** A connection to another database on this server (same URL parameters). */
         public Connection connect(String database) throws SQLException {
+            return DriverManager.getConnection(url(database), user, password);
+        }
+
+        /** The URL of another database on this server (same URL parameters). */
+        public String url(String database) {
             Matcher m = parts();
-            String u = "jdbc:" + m.group(1) + "://" + m.group(2) + (m.group(3) != null ? ":" + m.group(3) : "") + "/"
+            return "jdbc:" + m.group(1) + "://" + m.group(2) + (m.group(3) != null ? ":" + m.group(3) : "") + "/"
                     + database + m.group(5);
-            return DriverManager.getConnection(u, user, password);
         }
 
         @Override

@@ -1,0 +1,429 @@
+package io.cronjobguardian.store.jdbc.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cronjobguardian.api.AlertType;
+import io.cronjobguardian.api.CronJobRef;
+import io.cronjobguardian.api.CronJobState;
+import io.cronjobguardian.api.Execution;
+import io.cronjobguardian.api.ExecutionQuery;
+import io.cronjobguardian.api.ExecutionStats;
+import io.cronjobguardian.api.HistoryStore;
+import io.cronjobguardian.api.Incident;
+import io.cronjobguardian.api.IncidentDraft;
+import io.cronjobguardian.api.IncidentKey;
+import io.cronjobguardian.api.IncidentQuery;
+import io.cronjobguardian.api.JobState;
+import io.cronjobguardian.api.Severity;
+import io.cronjobguardian.api.Settings;
+import io.cronjobguardian.api.StatsQuery;
+import io.cronjobguardian.api.StoreUnavailableException;
+import io.cronjobguardian.api.UpsertResult;
+import io.cronjobguardian.store.jdbc.JdbcHistoryStore;
+import io.cronjobguardian.testkit.HistoryStoreContract;
+import io.cronjobguardian.testkit.Percentiles;
+import io.cronjobguardian.testkit.TestObjects;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Store behaviour that depends on the database rather than on the API contract, run on every SQL database: session
+ * time zones, replicas starting and migrating together, schema versions, large volumes, SQL-significant text, and
+ * that creating a store does not connect. {@link ServerStoreScenarios} adds what needs a network server.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+public abstract class JdbcStoreScenarios {
+
+    /** The start of the data the scenarios write. */
+    protected static final Instant T0 = Instant.parse("2024-03-10T10:00:00Z");
+    /** The CronJob most scenarios use. */
+    protected static final CronJobRef CJ = CronJobRef.of("team-a", "backup");
+
+    private final List<HistoryStore> opened = new ArrayList<>();
+
+    /** The database under test. */
+    protected abstract DbTarget target();
+
+    /** The dialect the store must detect on this database ({@code postgres}, {@code mariadb}, ...). */
+    protected abstract String expectedDialect();
+
+    @AfterEach
+    void closeStores() {
+        for (HistoryStore s : opened) {
+            s.close();
+        }
+        opened.clear();
+    }
+
+    @AfterAll
+    void dropDatabases() {
+        target().dropAll();
+    }
+
+    /** Registers a store for closing after the test (not started). */
+    protected HistoryStore track(HistoryStore s) {
+        opened.add(s);
+        return s;
+    }
+
+    /** A started store on the database of these settings. */
+    protected HistoryStore started(Settings db) {
+        HistoryStore s = track(target().store(db));
+        s.start();
+        return s;
+    }
+
+    protected static Execution ok(CronJobRef cj, String uid, Instant start, Duration d) {
+        return TestObjects.job(cj).uid(uid).name(cj.name() + "-" + uid).scheduled(start).succeeded(start, d)
+                .execution();
+    }
+
+    protected static Execution failed(CronJobRef cj, String uid, Instant start, Duration d) {
+        return TestObjects.job(cj).uid(uid).name(cj.name() + "-" + uid).scheduled(start).failed(start, d)
+                .exitCode(1, "Error").execution();
+    }
+
+    protected static long count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    // =====================================================================================================
+
+    @Test
+    @DisplayName("the dialect is detected from the connection")
+    void dialectDetected() {
+        HistoryStore s = started(target().freshDatabase());
+        assertThat(s).isInstanceOf(JdbcHistoryStore.class);
+        JdbcHistoryStore j = (JdbcHistoryStore) s;
+        assertThat(j.dialect()).hasValueSatisfying(d -> assertThat(d.id()).isEqualTo(expectedDialect()));
+        assertThat(j.percentileStrategy()).isPresent();
+        assertThat(s.health().up()).as("health %s", s.health()).isTrue();
+        assertThat(s.openConnections()).isPresent();
+        assertThat(s.openConnections().getAsInt()).isPositive();
+        s.close();
+        assertThat(s.openConnections()).isEmpty();
+        assertThat(s.health().up()).isFalse();
+    }
+
+    @Test
+    @DisplayName("instants are exact (BIGINT UTC millis) with a session time zone other than the JVM's")
+    void sessionTimeZoneOtherThanJvm() throws Exception {
+        Settings db = target().freshDatabase();
+        String tzSql = target().sessionTimeZoneSql();
+        Settings settings = tzSql == null ? db : db.with(target().prefix() + ".connectionInitSql", tzSql);
+        HistoryStore s = started(settings);
+
+        Instant pre1970 = Instant.parse("1969-12-31T23:59:59.999Z");
+        Instant dstLa = Instant.parse("2024-03-10T09:59:59.999Z"); // 01:59:59.999 PST, a millisecond before PDT
+        Instant dstGap = Instant.parse("2024-03-10T10:00:00.000Z"); // 03:00 PDT
+        Instant far = Instant.parse("9999-12-31T23:59:59.000Z");
+        Execution a = TestObjects.job(CJ).uid("u-a").scheduled(pre1970).succeeded(pre1970, pre1970.plusMillis(2))
+                .execution();
+        Execution b = TestObjects.job(CJ).uid("u-b").scheduled(dstLa).failed(dstLa, dstGap).execution();
+        Execution c = TestObjects.job(CJ).uid("u-c").createdAt(far.minusSeconds(5)).succeeded(far.minusSeconds(5),
+                far).execution();
+        s.upsertExecutions(List.of(a, b, c), 1);
+        Incident inc = s.openIncident(new IncidentDraft(IncidentKey.of("m", CJ, AlertType.JOB_FAILED),
+                Severity.WARNING, "t", "m", "", null, dstGap), 1).incident();
+        CronJobState st = new CronJobState(CJ, "cj-uid", pre1970, dstLa, far, dstGap);
+        s.saveCronJobState(st, 1);
+
+        assertThat(s.findExecution("u-a")).contains(a);
+        assertThat(s.findExecution("u-b")).contains(b);
+        assertThat(s.findExecution("u-c")).contains(c);
+        assertThat(s.findIncident(inc.id()).orElseThrow().openedAt()).isEqualTo(dstGap);
+        assertThat(s.findCronJobState(CJ)).contains(st);
+        assertThat(s.executions(ExecutionQuery.forCronJob(CJ).startedBetween(dstLa, dstLa.plusMillis(1))).items())
+                .extracting(Execution::jobUid).containsExactly("u-b");
+        ExecutionStats stats = s.stats(CJ, StatsQuery.between(dstLa, dstLa.plusMillis(1)));
+        assertThat(stats.total()).isEqualTo(1);
+        assertThat(stats.maxDuration()).isEqualTo(Duration.ofMillis(1));
+        assertThat(stats.lastSuccessAt()).isEqualTo(far);
+        assertThat(stats.lastFailureAt()).isEqualTo(dstGap);
+
+        // what is on disk is the UTC epoch millisecond, whatever the session says
+        try (Connection raw = target().connect(db); Statement q = raw.createStatement()) {
+            if (tzSql != null) {
+                q.execute(tzSql);
+            }
+            try (ResultSet rs = q.executeQuery("SELECT job_uid, started_at, finished_at FROM guardian_executions "
+                    + "ORDER BY job_uid")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(2)).isEqualTo(pre1970.toEpochMilli()).isEqualTo(-1L);
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(2)).isEqualTo(1_710_064_799_999L);
+                assertThat(rs.getLong(3)).isEqualTo(1_710_064_800_000L);
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(3)).isEqualTo(253_402_300_799_000L);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("two stores starting together on one empty database migrate once, then both write")
+    void twoStoresStartTogether() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            Settings db = target().freshDatabase();
+            HistoryStore s1 = track(target().store(db));
+            HistoryStore s2 = track(target().store(db));
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                CyclicBarrier barrier = new CyclicBarrier(2);
+                List<Future<?>> starts = new ArrayList<>();
+                for (HistoryStore s : List.of(s1, s2)) {
+                    starts.add(pool.submit(() -> {
+                        barrier.await(30, TimeUnit.SECONDS);
+                        s.start();
+                        return null;
+                    }));
+                }
+                for (Future<?> f : starts) {
+                    f.get(120, TimeUnit.SECONDS);
+                }
+                try (Connection raw = target().connect(db)) {
+                    assertThat(count(raw, "SELECT COUNT(*) FROM guardian_schema_history")).as("round %d", round)
+                            .isEqualTo(1);
+                    assertThat(count(raw, "SELECT COUNT(*) FROM guardian_fence")).isEqualTo(1);
+                }
+
+                barrier.reset();
+                int perStore = 150;
+                List<Future<Integer>> writes = new ArrayList<>();
+                for (int k = 0; k < 2; k++) {
+                    HistoryStore s = k == 0 ? s1 : s2;
+                    int me = k;
+                    writes.add(pool.submit(() -> {
+                        barrier.await(30, TimeUnit.SECONDS);
+                        int inserted = 0;
+                        for (int i = 0; i < perStore; i++) {
+                            Execution own = ok(CJ, "own-" + me + "-" + i, T0.plusSeconds(i), Duration.ofSeconds(1));
+                            Execution shared = ok(CJ, "shared-" + i, T0.plusSeconds(i), Duration.ofSeconds(2));
+                            for (UpsertResult r : s.upsertExecutions(List.of(own, shared), 1)) {
+                                inserted += r == UpsertResult.INSERTED ? 1 : 0;
+                            }
+                        }
+                        return inserted;
+                    }));
+                }
+                int inserted = 0;
+                for (Future<Integer> f : writes) {
+                    inserted += f.get(120, TimeUnit.SECONDS);
+                }
+                assertThat(inserted).isEqualTo(3 * perStore);
+                assertThat(s1.executionCount()).isEqualTo(3 * perStore);
+                assertThat(s2.executionCount()).isEqualTo(3 * perStore);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a store refuses a schema newer than it knows, with a clear message")
+    void newerSchemaRefused() throws Exception {
+        Settings db = target().freshDatabase();
+        started(db).close();
+        try (Connection raw = target().connect(db); Statement st = raw.createStatement()) {
+            st.execute("INSERT INTO guardian_schema_history (version, description, checksum, installed_at, "
+                    + "execution_ms) VALUES (999, 'from the future', 'x', 0, 0)");
+        }
+        for (Settings s : List.of(db, db.with("storage.migrate", "false"))) {
+            HistoryStore store = track(target().store(s));
+            assertThatThrownBy(store::start).isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("schema is at version 999")
+                    .hasMessageContaining("newer than the version this guardian-store-jdbc knows (1)")
+                    .hasMessageContaining("refusing to run");
+            assertThat(store.health().up()).isFalse();
+        }
+    }
+
+    @Test
+    @DisplayName("storage.migrate=false leaves the schema to the DBA: an empty database is refused, a prepared one works")
+    void migrateFalse() throws Exception {
+        Settings db = target().freshDatabase();
+        Settings noMigrate = db.with("storage.migrate", "false");
+        HistoryStore refused = track(target().store(noMigrate));
+        assertThatThrownBy(refused::start).isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("storage.migrate=false")
+                .hasMessageContaining("db/migration/" + expectedDialect());
+        try (Connection raw = target().connect(db)) {
+            assertThat(tableExists(raw, "guardian_executions")).as("nothing was created").isFalse();
+        }
+
+        started(db).close(); // a DBA (here: a migrating store) prepares the schema
+
+        HistoryStore s = started(noMigrate);
+        assertThat(s.upsertExecution(ok(CJ, "u1", T0, Duration.ofSeconds(1)), 1)).isEqualTo(UpsertResult.INSERTED);
+        assertThat(s.executionCount()).isEqualTo(1);
+    }
+
+    private static boolean tableExists(Connection c, String table) {
+        try (Statement s = c.createStatement()) {
+            s.executeQuery("SELECT COUNT(*) FROM " + table).close();
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Test
+    @DisplayName("starting again after a failed start works; start is idempotent; close makes operations fail")
+    void lifecycle() {
+        Settings db = target().freshDatabase();
+        HistoryStore s = track(target().store(db));
+        assertThat(s.health().up()).isFalse();
+        assertThat(s.health().detail()).contains("not started");
+        assertThatThrownBy(s::executionCount).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("start()");
+        s.start();
+        s.start();
+        assertThat(s.executionCount()).isZero();
+        s.close();
+        assertThatThrownBy(s::executionCount).isInstanceOf(StoreUnavailableException.class)
+                .hasMessageContaining("closed");
+        s.close();
+    }
+
+    @Test
+    @DisplayName("10,000 executions of one CronJob: counts, mean and percentiles equal Percentiles over the same data")
+    void tenThousandExecutions() {
+        HistoryStore s = started(target().freshDatabase());
+        Random random = new Random(42);
+        List<Duration> durations = new ArrayList<>();
+        List<Execution> batch = new ArrayList<>();
+        long succeeded = 0;
+        for (int i = 0; i < 10_000; i++) {
+            // a long-tailed distribution with many ties, 1 ms .. ~1 h
+            long ms = 1 + (long) Math.floor(Math.exp(random.nextDouble() * 15));
+            Duration d = Duration.ofMillis(ms);
+            Instant start = T0.plusSeconds(i * 60L);
+            boolean ok = random.nextInt(10) != 0;
+            batch.add(ok ? ok(CJ, String.format("u-%05d", i), start, d) : failed(CJ, String.format("u-%05d", i),
+                    start, d));
+            durations.add(d);
+            succeeded += ok ? 1 : 0;
+            if (batch.size() == 1_000) {
+                assertThat(s.upsertExecutions(batch, 1)).containsOnly(UpsertResult.INSERTED);
+                batch.clear();
+            }
+        }
+        // noise that must not count: another CronJob, running and manual runs
+        s.upsertExecution(ok(CronJobRef.of("team-a", "backup2"), "other", T0, Duration.ofHours(9)), 1);
+        s.upsertExecution(Execution.of(TestObjects.job(CJ).uid("running").running(T0.plusSeconds(5)).build()), 1);
+        s.upsertExecution(TestObjects.job(CJ).uid("manual").manual().succeeded(T0, Duration.ofHours(7)).execution(),
+                1);
+
+        StatsQuery window = StatsQuery.between(T0, T0.plusSeconds(10_000 * 60L));
+        ExecutionStats st = s.stats(CJ, window);
+
+        assertThat(st.total()).isEqualTo(10_000);
+        assertThat(st.succeeded()).isEqualTo(succeeded);
+        assertThat(st.failed()).isEqualTo(10_000 - succeeded);
+        assertClose(st.avg(), Percentiles.mean(durations), "avg");
+        assertClose(st.p50(), Percentiles.interpolated(durations, 0.50), "p50");
+        assertClose(st.p95(), Percentiles.interpolated(durations, 0.95), "p95");
+        assertClose(st.p99(), Percentiles.interpolated(durations, 0.99), "p99");
+        assertThat(st.maxDuration()).isEqualTo(durations.stream().max(Duration::compareTo).orElseThrow());
+        Map<CronJobRef, ExecutionStats> bulk = s.stats(List.of(CJ, CronJobRef.of("team-a", "backup2")), window);
+        assertThat(bulk.get(CJ)).isEqualTo(st);
+        assertThat(bulk.get(CronJobRef.of("team-a", "backup2")).total()).isEqualTo(1);
+
+        // a sub-window checks the window is applied inside the percentile computation too
+        List<Duration> firstHalf = durations.subList(0, 5_000);
+        ExecutionStats half = s.stats(CJ, StatsQuery.between(T0, T0.plusSeconds(5_000 * 60L)));
+        assertThat(half.total()).isEqualTo(5_000);
+        assertClose(half.p95(), Percentiles.interpolated(firstHalf, 0.95), "p95 of the first half");
+    }
+
+    private static void assertClose(Duration actual, Duration expected, String what) {
+        assertThat(actual).as(what).isNotNull();
+        assertThat(Math.abs(actual.minus(expected).toNanos())).as("%s: %s vs expected %s", what, actual, expected)
+                .isLessThanOrEqualTo(HistoryStoreContract.TOLERANCE_NANOS);
+    }
+
+    @Test
+    @DisplayName("SQL-significant text is data, never SQL: quotes, wildcards, comments and injections match nothing else")
+    void sqlSignificantCharacters() {
+        HistoryStore s = started(target().freshDatabase());
+        List<String> nasty = List.of("x' OR '1'='1", "x\" OR \"1\"=\"1", "back%", "back_p", "b\\", "\\'; DROP TABLE "
+                + "guardian_executions; --", "/* c */", "`backup`", "$1", "?", ":name", "{0}", "'", "''", "\\\\",
+                "line\nbreak", "tab\there", "ünï©ødé 🚀");
+        s.upsertExecution(ok(CJ, "plain", T0, Duration.ofSeconds(1)), 1);
+        s.openIncident(new IncidentDraft(IncidentKey.of("monitor", CJ, AlertType.JOB_FAILED), Severity.CRITICAL,
+                "t", "m", "", null, T0), 1);
+        s.recordChannelResult("slack", true, T0, null);
+        int i = 0;
+        for (String n : nasty) {
+            CronJobRef ref = CronJobRef.of("ns", n);
+            Execution e = new Execution(TestObjects.job(ref).uid("uid-" + n).name("job-" + i).ownerUid(n)
+                    .scheduled(T0).failed(T0, Duration.ofMillis(100 + i)).condition(n, n).exitCode(2, n).build(),
+                    n, List.of(n, n + n), n);
+            assertThat(s.upsertExecution(e, 1)).as("insert %s", n).isEqualTo(UpsertResult.INSERTED);
+            assertThat(s.upsertExecution(e, 1)).as("again %s", n).isEqualTo(UpsertResult.UNCHANGED);
+            assertThat(s.findExecution("uid-" + n)).as("find %s", n).contains(e);
+            assertThat(s.executions(ExecutionQuery.forCronJob(ref).withDetails(true)).items()).containsExactly(e);
+            assertThat(s.executions(ExecutionQuery.all().cronJobUid(n)).items()).extracting(Execution::jobUid)
+                    .containsExactly("uid-" + n);
+            assertThat(s.stats(ref, StatsQuery.between(T0, T0.plusSeconds(1))).total()).isEqualTo(1);
+            IncidentKey k = new IncidentKey(n, ref, AlertType.JOB_FAILED, n.length() > 100 ? "" : n);
+            Incident inc = s.openIncident(new IncidentDraft(k, Severity.WARNING, n, n, n, null, T0), 1).incident();
+            assertThat(s.findOpenIncident(k)).contains(inc);
+            assertThat(s.incidents(IncidentQuery.all().monitor(n)).items()).containsExactly(inc);
+            s.recordChannelResult(n, false, T0, n);
+            assertThat(s.channelStats().get(n).lastError()).isEqualTo(n);
+            i++;
+        }
+        // nothing matched more than it should: wildcards and injections found only themselves
+        assertThat(s.stats(CJ, StatsQuery.between(T0, T0.plusSeconds(1))).total()).isEqualTo(1);
+        assertThat(s.executionCount()).isEqualTo(1 + nasty.size());
+        assertThat(s.incidents(IncidentQuery.all().monitor("monitor")).total()).isEqualTo(1);
+        assertThat(s.incidents(IncidentQuery.all()).total()).isEqualTo(1 + nasty.size());
+        assertThat(s.channelStats()).hasSize(1 + nasty.size());
+        assertThat(s.findExecution("uid-back%")).isPresent();
+        assertThat(s.findExecution("uid-backup")).isEmpty();
+        assertThat(s.executions(ExecutionQuery.forCronJob(CronJobRef.of("ns", "backup"))).total()).isZero();
+    }
+
+    @Test
+    @DisplayName("a running Job becomes terminal and details move to their own table")
+    void detailsLiveOutsideTheHotTable() throws Exception {
+        Settings db = target().freshDatabase();
+        HistoryStore s = started(db);
+        Execution running = Execution.of(TestObjects.job(CJ).uid("u1").running(T0).build());
+        Execution done = TestObjects.job(running.job()).failed(T0, Duration.ofSeconds(3)).execution("tail",
+                List.of("Failed: x"), "fix it");
+        s.upsertExecution(running, 1);
+        assertThat(s.upsertExecution(done, 1)).isEqualTo(UpsertResult.UPDATED);
+        try (Connection raw = target().connect(db)) {
+            assertThat(count(raw, "SELECT COUNT(*) FROM guardian_executions")).isEqualTo(1);
+            assertThat(count(raw, "SELECT COUNT(*) FROM guardian_execution_details")).isEqualTo(1);
+            assertThat(count(raw, "SELECT duration_ms FROM guardian_executions")).isEqualTo(3_000);
+        }
+        assertThat(s.findExecution("u1")).contains(done);
+        assertThat(s.findExecution("u1").map(Execution::state)).contains(JobState.FAILED);
+    }
+}

@@ -1,0 +1,20 @@
+package io.cronjobguardian.store.postgres;
+
+import io.cronjobguardian.store.jdbc.testsupport.DbTarget;
+import io.cronjobguardian.store.jdbc.testsupport.ServerStoreScenarios;
+
+/** The database-level scenarios on PostgreSQL, session time zone Asia/Tokyo where it matters. */
+class PostgresScenariosTest extends ServerStoreScenarios {
+
+    private final DbTarget target = DbTarget.postgres();
+
+    @Override
+    protected DbTarget target() {
+        return target;
+    }
+
+    @Override
+    protected String expectedDialect() {
+        return "postgres";
+    }
+}

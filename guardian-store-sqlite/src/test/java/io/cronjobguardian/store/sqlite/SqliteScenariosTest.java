@@ -1,0 +1,20 @@
+package io.cronjobguardian.store.sqlite;
+
+import io.cronjobguardian.store.jdbc.testsupport.DbTarget;
+import io.cronjobguardian.store.jdbc.testsupport.JdbcStoreScenarios;
+
+/** The database-level scenarios on SQLite files. */
+class SqliteScenariosTest extends JdbcStoreScenarios {
+
+    private final DbTarget target = DbTarget.sqlite();
+
+    @Override
+    protected DbTarget target() {
+        return target;
+    }
+
+    @Override
+    protected String expectedDialect() {
+        return "sqlite";
+    }
+}
