@@ -57,6 +57,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     private final List<TrackingListener> openWatches = new CopyOnWriteArrayList<>();
     private final Map<String, String> logs = new ConcurrentHashMap<>();
     private final List<String> watcherRequests = Collections.synchronizedList(new ArrayList<>());
+    private final Set<String> loseModifiedOf = ConcurrentHashMap.newKeySet();
     private volatile boolean partitioned;
     private volatile long compactedBefore;
 
@@ -89,6 +90,11 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     /** Expires every resourceVersion issued so far: watches resuming from one get ERROR 410 and must relist. */
     void compact() {
         compactedBefore = requestResourceVersion();
+    }
+
+    /** Watches stop carrying MODIFIED events of objects with this name (an event lost in transit). */
+    void loseModifiedEventsOf(String name) {
+        loseModifiedOf.add(name);
     }
 
     int openWatchCount() {
@@ -234,8 +240,12 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
         private boolean isFilteredOut(String text) {
             try {
-                JsonNode md = mapper.readTree(text).path("object").path("metadata");
+                JsonNode event = mapper.readTree(text);
+                JsonNode md = event.path("object").path("metadata");
                 if (excludedNamespaces.contains(md.path("namespace").asText(""))) {
+                    return true;
+                }
+                if ("MODIFIED".equals(event.path("type").asText()) && loseModifiedOf.contains(md.path("name").asText())) {
                     return true;
                 }
                 long rv = parseLong(md.path("resourceVersion").asText(null));

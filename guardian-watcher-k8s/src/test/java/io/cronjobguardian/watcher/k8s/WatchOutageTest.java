@@ -141,4 +141,22 @@ class WatchOutageTest extends WatcherTestSupport {
                 .containsExactlyInAnyOrder("backup-1", "backup-2", "backup-3", "backup-4", "backup-6"));
         assertThat(w.cronJob(CronJobRef.of(NS, "report"))).isEmpty();
     }
+
+    @Test
+    void aTerminalStateSeenOnlyInTheDeletedEventIsDeliveredBeforeTheDeletion() {
+        cluster.createCronJob(NS, "backup", "*/5 * * * *");
+        startWatcher();
+        running("backup-7");
+        events.awaitJob(ADDED, NS, "backup-7", j -> true, TIMEOUT);
+        cluster.api.loseModifiedEventsOf("backup-7");
+        cluster.finishJob(NS, "backup-7", false, 3, SLOT.plusSeconds(60));
+        cluster.deleteJob(NS, "backup-7");
+
+        JobSnapshot deleted = events.awaitJob(DELETED, NS, "backup-7", j -> true, TIMEOUT);
+        assertThat(deleted.state()).isEqualTo(JobState.FAILED);
+        assertThat(events.events(e -> e.isJob(NS, "backup-7"))).extracting(e -> e.type() + " " + e.job().state())
+                .containsExactly("ADDED RUNNING", "UPDATED FAILED", "DELETED FAILED");
+        assertThat(events.events(e -> e.isJob(NS, "backup-7")).get(1).job().lastTermination().reason())
+                .isEqualTo("BackoffLimitExceeded");
+    }
 }
