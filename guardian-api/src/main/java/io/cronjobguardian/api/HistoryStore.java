@@ -24,7 +24,12 @@ import java.util.OptionalInt;
  *   <li><b>Fencing:</b> every write takes the writer's leader epoch. The store remembers the highest epoch it has
  *       seen (through {@link #advanceEpoch} or any write) and rejects, with {@link StaleEpochException} and without
  *       applying anything, a write whose epoch is lower. Check and write are atomic: once a write with epoch
- *       {@code n} has returned, no write with an epoch below {@code n} succeeds.</li>
+ *       {@code n} has returned, no write with an epoch below {@code n} succeeds. The exceptions are the three
+ *       writes that record what a sender did under a claim it holds ({@link #markNotificationSent},
+ *       {@link #markNotificationFailed}, {@link #recordChannelResult}): they take no epoch, because the claim —
+ *       made under the claimant's epoch and checked by compare-and-set — is their guard, and a delivery that
+ *       happened must be recorded even when leadership moved meanwhile (otherwise the new leader would send it
+ *       again).</li>
  *   <li><b>Failures:</b> an operation that cannot be completed throws {@link StoreUnavailableException}; a write
  *       that throws was not applied. Arguments that break the contract throw {@link IllegalArgumentException}.</li>
  *   <li><b>Compare-and-set:</b> methods documented as CAS change state only when it is as expected and report
@@ -191,15 +196,18 @@ public interface HistoryStore extends AutoCloseable {
      */
     List<Notification> claimDueNotifications(String claimant, Instant now, Duration claimTtl, int limit, long epoch);
 
-    /** CAS: marks a notification claimed by {@code claimant} as sent. {@code false} if the claim was lost. */
-    boolean markNotificationSent(long notificationId, String claimant, Instant sentAt, long epoch);
+    /**
+     * CAS: marks a notification claimed by {@code claimant} as sent. {@code false} if the claim was lost. Not
+     * fenced (see the class contract): a claimant completes its own claim even after a newer epoch was seen.
+     */
+    boolean markNotificationSent(long notificationId, String claimant, Instant sentAt);
 
     /**
      * CAS: records a failed attempt by {@code claimant}: attempts + 1, last error set; back to PENDING due at
      * {@code retryAt}, or FAILED for good when {@code retryAt} is {@code null}. {@code false} if the claim was lost.
+     * Not fenced (see the class contract).
      */
-    boolean markNotificationFailed(long notificationId, String claimant, String error, @Nullable Instant retryAt,
-            long epoch);
+    boolean markNotificationFailed(long notificationId, String claimant, String error, @Nullable Instant retryAt);
 
     /** Notifications of one incident, in creation order. */
     List<Notification> notifications(String incidentId);
@@ -210,11 +218,12 @@ public interface HistoryStore extends AutoCloseable {
     // ---------------------------------------------------------------- channel stats
 
     /**
-     * Atomically adds one delivery result to the channel's statistics (creating them on first use).
+     * Atomically adds one delivery result to the channel's statistics (creating them on first use). Not fenced
+     * (see the class contract): a delivery attempt that happened is counted.
      *
      * @param error the error of a failure (no secrets), {@code null} for a success
      */
-    void recordChannelResult(String channel, boolean success, Instant at, @Nullable String error, long epoch);
+    void recordChannelResult(String channel, boolean success, Instant at, @Nullable String error);
 
     /** Statistics of every channel that has recorded a result, by channel name. */
     Map<String, ChannelStats> channelStats();

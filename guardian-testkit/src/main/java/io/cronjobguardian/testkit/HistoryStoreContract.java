@@ -1040,10 +1040,10 @@ public abstract class HistoryStoreContract {
         Notification n = enqueue(inc.id(), "chan " + NASTY, NotificationKind.OPENED, 0, T0);
         assertThat(store.claimNotification(n.id(), "claimant " + NASTY, T0, Duration.ofMinutes(1), EPOCH))
                 .isPresent();
-        assertThat(store.markNotificationFailed(n.id(), "claimant " + NASTY, "error " + NASTY, T0, EPOCH)).isTrue();
+        assertThat(store.markNotificationFailed(n.id(), "claimant " + NASTY, "error " + NASTY, T0)).isTrue();
         assertThat(store.notifications(inc.id()).get(0).lastError()).isEqualTo("error " + NASTY);
 
-        store.recordChannelResult("chan " + NASTY, false, T0, "err " + NASTY, EPOCH);
+        store.recordChannelResult("chan " + NASTY, false, T0, "err " + NASTY);
         assertThat(store.channelStats().get("chan " + NASTY).lastError()).isEqualTo("err " + NASTY);
 
         CronJobState st = new CronJobState(weird, "uid " + NASTY, T0, null, null, null);
@@ -1434,9 +1434,9 @@ public abstract class HistoryStoreContract {
 
         assertThat(reclaimed.claimedBy()).isEqualTo("b");
         assertThat(reclaimed.claimExpiresAt()).isEqualTo(T0.plusSeconds(90));
-        assertThat(store.markNotificationSent(n.id(), "a", T0.plusSeconds(31), EPOCH)).as("lost claim").isFalse();
-        assertThat(store.markNotificationFailed(n.id(), "a", "timeout", T0.plusSeconds(60), EPOCH)).isFalse();
-        assertThat(store.markNotificationSent(n.id(), "b", T0.plusSeconds(32), EPOCH)).isTrue();
+        assertThat(store.markNotificationSent(n.id(), "a", T0.plusSeconds(31))).as("lost claim").isFalse();
+        assertThat(store.markNotificationFailed(n.id(), "a", "timeout", T0.plusSeconds(60))).isFalse();
+        assertThat(store.markNotificationSent(n.id(), "b", T0.plusSeconds(32))).isTrue();
         assertThat(store.notifications(i.id()).get(0).status()).isEqualTo(NotificationStatus.SENT);
     }
 
@@ -1505,17 +1505,17 @@ public abstract class HistoryStoreContract {
     void markSent() {
         Incident i = openIncident(key(CJ, AlertType.JOB_FAILED), T0);
         Notification n = enqueue(i.id(), "slack", NotificationKind.OPENED, 0, T0);
-        assertThat(store.markNotificationSent(n.id(), "a", T0, EPOCH)).as("not claimed").isFalse();
+        assertThat(store.markNotificationSent(n.id(), "a", T0)).as("not claimed").isFalse();
         store.claimNotification(n.id(), "a", T0, Duration.ofSeconds(30), EPOCH).orElseThrow();
 
-        assertThat(store.markNotificationSent(n.id(), "b", T0.plusSeconds(1), EPOCH)).as("wrong claimant").isFalse();
-        assertThat(peer().markNotificationSent(n.id(), "a", T0.plusSeconds(2), EPOCH)).isTrue();
+        assertThat(store.markNotificationSent(n.id(), "b", T0.plusSeconds(1))).as("wrong claimant").isFalse();
+        assertThat(peer().markNotificationSent(n.id(), "a", T0.plusSeconds(2))).isTrue();
 
         Notification sent = store.notifications(i.id()).get(0);
         assertThat(sent.status()).isEqualTo(NotificationStatus.SENT);
         assertThat(sent.sentAt()).isEqualTo(T0.plusSeconds(2));
-        assertThat(store.markNotificationSent(n.id(), "a", T0.plusSeconds(3), EPOCH)).as("already sent").isFalse();
-        assertThat(store.markNotificationFailed(n.id(), "a", "x", null, EPOCH)).isFalse();
+        assertThat(store.markNotificationSent(n.id(), "a", T0.plusSeconds(3))).as("already sent").isFalse();
+        assertThat(store.markNotificationFailed(n.id(), "a", "x", null)).isFalse();
         assertThat(store.claimNotification(n.id(), "a", T0.plusSeconds(3600), Duration.ofSeconds(30), EPOCH))
                 .isEmpty();
         assertThat(store.pendingNotifications(10)).isEmpty();
@@ -1529,8 +1529,8 @@ public abstract class HistoryStoreContract {
         Notification n = enqueue(i.id(), "slack", NotificationKind.OPENED, 0, T0);
         store.claimNotification(n.id(), "a", T0, Duration.ofSeconds(30), EPOCH).orElseThrow();
 
-        assertThat(store.markNotificationFailed(n.id(), "b", "nope", T0.plusSeconds(5), EPOCH)).isFalse();
-        assertThat(store.markNotificationFailed(n.id(), "a", "HTTP 503", T0.plusSeconds(60), EPOCH)).isTrue();
+        assertThat(store.markNotificationFailed(n.id(), "b", "nope", T0.plusSeconds(5))).isFalse();
+        assertThat(store.markNotificationFailed(n.id(), "a", "HTTP 503", T0.plusSeconds(60))).isTrue();
 
         Notification retry = store.notifications(i.id()).get(0);
         assertThat(retry.status()).isEqualTo(NotificationStatus.PENDING);
@@ -1544,7 +1544,7 @@ public abstract class HistoryStoreContract {
         Notification again = store.claimNotification(n.id(), "b", T0.plusSeconds(60), Duration.ofSeconds(30), EPOCH)
                 .orElseThrow();
         assertThat(again.claimedBy()).isEqualTo("b");
-        assertThat(store.markNotificationFailed(n.id(), "b", "HTTP 502", T0.plusSeconds(120), EPOCH)).isTrue();
+        assertThat(store.markNotificationFailed(n.id(), "b", "HTTP 502", T0.plusSeconds(120))).isTrue();
         assertThat(store.notifications(i.id()).get(0).attempts()).isEqualTo(2);
         assertThat(store.notifications(i.id()).get(0).lastError()).isEqualTo("HTTP 502");
     }
@@ -1556,7 +1556,7 @@ public abstract class HistoryStoreContract {
         Notification n = enqueue(i.id(), "slack", NotificationKind.OPENED, 0, T0);
         store.claimNotification(n.id(), "a", T0, Duration.ofSeconds(30), EPOCH).orElseThrow();
 
-        assertThat(store.markNotificationFailed(n.id(), "a", "HTTP 404", null, EPOCH)).isTrue();
+        assertThat(store.markNotificationFailed(n.id(), "a", "HTTP 404", null)).isTrue();
 
         Notification failedN = store.notifications(i.id()).get(0);
         assertThat(failedN.status()).isEqualTo(NotificationStatus.FAILED);
@@ -1565,7 +1565,7 @@ public abstract class HistoryStoreContract {
         assertThat(store.pendingNotifications(10)).isEmpty();
         assertThat(store.claimNotification(n.id(), "a", T0.plusSeconds(86_400), Duration.ofSeconds(30), EPOCH))
                 .isEmpty();
-        assertThat(store.markNotificationFailed(n.id(), "a", "again", T0, EPOCH)).isFalse();
+        assertThat(store.markNotificationFailed(n.id(), "a", "again", T0)).isFalse();
     }
 
     @Test
@@ -1606,7 +1606,7 @@ public abstract class HistoryStoreContract {
         Notification mid = enqueue(i.id(), "c", NotificationKind.REMINDER, 3, T0.plusSeconds(200));
         Notification done = enqueue(i.id(), "c", NotificationKind.OPENED, 0, T0);
         store.claimNotification(done.id(), "x", T0, Duration.ofSeconds(30), EPOCH).orElseThrow();
-        store.markNotificationSent(done.id(), "x", T0, EPOCH);
+        store.markNotificationSent(done.id(), "x", T0);
         store.claimNotification(mid.id(), "x", T0.plusSeconds(200), Duration.ofSeconds(30), EPOCH).orElseThrow();
 
         assertThat(store.pendingNotifications(10)).extracting(Notification::id)
@@ -1623,10 +1623,10 @@ public abstract class HistoryStoreContract {
     @DisplayName("channel stats accumulate; a success resets consecutive failures")
     void channelStatsAccumulate() {
         assertThat(store.channelStats()).isEmpty();
-        store.recordChannelResult("slack", true, T0, null, EPOCH);
-        store.recordChannelResult("slack", false, T0.plusSeconds(1), "HTTP 500", EPOCH);
-        peer().recordChannelResult("slack", false, T0.plusSeconds(2), "HTTP 503", EPOCH);
-        store.recordChannelResult("email", false, T0.plusSeconds(3), "SMTP 451", EPOCH);
+        store.recordChannelResult("slack", true, T0, null);
+        store.recordChannelResult("slack", false, T0.plusSeconds(1), "HTTP 500");
+        peer().recordChannelResult("slack", false, T0.plusSeconds(2), "HTTP 503");
+        store.recordChannelResult("email", false, T0.plusSeconds(3), "SMTP 451");
 
         ChannelStats slack = store.channelStats().get("slack");
         assertThat(slack.sent()).isEqualTo(1);
@@ -1636,7 +1636,7 @@ public abstract class HistoryStoreContract {
         assertThat(slack.lastFailureAt()).isEqualTo(T0.plusSeconds(2));
         assertThat(slack.lastError()).isEqualTo("HTTP 503");
 
-        store.recordChannelResult("slack", true, T0.plusSeconds(4), null, EPOCH);
+        store.recordChannelResult("slack", true, T0.plusSeconds(4), null);
         slack = store.channelStats().get("slack");
         assertThat(slack.sent()).isEqualTo(2);
         assertThat(slack.failed()).isEqualTo(2);
@@ -1656,7 +1656,7 @@ public abstract class HistoryStoreContract {
         concurrently(8, t -> () -> {
             for (int k = 0; k < 25; k++) {
                 (t % 2 == 0 ? store : other).recordChannelResult("webhook", t % 4 != 3, T0.plusMillis(k), t % 4 != 3
-                        ? null : "err", EPOCH);
+                        ? null : "err");
             }
             return null;
         });
@@ -1718,7 +1718,7 @@ public abstract class HistoryStoreContract {
         assertThat(store.highestEpoch()).isEqualTo(4);
         assertThatThrownBy(() -> store.advanceEpoch(3)).isInstanceOf(StaleEpochException.class);
 
-        store.recordChannelResult("slack", true, T0, null, 6);
+        store.saveCronJobState(state(CJ2, "u6"), 6);
         assertThat(store.highestEpoch()).isEqualTo(6);
         assertThatThrownBy(() -> store.upsertExecution(ok(CJ, uid(1), T0, Duration.ofSeconds(1)), 5))
                 .isInstanceOf(StaleEpochException.class);
@@ -1787,10 +1787,7 @@ public abstract class HistoryStoreContract {
                 () -> store.enqueueNotification(new NotificationDraft(i.id(), "pagerduty", NotificationKind.OPENED,
                         0, T0), 4),
                 () -> store.claimNotification(pending.id(), "me", T0, Duration.ofMinutes(5), 4),
-                () -> store.claimDueNotifications("me", T0, Duration.ofMinutes(5), 10, 4),
-                () -> store.markNotificationSent(claimed.id(), "me", T0, 4),
-                () -> store.markNotificationFailed(claimed.id(), "me", "err", T0.plusSeconds(60), 4),
-                () -> store.markNotificationFailed(claimed.id(), "me", "err", null, 4));
+                () -> store.claimDueNotifications("me", T0, Duration.ofMinutes(5), 10, 4));
         for (Runnable w : staleWrites) {
             assertThatThrownBy(w::run).isInstanceOf(StaleEpochException.class);
         }
@@ -1799,16 +1796,14 @@ public abstract class HistoryStoreContract {
     }
 
     @Test
-    @DisplayName("stale channel-stats and CronJob-state writes are rejected and apply nothing")
+    @DisplayName("stale CronJob-state writes are rejected and apply nothing")
     void staleStateWritesRejected() {
         store.saveCronJobState(state(CJ, "u1"), EPOCH);
-        store.recordChannelResult("slack", true, T0, null, EPOCH);
+        store.recordChannelResult("slack", true, T0, null);
         store.advanceEpoch(5);
         StoreImage before = image(store);
 
         List<Runnable> staleWrites = List.of(
-                () -> store.recordChannelResult("slack", false, T0, "x", 4),
-                () -> store.recordChannelResult("email", true, T0, null, 4),
                 () -> store.saveCronJobState(state(CJ2, "u2"), 4),
                 () -> store.saveCronJobState(state(CJ, "u3"), 4),
                 () -> store.deleteCronJobState(CJ, 4));
@@ -1817,6 +1812,31 @@ public abstract class HistoryStoreContract {
         }
 
         assertThat(image(store)).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("a claimant records the outcome of its own claim after a newer epoch was seen; new claims are fenced")
+    void completionWritesAreGuardedByTheClaimNotTheFence() {
+        Incident i = openIncident(key(CJ, AlertType.JOB_FAILED), T0);
+        Notification sent = enqueue(i.id(), "slack", NotificationKind.OPENED, 0, T0);
+        Notification failed = enqueue(i.id(), "email", NotificationKind.OPENED, 0, T0);
+        Notification other = enqueue(i.id(), "webhook", NotificationKind.OPENED, 0, T0);
+        store.claimNotification(sent.id(), "old-leader", T0, Duration.ofMinutes(5), 4).orElseThrow();
+        store.claimNotification(failed.id(), "old-leader", T0, Duration.ofMinutes(5), 4).orElseThrow();
+        peer().advanceEpoch(5);   // leadership moved while the old leader was sending
+
+        assertThat(store.markNotificationSent(sent.id(), "old-leader", T0.plusSeconds(1))).isTrue();
+        assertThat(store.markNotificationFailed(failed.id(), "old-leader", "HTTP 503", T0.plusSeconds(60))).isTrue();
+        store.recordChannelResult("slack", true, T0.plusSeconds(1), null);
+        assertThat(peer().notifications(i.id())).filteredOn(n -> n.id() == sent.id()).singleElement()
+                .satisfies(n -> assertThat(n.status()).isEqualTo(NotificationStatus.SENT));
+        assertThat(peer().channelStats().get("slack").sent()).isEqualTo(1);
+        assertThat(store.highestEpoch()).isEqualTo(5);   // completion writes do not move the fence
+        // but the old leader cannot claim anything new, and the new one cannot take over a live claim
+        assertThatThrownBy(() -> store.claimNotification(other.id(), "old-leader", T0, Duration.ofMinutes(5), 4))
+                .isInstanceOf(StaleEpochException.class);
+        assertThat(peer().claimNotification(sent.id(), "new-leader", T0.plusSeconds(2), Duration.ofMinutes(5), 5))
+                .isEmpty();
     }
 
     @Test

@@ -565,11 +565,11 @@ public final class InMemoryHistoryStore implements HistoryStore {
     }
 
     @Override
-    public boolean markNotificationSent(long notificationId, String claimant, Instant sentAt, long epoch) {
+    public boolean markNotificationSent(long notificationId, String claimant, Instant sentAt) {
         Objects.requireNonNull(claimant, "claimant");
         Instant at = millis(sentAt, "sentAt");
         synchronized (db.lock) {
-            fence(epoch);
+            available();
             Notification n = db.notifications.get(notificationId);
             if (!heldBy(n, claimant)) {
                 return false;
@@ -583,12 +583,12 @@ public final class InMemoryHistoryStore implements HistoryStore {
 
     @Override
     public boolean markNotificationFailed(long notificationId, String claimant, String error,
-            @Nullable Instant retryAt, long epoch) {
+            @Nullable Instant retryAt) {
         Objects.requireNonNull(claimant, "claimant");
         Objects.requireNonNull(error, "error");
         Instant retry = retryAt == null ? null : retryAt.truncatedTo(ChronoUnit.MILLIS);
         synchronized (db.lock) {
-            fence(epoch);
+            available();
             Notification n = db.notifications.get(notificationId);
             if (!heldBy(n, claimant)) {
                 return false;
@@ -634,12 +634,11 @@ public final class InMemoryHistoryStore implements HistoryStore {
     // ---------------------------------------------------------------- channel stats
 
     @Override
-    public void recordChannelResult(String channel, boolean success, Instant at, @Nullable String error,
-            long epoch) {
+    public void recordChannelResult(String channel, boolean success, Instant at, @Nullable String error) {
         Objects.requireNonNull(channel, "channel");
         Instant t = millis(at, "at");
         synchronized (db.lock) {
-            fence(epoch);
+            available();
             ChannelStats s = db.channelStats.getOrDefault(channel, ChannelStats.empty(channel));
             ChannelStats next = success
                     ? new ChannelStats(channel, s.sent() + 1, s.failed(), 0, t, s.lastFailureAt(), s.lastError())
