@@ -72,14 +72,19 @@ public final class Settings {
 
     /**
      * {@code true} for keys whose values are secrets and are never printed: the last segment names a password,
-     * secret, token, credential, private key, routing or API key, or a URL of a webhook.
+     * secret, token, credential, private key, routing or API key; or it is a URL, URI, DSN or JDBC URL under
+     * {@code channels.} or {@code storage.} (webhook URLs carry tokens, JDBC URLs may carry passwords), or a
+     * webhook URL anywhere.
      */
     public static boolean isSecretKey(String key) {
         String c = canonical(key);
         String last = c.substring(c.lastIndexOf('.') + 1);
-        boolean webhookUrl = last.equals("webhookurl")
-                || last.equals("url") && (c.contains("webhook") || c.contains("slack"));
-        return webhookUrl || last.contains("password") || last.contains("secret") || last.contains("token")
+        boolean urlLike = last.equals("url") || last.equals("uri") || last.endsWith("jdbcurl") || last.equals("dsn")
+                || last.equals("connectionstring");
+        boolean secretUrl = last.equals("webhookurl")
+                || urlLike && (c.startsWith("channels.") || c.startsWith("storage.") || c.contains("webhook")
+                        || c.contains("slack"));
+        return secretUrl || last.contains("password") || last.contains("secret") || last.contains("token")
                 || last.contains("credential") || last.contains("routingkey") || last.contains("apikey")
                 || last.contains("privatekey");
     }

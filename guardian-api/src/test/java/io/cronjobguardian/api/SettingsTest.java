@@ -77,6 +77,9 @@ class SettingsTest {
         assertThat(Settings.isSecretKey("storage.mysql.password")).isTrue();
         assertThat(Settings.isSecretKey("channels.slack-ops.url")).isTrue();
         assertThat(Settings.isSecretKey("storage.postgres.host")).isFalse();
+        assertThat(Settings.isSecretKey("channels.hook.url")).isTrue();
+        assertThat(Settings.isSecretKey("storage.postgres.url")).isTrue();
+        assertThat(Settings.isSecretKey("monitors.files")).isFalse();
     }
 
     @Test
