@@ -116,6 +116,7 @@ CREATE TABLE IF NOT EXISTS guardian_cronjob_states (
     suspended_since     BIGINT,
     deleted_at          BIGINT,
     missed_slots_floor  BIGINT,
+    purge_at            BIGINT,
     PRIMARY KEY (namespace, cronjob_name)
 );
 

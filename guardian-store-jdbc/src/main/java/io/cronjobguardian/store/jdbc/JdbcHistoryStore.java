@@ -350,11 +350,14 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     /**
-     * A write that records what a claimant did under its own claim: serialised and retried like a fenced write,
-     * but not fenced (see the HistoryStore contract).
+     * A write that records what a claimant did under its own claim: not fenced (see the HistoryStore contract), but
+     * serialised with every other write through the fence row's lock, taken without checking the epoch.
      */
     private <T> T completion(String op, Work<T> work) {
-        return run(started(op), op, true, work);
+        return run(started(op), op, true, ctx -> {
+            lockFenceRow(ctx);
+            return work.run(ctx);
+        });
     }
 
     /** A read in one transaction (consistent across its statements). */
@@ -500,6 +503,18 @@ public final class JdbcHistoryStore implements HistoryStore {
                         + "not created by the migration scripts");
             }
             throw new StaleEpochException(epoch, current);
+        }
+    }
+
+    /** Takes the fence row's lock (to commit) without checking or raising the epoch. */
+    private static void lockFenceRow(DSLContext ctx) {
+        int n = ctx.update(Fence.T)
+                .set(Fence.WRITES, Fence.WRITES.plus(inline(1L)))
+                .where(Fence.ID.eq(inline(1)))
+                .execute();
+        if (n == 0) {
+            throw new StoreUnavailableException("the fence row (guardian_fence, id 1) is missing: the schema was "
+                    + "not created by the migration scripts");
         }
     }
 
@@ -1245,13 +1260,14 @@ public final class JdbcHistoryStore implements HistoryStore {
                     .set(CronJobStates.SUSPENDED_SINCE, millis(state.suspendedSince()))
                     .set(CronJobStates.DELETED_AT, millis(state.deletedAt()))
                     .set(CronJobStates.MISSED_SLOTS_FLOOR, millis(state.missedSlotsFloor()))
+                    .set(CronJobStates.PURGE_AT, millis(state.purgeAt()))
                     .where(stateKey(state.ref()))
                     .execute();
             if (n == 0) {
                 ctx.insertInto(CronJobStates.T, CronJobStates.ALL).values(state.ref().namespace(),
                         state.ref().name(), state.uid(), state.firstSeenAt().toEpochMilli(),
                         millis(state.suspendedSince()), millis(state.deletedAt()),
-                        millis(state.missedSlotsFloor())).execute();
+                        millis(state.missedSlotsFloor()), millis(state.purgeAt())).execute();
             }
             return null;
         });

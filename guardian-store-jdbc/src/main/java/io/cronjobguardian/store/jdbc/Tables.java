@@ -169,9 +169,10 @@ final class Tables {
         static final Field<Long> SUSPENDED_SINCE = col(NAME, "suspended_since", SQLDataType.BIGINT);
         static final Field<Long> DELETED_AT = col(NAME, "deleted_at", SQLDataType.BIGINT);
         static final Field<Long> MISSED_SLOTS_FLOOR = col(NAME, "missed_slots_floor", SQLDataType.BIGINT);
+        static final Field<Long> PURGE_AT = col(NAME, "purge_at", SQLDataType.BIGINT);
 
         static final Field<?>[] ALL = {NAMESPACE, CRONJOB_NAME, UID, FIRST_SEEN_AT, SUSPENDED_SINCE, DELETED_AT,
-            MISSED_SLOTS_FLOOR};
+            MISSED_SLOTS_FLOOR, PURGE_AT};
 
         private CronJobStates() {
         }

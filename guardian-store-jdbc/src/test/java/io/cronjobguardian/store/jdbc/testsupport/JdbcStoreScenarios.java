@@ -149,7 +149,7 @@ public abstract class JdbcStoreScenarios {
         s.upsertExecutions(List.of(a, b, c), 1);
         Incident inc = s.openIncident(new IncidentDraft(IncidentKey.of("m", CJ, AlertType.JOB_FAILED),
                 Severity.WARNING, "t", "m", "", null, dstGap), 1).incident();
-        CronJobState st = new CronJobState(CJ, "cj-uid", pre1970, dstLa, far, dstGap);
+        CronJobState st = new CronJobState(CJ, "cj-uid", pre1970, dstLa, far, dstGap, far.minusMillis(1));
         s.saveCronJobState(st, 1);
 
         assertThat(s.findExecution("u-a")).contains(a);
