@@ -939,7 +939,7 @@ public abstract class HistoryStoreContract {
         assertThat(store.notifications(pastInc.id()).get(0).dueAt()).isEqualTo(future);
         assertThat(store.claimNotification(n.id(), "me", future.minusSeconds(1), Duration.ofSeconds(1), EPOCH))
                 .isEmpty();
-        CronJobState st = new CronJobState(CJ, "u", past, future, past, future);
+        CronJobState st = new CronJobState(CJ, "u", past, future, past, future, future);
         store.saveCronJobState(st, EPOCH);
         assertThat(store.findCronJobState(CJ)).contains(st);
     }
@@ -1670,7 +1670,7 @@ public abstract class HistoryStoreContract {
     @DisplayName("CronJob state: save, find, replace, list and delete")
     void cronJobStateCrud() {
         CronJobState a = state(CJ, "uid-a");
-        CronJobState b = new CronJobState(CJ2, "uid-b", T0, null, T0.plusSeconds(5), null);
+        CronJobState b = new CronJobState(CJ2, "uid-b", T0, null, T0.plusSeconds(5), null, T0.plusSeconds(86_400));
         store.saveCronJobState(a, EPOCH);
         store.saveCronJobState(b, EPOCH);
 
@@ -1679,10 +1679,15 @@ public abstract class HistoryStoreContract {
         assertThat(store.findCronJobState(CJ_OTHER_NS)).isEmpty();
         assertThat(store.cronJobStates()).containsExactlyInAnyOrder(a, b);
 
-        CronJobState a2 = a.withSuspendedSince(null).withMissedSlotsFloor(T0.plusSeconds(900));
+        CronJobState a2 = a.withSuspendedSince(null).withMissedSlotsFloor(T0.plusSeconds(900))
+                .withDeletedAt(T0.plusSeconds(1000)).withPurgeAt(T0.plusSeconds(2000));
         store.saveCronJobState(a2, EPOCH);
         assertThat(store.findCronJobState(CJ)).contains(a2);
-        assertThat(store.cronJobStates()).containsExactlyInAnyOrder(a2, b);
+        assertThat(store.findCronJobState(CJ2).orElseThrow().purgeAt()).isEqualTo(T0.plusSeconds(86_400));
+        CronJobState a3 = a2.withDeletedAt(null).withPurgeAt(null).withMissedSlotsFloor(null);
+        store.saveCronJobState(a3, EPOCH);
+        assertThat(store.findCronJobState(CJ)).as("nulls replace values").contains(a3);
+        assertThat(store.cronJobStates()).containsExactlyInAnyOrder(a3, b);
 
         assertThat(store.deleteCronJobState(CJ, EPOCH)).isTrue();
         assertThat(store.deleteCronJobState(CJ, EPOCH)).isFalse();
