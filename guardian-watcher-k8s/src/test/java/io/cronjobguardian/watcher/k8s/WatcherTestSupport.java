@@ -41,11 +41,16 @@ abstract class WatcherTestSupport {
         return w;
     }
 
-    /** A started watcher that has synced. */
+    /**
+     * A started watcher that has synced and whose watches are open. (A real API server sends a watch every change
+     * after the listed version, however late it opens; the CRUD mock can only replay the current state when it
+     * opens, so a Job created and finished before that would arrive as one ADDED.)
+     */
     KubernetesCronJobWatcher startWatcher(String... settings) {
         KubernetesCronJobWatcher w = newWatcher(settings);
         w.start(events);
         await().atMost(TIMEOUT).until(w::hasSynced);
+        await().atMost(TIMEOUT).until(() -> cluster.api.openWatchCount() >= w.informers().size());
         return w;
     }
 }
