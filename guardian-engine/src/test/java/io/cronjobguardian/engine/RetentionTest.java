@@ -388,6 +388,83 @@ class RetentionTest {
         }
     }
 
+    @Test
+    void onRecreationResetDoesNotBringBackRunsOfOrphanedJobsOfTheOldIncarnation() {
+        // kubectl delete cronjob --cascade=orphan: the old incarnation's Jobs stay, owned by the old UID
+        MonitorSpec m = monitor("recreation", Map.of(), retention(null, null, null, null, 7, OnRecreation.RESET));
+        InMemoryHistoryStore store = new InMemoryHistoryStore();
+        ManualClock clock = new ManualClock(T0);
+        CronJobSnapshot first = TestObjects.cronJob("team-a", "again").uid("uid-1").creationTime(T0).build();
+        JobSnapshot done = TestObjects.job(first).name("again-done").uid("old-done").scheduled(T0)
+                .succeeded(T0, Duration.ofSeconds(5)).build();
+        JobSnapshot running = TestObjects.job(first).name("again-running").uid("old-running")
+                .scheduled(T0.plus(Duration.ofHours(1))).running(T0.plus(Duration.ofHours(1))).build();
+        try (EngineHarness h = new EngineHarness(clock, List.of(m), store, new ScriptableCronJobWatcher(),
+                c -> { }).start()) {
+            h.watcher.addCronJob(first);
+            h.advanceTo(T0.plus(Duration.ofHours(1)).plusSeconds(10));
+            h.watcher.addJob(done);
+            h.watcher.addJob(running);
+            h.run();
+            assertThat(h.runs(first.ref())).isEqualTo(2);
+            h.watcher.deleteCronJob(first.ref());
+            h.watcher.addCronJob(TestObjects.cronJob(first).uid("uid-2").creationTime(h.now()).build());
+            h.run();
+            assertThat(h.runs(first.ref())).as("reset").isZero();
+            // the orphaned Job of uid-1 finishes after the recreation
+            h.advance(Duration.ofMinutes(1));
+            h.watcher.finishJob("old-running", false, 1, h.now());
+            h.run();
+            assertThat(h.runs(first.ref())).as("not recorded back into the new incarnation's history").isZero();
+            assertThat(h.openIncidents()).isEmpty();
+        }
+        // and a restart does not re-record the orphans from the cache either
+        clock.set(T0.plus(Duration.ofHours(2)));
+        ScriptableCronJobWatcher w2 = new ScriptableCronJobWatcher();
+        w2.addCronJob(TestObjects.cronJob(first).uid("uid-2").creationTime(T0.plus(Duration.ofHours(1))).build());
+        w2.addJob(done);
+        w2.addJob(TestObjects.job(running).failed(running.effectiveStart(), T0.plus(Duration.ofMinutes(61)))
+                .build());
+        try (EngineHarness h = new EngineHarness(clock, List.of(m), store.createPeer(), w2, c -> { }).start()) {
+            assertThat(h.runs(first.ref())).isZero();
+            assertThat(h.openIncidents()).isEmpty();
+        }
+    }
+
+    @Test
+    void resolvedIncidentsAreKeptForMaxDaysAndOpenOnesForever() {
+        MonitorSpec window = MonitorSpec.builder("team-a", "window").matchLabels(Map.of("watch", "yes"))
+                .deadManSwitch(MonitorSpec.DeadManSwitch.noSuccessWithin(Duration.ofHours(1))).build();
+        try (EngineHarness h = new EngineHarness(new ManualClock(T0), List.of(MonitorSpec.of("team-a", "plain"),
+                window), new InMemoryHistoryStore(), new ScriptableCronJobWatcher(), c -> c
+                        .set("historyRetention.defaultDays", "10").set("historyRetention.maxDays", "30")
+                        .set("scheduler.pruneInterval", "1h")).start()) {
+            CronJobSnapshot healed = h.addCronJob(TestObjects.cronJob("team-a", "healed"));
+            CronJobSnapshot silent = h.addCronJob(TestObjects.cronJob("team-a", "silent").label("watch", "yes")
+                    .creationTime(T0));
+            h.advance(Duration.ofMinutes(1));
+            h.finishedRun(healed, T0, Duration.ofSeconds(5), false);
+            h.advanceTo(T0.plus(Duration.ofMinutes(30)));
+            h.finishedRun(healed, T0.plus(Duration.ofMinutes(29)), Duration.ofSeconds(5), true);   // resolved 00:30
+            h.advanceTo(T0.plus(Duration.ofHours(1)));   // silent: no success within 1h of its creation
+            String resolvedId = h.allIncidents().stream().filter(i -> i.key().cronJob().equals(healed.ref()))
+                    .findFirst().orElseThrow().id();
+            String openId = h.openIncidents(AlertType.DEAD_MAN_TRIGGERED).stream()
+                    .filter(i -> i.key().cronJob().equals(silent.ref())).findFirst().orElseThrow().id();
+            // resolved at 00:30: older than 30 days from day 30, 00:30 on; the hourly prune at 01:00 deletes it
+            h.advanceTo(T0.plus(Duration.ofDays(30)).plus(Duration.ofHours(1)).minusMillis(1));
+            assertThat(h.store.findIncident(resolvedId)).isPresent();
+            h.advanceTo(T0.plus(Duration.ofDays(30)).plus(Duration.ofHours(1)));
+            assertThat(h.store.findIncident(resolvedId)).isEmpty();
+            assertThat(h.store.findIncident(openId)).get().satisfies(i -> assertThat(i.isOpen()).isTrue());
+            h.advance(Duration.ofDays(60));
+            assertThat(h.store.findIncident(openId)).get().satisfies(i -> {
+                assertThat(i.isOpen()).isTrue();
+                assertThat(i.openedAt()).isEqualTo(T0.plus(Duration.ofHours(1)));
+            });
+        }
+    }
+
     // ---------------------------------------------------------------- no longer selected
 
     @Test

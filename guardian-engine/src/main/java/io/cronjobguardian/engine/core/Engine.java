@@ -279,7 +279,7 @@ public final class Engine {
                 Collection<JobSnapshot> jobs = watcher.jobs(t.snapshot.ref());
                 recorder.prime(jobs.stream().map(JobSnapshot::uid).collect(Collectors.toList()));
                 for (JobSnapshot j : jobs) {
-                    if (recorder.record(j, t.monitors, epoch)) {
+                    if (!ofResetIncarnation(t, j) && recorder.record(j, t.monitors, epoch)) {
                         recorded++;
                         if (j.state().isTerminal()) {
                             observer.recorded(j);
@@ -339,6 +339,9 @@ public final class Engine {
         CronJobRef ref = job.owner();
         guard(ref, () -> {
             Tracked t = tracked.get(ref);
+            if (t != null && ofResetIncarnation(t, job)) {
+                return;
+            }
             if (recorder.record(job, t == null ? List.of() : t.monitors, epoch)) {
                 if (job.state().isTerminal()) {
                     observer.recorded(job);
@@ -346,6 +349,15 @@ public final class Engine {
                 evaluate(ref);
             }
         });
+    }
+
+    /**
+     * A Job of an earlier incarnation of the CronJob (orphaned when it was deleted) whose monitors asked for
+     * {@code onRecreation: reset}: its history was deleted, so it must not be recorded back.
+     */
+    private static boolean ofResetIncarnation(Tracked t, JobSnapshot j) {
+        return j.ownerUid() != null && !j.ownerUid().equals(t.snapshot.uid()) && t.monitors.stream()
+                .anyMatch(m -> m.dataRetention().onRecreation() == MonitorSpec.OnRecreation.RESET);
     }
 
     private void track(CronJobSnapshot s) {
@@ -538,7 +550,7 @@ public final class Engine {
             Collection<JobSnapshot> jobs = watcher.jobs(ref);
             recorder.prime(jobs.stream().map(JobSnapshot::uid).collect(Collectors.toList()));
             for (JobSnapshot j : jobs) {
-                if (recorder.record(j, t.monitors, epoch) && j.state().isTerminal()) {
+                if (!ofResetIncarnation(t, j) && recorder.record(j, t.monitors, epoch) && j.state().isTerminal()) {
                     observer.recorded(j);
                 }
             }
