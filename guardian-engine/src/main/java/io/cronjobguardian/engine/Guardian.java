@@ -25,6 +25,13 @@ import io.cronjobguardian.engine.core.EngineObserver;
 import io.cronjobguardian.engine.core.IncidentListener;
 import io.cronjobguardian.engine.core.StatusService;
 import io.cronjobguardian.engine.metrics.GuardianMetrics;
+import io.cronjobguardian.engine.alert.AlertPipeline;
+import io.cronjobguardian.engine.alert.SuggestedFixes;
+import io.cronjobguardian.api.AlertChannelProvider;
+import io.cronjobguardian.api.ChannelStats;
+import io.cronjobguardian.api.ConfigException;
+import io.cronjobguardian.api.DeliveryResult;
+import io.cronjobguardian.api.Notification;
 import io.cronjobguardian.engine.monitor.MonitorSpec;
 import io.cronjobguardian.engine.monitor.MonitorSpecLoader;
 import io.cronjobguardian.engine.time.ManualTaskScheduler;
@@ -85,31 +92,43 @@ public final class Guardian implements AutoCloseable {
     private final StatusService status;
     private final Duration shutdownTimeout;
     private final GuardianMetrics metrics;
+    private final AlertPipeline alerts;
     private final Object lifecycle = new Object();
     private volatile boolean started;
     private volatile boolean closed;
 
     private Guardian(Builder b, GuardianConfig config, List<MonitorSpec> monitors, HistoryStore store,
-            CronJobWatcher watcher, LeaderElector elector, TaskScheduler scheduler) {
+            CronJobWatcher watcher, LeaderElector elector, TaskScheduler scheduler, List<AlertChannel> channels) {
         this.config = config;
         this.monitors = List.copyOf(monitors);
         this.store = store;
         this.watcher = watcher;
         this.elector = elector;
-        this.channels = List.copyOf(b.channels);
+        this.channels = List.copyOf(channels);
         this.scheduler = scheduler;
         this.shutdownTimeout = b.shutdownTimeout;
         List<EngineObserver> observers = new ArrayList<>();
+        Map<String, AlertChannel> byName = new LinkedHashMap<>();
+        for (AlertChannel c : channels) {
+            if (byName.put(c.name(), c) != null) {
+                throw new ConfigException("channels", "two alert channels are named \"" + c.name() + "\"");
+            }
+        }
+        this.alerts = new AlertPipeline(store, byName, config, scheduler,
+                elector != null ? elector.identity() : "standalone-" + java.util.UUID.randomUUID(),
+                b.synchronousDelivery);
+        observers.add(alerts);
         if (b.meterRegistry != null) {
             this.metrics = new GuardianMetrics(store, watcher, scheduler.clock());
             metrics.bindTo(b.meterRegistry);
+            alerts.bindTo(b.meterRegistry);
             observers.add(metrics);
         } else {
             this.metrics = null;
         }
         observers.add(b.observer);
         this.engine = new Engine(scheduler, store, watcher, config, this.monitors,
-                b.incidentListener, EngineObserver.all(observers));
+                IncidentListener.all(List.of(alerts, b.incidentListener)), EngineObserver.all(observers));
         this.status = new StatusService(scheduler.clock(), store, watcher, this.monitors,
                 config.ignoredNamespaces());
     }
@@ -170,6 +189,7 @@ public final class Guardian implements AutoCloseable {
         if (scheduler instanceof ManualTaskScheduler) {
             ((ManualTaskScheduler) scheduler).runPending();
         }
+        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
         try {
             if (!drained.await(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("engine did not finish its work within {}; closing anyway", shutdownTimeout);
@@ -177,10 +197,16 @@ public final class Guardian implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // deliveries in flight are recorded before leadership is released, so the next leader does not resend them
+        if (!alerts.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+            LOG.warn("{} alert deliveries still in flight after {}; they will be retried", alerts.inFlight(),
+                    shutdownTimeout);
+        }
         if (elector != null) {
             closeQuietly("leader elector", elector::close);
         }
         closeQuietly("scheduler", scheduler::close);
+        closeQuietly("alerts", alerts::close);
         for (AlertChannel c : channels) {
             closeQuietly("channel " + c.name(), c::close);
         }
@@ -239,6 +265,40 @@ public final class Guardian implements AutoCloseable {
     /** Incidents matching the query (open and past), newest first. */
     public Page<Incident> incidents(IncidentQuery query) {
         return store.incidents(query);
+    }
+
+    /** The delivery statistics of every channel that has sent or failed, by channel name. */
+    public Map<String, ChannelStats> channelStats() {
+        return store.channelStats();
+    }
+
+    /** The outbox entries of one incident: which channels were (or will be) told what, and how it went. */
+    public List<Notification> notifications(String incidentId) {
+        return store.notifications(incidentId);
+    }
+
+    /**
+     * Sends a test message to one channel now and records the result in its statistics.
+     *
+     * @throws IllegalArgumentException for an unknown channel
+     */
+    public DeliveryResult sendTestAlert(String channelName) {
+        return alerts.sendTest(channelName);
+    }
+
+    /**
+     * Tests one suggested-fix pattern on a sample failure: only this pattern is tried (built-ins are not), so a
+     * match means this pattern matched.
+     *
+     * @return the rendered suggestion, or empty when the pattern does not match
+     */
+    public Optional<String> testFixPattern(MonitorSpec.SuggestedFixPattern pattern, SuggestedFixes.Failure sample) {
+        return SuggestedFixes.only(List.of(pattern)).match(sample).map(SuggestedFixes.Suggestion::text);
+    }
+
+    /** The names of the configured alert channels. */
+    public java.util.Set<String> channelNames() {
+        return alerts.channels().keySet();
     }
 
     /** The monitors in force. */
@@ -307,6 +367,7 @@ public final class Guardian implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private boolean loadMonitorFiles = true;
         private MeterRegistry meterRegistry;
+        private boolean synchronousDelivery;
 
         private Builder() {
         }
@@ -386,6 +447,15 @@ public final class Guardian implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Deliver alerts on the engine's thread instead of one thread per channel. Only for tests that drive the
+         * engine with a {@link ManualTaskScheduler}: in production a slow channel would then delay everything.
+         */
+        public Builder synchronousAlertDelivery(boolean value) {
+            this.synchronousDelivery = value;
+            return this;
+        }
+
         /** Told about every incident the leader opens, changes and resolves. */
         public Builder incidentListener(IncidentListener value) {
             this.incidentListener = Objects.requireNonNull(value, "incidentListener");
@@ -430,9 +500,20 @@ public final class Guardian implements AutoCloseable {
             services.forEach((type, obj) -> register(ctx, type, obj));
             ProviderContext context = ctx.build();
             Settings settings = cfg.settings();
-            HistoryStore st = store != null ? store
-                    : Providers.select(HistoryStoreProvider.class, settings, HistoryStoreProvider.TYPE_KEY,
-                            HistoryStoreProvider.ARTIFACTS).create(settings, context);
+            if (all.stream().anyMatch(m -> m.selector().namespaceSelector() != null
+                    && !m.selector().namespaceSelector().isEmpty()) && !settings.contains("watcher.watchNamespaces")) {
+                // a monitor selects namespaces by label: the watcher must watch Namespaces to know their labels
+                settings = settings.with("watcher.watchNamespaces", "true");
+            }
+            HistoryStore st = store;
+            if (st == null) {
+                HistoryStoreProvider provider = Providers.select(HistoryStoreProvider.class, settings,
+                        HistoryStoreProvider.TYPE_KEY, HistoryStoreProvider.ARTIFACTS);
+                if (elector == null) {
+                    cfg.checkStoreForLeaderElection(provider.name());
+                }
+                st = provider.create(settings, context);
+            }
             CronJobWatcher w = watcher != null ? watcher
                     : Providers.select(CronJobWatcherProvider.class, settings, CronJobWatcherProvider.TYPE_KEY,
                             CronJobWatcherProvider.ARTIFACTS).create(settings, context);
@@ -441,7 +522,16 @@ public final class Guardian implements AutoCloseable {
                 el = Providers.select(LeaderElectorProvider.class, settings, LeaderElectorProvider.TYPE_KEY,
                         LeaderElectorProvider.ARTIFACTS).create(settings, context);
             }
-            return new Guardian(this, cfg, all, st, w, el, sched);
+            List<AlertChannel> chans = new ArrayList<>(channels);
+            for (String name : cfg.channelNames()) {
+                Settings cs = cfg.channelSettings(name).with("name", name);
+                String type = cs.require("type");
+                AlertChannelProvider p = Providers.byName(AlertChannelProvider.class, type).orElseThrow(() ->
+                        new ConfigException("channels." + name + ".type", "no alert channel type \"" + type
+                                + "\" on the classpath; add " + AlertChannelProvider.ARTIFACTS));
+                chans.add(p.create(cs, context));
+            }
+            return new Guardian(this, cfg, all, st, w, el, sched, chans);
         }
 
         @SuppressWarnings("unchecked")

@@ -30,7 +30,8 @@ final class Reconciler {
 
     /**
      * @param open the open incidents of the CronJob by key (updated in place)
-     * @return the instant openings are held back until, when a maintenance window held one back, else {@code null}
+     * @return when to evaluate again for the incidents' sake: the end of a maintenance window that held an opening
+     *         back, or the next reminder of an open incident; {@code null} when neither applies
      */
     Instant apply(MonitorSpec m, Evaluation ev, Map<IncidentKey, Incident> open, Instant now, long epoch) {
         Instant heldUntil = null;
@@ -60,8 +61,22 @@ final class Reconciler {
                 if (r.created()) {
                     LOG.info("opened {} {}: {}", key.asString(), r.incident().id(), c.message());
                     listener.opened(r.incident(), m, epoch);
+                    java.time.Duration renotify = m.alerting().renotifyInterval();
+                    if (renotify != null) {
+                        Instant due = now.plus(renotify);
+                        heldUntil = heldUntil == null || due.isBefore(heldUntil) ? due : heldUntil;
+                    }
                 }
                 continue;
+            }
+            java.time.Duration renotify = m.alerting().renotifyInterval();
+            if (renotify != null && m.alerting().enabled() && existing.lastNotifiedAt() != null) {
+                Instant due = existing.lastNotifiedAt().plus(renotify);
+                if (!now.isBefore(due)) {
+                    listener.remind(existing, m, epoch);
+                    due = now.plus(renotify);
+                }
+                heldUntil = heldUntil == null || due.isBefore(heldUntil) ? due : heldUntil;
             }
             if (existing.severity() != c.severity() || !existing.signature().equals(c.signature())) {
                 Incident wanted = existing.withContent(c.severity(), c.title(), c.message(), c.signature(),

@@ -1,0 +1,271 @@
+package io.cronjobguardian.engine.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cronjobguardian.api.AlertMessage;
+import io.cronjobguardian.api.AlertType;
+import io.cronjobguardian.api.ChannelStats;
+import io.cronjobguardian.api.CronJobSnapshot;
+import io.cronjobguardian.api.DeliveryResult;
+import io.cronjobguardian.api.NotificationKind;
+import io.cronjobguardian.api.NotificationStatus;
+import io.cronjobguardian.api.Severity;
+import io.cronjobguardian.api.Termination;
+import io.cronjobguardian.engine.EngineHarnessAccess;
+import io.cronjobguardian.engine.monitor.MonitorSpec;
+import io.cronjobguardian.testkit.RecordingAlertChannel;
+import io.cronjobguardian.testkit.TestObjects;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class AlertPipelineTest {
+
+    private static final Instant T0 = Instant.parse("2026-06-01T00:00:00Z");
+
+    private final RecordingAlertChannel slack = RecordingAlertChannel.named("slack");
+    private final RecordingAlertChannel pager = RecordingAlertChannel.named("pager");
+
+    private static MonitorSpec.Alerting alerting(Duration delay, Duration dedup, Duration renotify) {
+        return new MonitorSpec.Alerting(true, List.of(MonitorSpec.ChannelRef.of("slack"),
+                new MonitorSpec.ChannelRef("pager", Set.of(Severity.CRITICAL))), MonitorSpec.SeverityOverrides.none(),
+                dedup, delay, MonitorSpec.IncludeContext.defaults(), List.of(), renotify);
+    }
+
+    private EngineHarnessAccess harness(MonitorSpec m, Consumer<io.cronjobguardian.engine.config.GuardianConfig.Builder> cfg) {
+        return new EngineHarnessAccess(T0, List.of(m), cfg, gb -> gb.alertChannel(slack, pager)
+                .synchronousAlertDelivery(true));
+    }
+
+    private static MonitorSpec monitor(MonitorSpec.Alerting a) {
+        return MonitorSpec.builder("team-a", "m").alerting(a)
+                .sla(MonitorSpec.Sla.defaults().withSuccessRate(0, 7).withMaxDuration(Duration.ofMinutes(5)))
+                .build();
+    }
+
+    private static void fail(EngineHarnessAccess h, CronJobSnapshot cj, String uid, Instant start, int exit, String reason) {
+        h.watcher().addJob(TestObjects.job(cj).name(uid).uid(uid).scheduled(start).failed(start, start.plusSeconds(5))
+                .termination(new Termination("main", exit, reason, null, "boom")).build());
+        h.run();
+    }
+
+    private static void succeed(EngineHarnessAccess h, CronJobSnapshot cj, String uid, Instant start, Duration d) {
+        h.watcher().addJob(TestObjects.job(cj).name(uid).uid(uid).scheduled(start).succeeded(start, start.plus(d))
+                .build());
+        h.run();
+    }
+
+    @Test
+    void openingsAreRoutedBySeverityAndResolutionsGoToEveryChannelThatGotTheOpening() {
+        try (EngineHarnessAccess h = harness(monitor(alerting(Duration.ZERO, Duration.ofHours(1), null)), c -> { })) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "app").schedule("0 * * * *"));
+            h.advance(Duration.ofMinutes(30));
+            fail(h, cj, "j1", T0.plusSeconds(60), 1, "Error");   // JobFailed: critical
+            assertThat(slack.delivered()).singleElement().satisfies(m -> {
+                assertThat(m.kind()).isEqualTo(NotificationKind.OPENED);
+                assertThat(m.type()).isEqualTo(AlertType.JOB_FAILED);
+                assertThat(m.context().exitCode()).isEqualTo(1);
+                assertThat(m.context().suggestedFix()).contains("exited with code 1");
+            });
+            assertThat(pager.delivered()).hasSize(1);
+            String incident = slack.delivered().get(0).incidentId();
+            assertThat(pager.delivered().get(0).incidentId()).isEqualTo(incident);
+            // a slow run: SLABreached (warning) goes to slack only
+            succeed(h, cj, "j2", T0.plusSeconds(600), Duration.ofMinutes(10));
+            h.advance(Duration.ofMinutes(20));
+            List<AlertMessage> s = slack.delivered();
+            assertThat(s).extracting(AlertMessage::kind, AlertMessage::type).contains(
+                    org.assertj.core.groups.Tuple.tuple(NotificationKind.RESOLVED, AlertType.JOB_FAILED),
+                    org.assertj.core.groups.Tuple.tuple(NotificationKind.OPENED, AlertType.SLA_BREACHED));
+            assertThat(pager.delivered()).extracting(AlertMessage::kind)
+                    .containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+            assertThat(pager.delivered().get(1).incidentId()).isEqualTo(incident);   // one dedup key
+            assertThat(pager.delivered().get(1).title()).startsWith("Resolved: ");
+        }
+    }
+
+    @Test
+    void anIncidentResolvedWithinAlertDelayIsNeverAnnounced() {
+        try (EngineHarnessAccess h = harness(monitor(alerting(Duration.ofMinutes(10), Duration.ofHours(1), null)),
+                c -> { })) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "app").schedule("*/5 * * * *"));
+            h.advance(Duration.ofMinutes(2));
+            fail(h, cj, "j1", T0.plusSeconds(60), 1, "Error");
+            h.advance(Duration.ofMinutes(4));
+            succeed(h, cj, "j2", T0.plusSeconds(300), Duration.ofSeconds(5));
+            h.advance(Duration.ofMinutes(30));
+            assertThat(slack.messages()).isEmpty();
+            assertThat(pager.messages()).isEmpty();
+            String id = h.store().incidents(io.cronjobguardian.api.IncidentQuery.all()).items().get(0).id();
+            assertThat(h.guardian().notifications(id)).allSatisfy(n -> {
+                assertThat(n.status()).isEqualTo(NotificationStatus.FAILED);
+                assertThat(n.lastError()).contains("cancelled");
+            });
+            // a failure that outlasts the delay is announced once it is due
+            fail(h, cj, "j3", h.now().minusSeconds(30), 1, "Error");
+            h.advance(Duration.ofMinutes(9));
+            assertThat(slack.messages()).isEmpty();
+            h.advance(Duration.ofMinutes(1));
+            assertThat(slack.delivered()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRepeatedFailureWithinTheDedupWindowIsNotReannouncedUnlessItsSignatureChanged() {
+        try (EngineHarnessAccess h = harness(monitor(alerting(Duration.ZERO, Duration.ofHours(1), null)), c -> { })) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "flap").schedule("*/5 * * * *"));
+            h.advance(Duration.ofMinutes(1));
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            h.advance(Duration.ofMinutes(1));
+            succeed(h, cj, "j2", h.now().minusSeconds(20), Duration.ofSeconds(5));
+            h.advance(Duration.ofMinutes(1));
+            fail(h, cj, "j3", h.now().minusSeconds(20), 1, "Error");   // same failure again: suppressed
+            assertThat(slack.delivered()).extracting(AlertMessage::kind)
+                    .containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+            assertThat(h.openIncidents(AlertType.JOB_FAILED)).hasSize(1);   // recorded nonetheless
+            // while it is open the failure changes: OOM instead of an app error goes through as a reminder
+            h.advance(Duration.ofMinutes(1));
+            fail(h, cj, "j4", h.now().minusSeconds(20), 137, "OOMKilled");
+            // the silenced incident was never announced: its changes are not announced either
+            assertThat(slack.delivered()).hasSize(2);
+            h.advance(Duration.ofMinutes(1));
+            succeed(h, cj, "j5", h.now().minusSeconds(20), Duration.ofSeconds(5));
+            h.advance(Duration.ofMinutes(1));
+            fail(h, cj, "j6", h.now().minusSeconds(20), 137, "OOMKilled");   // a different signature: announced
+            assertThat(slack.delivered()).hasSize(3);
+            assertThat(slack.delivered().get(2).context().reason()).isEqualTo("OOMKilled");
+        }
+    }
+
+    @Test
+    void openIncidentsAreRemindedAndAChangedFailureIsAnnounced() {
+        try (EngineHarnessAccess h = harness(monitor(alerting(Duration.ZERO, Duration.ZERO, Duration.ofHours(4))),
+                c -> { })) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "r").schedule("0 * * * *"));
+            h.advance(Duration.ofMinutes(2));
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            assertThat(slack.delivered()).hasSize(1);
+            h.advance(Duration.ofHours(4).minusSeconds(1));
+            assertThat(slack.delivered()).hasSize(1);
+            h.advance(Duration.ofSeconds(1));
+            assertThat(slack.delivered()).extracting(AlertMessage::kind)
+                    .containsExactly(NotificationKind.OPENED, NotificationKind.REMINDER);
+            h.advance(Duration.ofMinutes(5));
+            fail(h, cj, "j2", h.now().minusSeconds(20), 143, "Error");   // sigterm now: changed signature
+            assertThat(slack.delivered()).extracting(AlertMessage::kind).containsExactly(NotificationKind.OPENED,
+                    NotificationKind.REMINDER, NotificationKind.REMINDER);
+            assertThat(slack.delivered().get(2).context().exitCode()).isEqualTo(143);
+        }
+    }
+
+    @Test
+    void retriesWithBackoffAndRetryAfterDeliverOnceAndGiveUpOnPermanentErrors() {
+        slack.answerNext(DeliveryResult.retry("HTTP 503"), DeliveryResult.retryAfter("HTTP 429", Duration.ofSeconds(30)));
+        pager.answerNext(DeliveryResult.failed("HTTP 400"));
+        try (EngineHarnessAccess h = harness(monitor(alerting(Duration.ZERO, Duration.ZERO, null)), c -> { })) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "x").schedule("0 * * * *"));
+            h.advance(Duration.ofMinutes(2));
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            assertThat(slack.messages()).hasSize(1);   // 503
+            h.advance(Duration.ofMillis(999));
+            assertThat(slack.messages()).hasSize(1);
+            h.advance(Duration.ofMillis(1));           // backoff 1 s
+            assertThat(slack.messages()).hasSize(2);   // 429, Retry-After 30 s
+            h.advance(Duration.ofSeconds(29));
+            assertThat(slack.messages()).hasSize(2);
+            h.advance(Duration.ofSeconds(1));
+            assertThat(slack.messages()).hasSize(3);
+            assertThat(slack.delivered()).hasSize(1);
+            assertThat(slack.messages()).extracting(AlertMessage::incidentId).containsOnly(
+                    slack.messages().get(0).incidentId());
+            h.advance(Duration.ofHours(1));
+            assertThat(pager.messages()).hasSize(1);   // 400: given up, not retried
+            ChannelStats ss = h.guardian().channelStats().get("slack");
+            assertThat(ss.sent()).isEqualTo(1);
+            assertThat(ss.failed()).isEqualTo(2);
+            assertThat(ss.consecutiveFailures()).isZero();
+            ChannelStats ps = h.guardian().channelStats().get("pager");
+            assertThat(ps.failed()).isEqualTo(1);
+            assertThat(ps.lastError()).isEqualTo("HTTP 400");
+        }
+    }
+
+    @Test
+    void rateLimitsDeferNotificationsButNeverDropThem() {
+        MonitorSpec m = MonitorSpec.builder("team-a", "m").alerting(new MonitorSpec.Alerting(true,
+                List.of(MonitorSpec.ChannelRef.of("slack")), MonitorSpec.SeverityOverrides.none(), Duration.ZERO,
+                Duration.ZERO, MonitorSpec.IncludeContext.defaults(), List.of(), null)).build();
+        try (EngineHarnessAccess h = harness(m, c -> c.set("rateLimits.maxAlertsPerMinute", "6")
+                .set("rateLimits.burstLimit", "2"))) {
+            for (int i = 0; i < 5; i++) {
+                h.addCronJob(TestObjects.cronJob("team-a", "cj" + i).schedule("0 * * * *"));
+            }
+            h.advance(Duration.ofMinutes(2));
+            for (int i = 0; i < 5; i++) {
+                CronJobSnapshot cj = h.watcher().cronJob(io.cronjobguardian.api.CronJobRef.of("team-a", "cj" + i))
+                        .orElseThrow();
+                fail(h, cj, "f" + i, h.now().minusSeconds(20), 1, "Error");
+            }
+            assertThat(slack.delivered()).hasSize(2);   // burst
+            h.advance(Duration.ofSeconds(10));
+            assertThat(slack.delivered()).hasSize(3);   // 6 per minute: one every 10 s
+            h.advance(Duration.ofSeconds(30));
+            assertThat(slack.delivered()).hasSize(5);
+            assertThat(slack.delivered()).extracting(a -> a.cronJob().name())
+                    .containsExactlyInAnyOrder("cj0", "cj1", "cj2", "cj3", "cj4");
+        }
+    }
+
+    @Test
+    void maintenanceWindowsSuppressOpeningsButNotResolutions() {
+        MonitorSpec m = MonitorSpec.builder("team-a", "m").alerting(alerting(Duration.ZERO, Duration.ZERO, null))
+                .maintenanceWindow(new MonitorSpec.MaintenanceWindow("w", "0 1 * * *", Duration.ofHours(1),
+                        ZoneId.of("UTC"), true)).build();
+        try (EngineHarnessAccess h = harness(m, c -> { })) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "mw").schedule("*/10 * * * *"));
+            h.advance(Duration.ofMinutes(50));
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            assertThat(slack.delivered()).hasSize(1);
+            h.advanceTo(T0.plus(Duration.ofMinutes(65)));          // in the window
+            succeed(h, cj, "j2", h.now().minusSeconds(20), Duration.ofSeconds(5));
+            assertThat(slack.delivered()).extracting(AlertMessage::kind)
+                    .containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+            fail(h, cj, "j3", h.now().minusSeconds(10), 1, "Error");   // held back while the window lasts
+            assertThat(slack.delivered()).hasSize(2);
+            h.advanceTo(T0.plus(Duration.ofHours(2)));
+            assertThat(slack.delivered()).hasSize(3);
+        }
+    }
+
+    @Test
+    void aHungChannelDelaysNoOtherChannel() throws Exception {
+        slack.block();
+        try (EngineHarnessAccess h = new EngineHarnessAccess(T0, List.of(monitor(alerting(Duration.ZERO,
+                Duration.ZERO, null))), c -> { }, gb -> gb.alertChannel(slack, pager))) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "hung").schedule("0 * * * *"));
+            h.advance(Duration.ofMinutes(2));
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            slack.awaitBlocked(1, Duration.ofSeconds(10));
+            assertThat(pager.awaitDelivered(1, Duration.ofSeconds(10))).hasSize(1);   // not behind slack
+            assertThat(h.runs(cj.ref())).isEqualTo(1);   // recording goes on
+            slack.release();
+            assertThat(slack.awaitDelivered(1, Duration.ofSeconds(10))).hasSize(1);
+        }
+    }
+
+    @Test
+    void testAlertsGoOutAtOnceAndCount() {
+        try (EngineHarnessAccess h = harness(monitor(alerting(Duration.ZERO, Duration.ZERO, null)), c -> { })) {
+            assertThat(h.guardian().sendTestAlert("slack").isDelivered()).isTrue();
+            assertThat(slack.delivered()).singleElement()
+                    .satisfies(msg -> assertThat(msg.kind()).isEqualTo(NotificationKind.TEST));
+            assertThat(h.guardian().channelStats().get("slack").sent()).isEqualTo(1);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.guardian().sendTestAlert("nope"))
+                    .hasMessageContaining("slack");
+        }
+    }
+}
