@@ -171,6 +171,35 @@ class RestartAndCatchUpTest {
     }
 
     @Test
+    void jobsRemovedByTtlWhileNoEngineRanAreNoPhantomMissesAndTheNextMissIsStillCaught() {
+        InMemoryHistoryStore store = new InMemoryHistoryStore();
+        ManualClock clock = new ManualClock(T0);
+        CronJobSnapshot cj = TestObjects.cronJob("team-a", "ttl").schedule("0 * * * *").creationTime(T0).build();
+        try (EngineHarness h = new EngineHarness(clock, List.of(MISSED), store, new ScriptableCronJobWatcher(),
+                NO_CONFIG).start()) {
+            h.watcher.addCronJob(cj);
+            h.run();
+            h.simulateController(cj, T0.plus(Duration.ofMinutes(70)), Duration.ofMinutes(1), s -> false);
+            assertThat(h.runs(cj.ref())).isEqualTo(1);
+        }
+        // down from 01:10 to 03:30; 02:00 and 03:00 ran, and their Jobs are already gone (ttlSecondsAfterFinished)
+        clock.set(T0.plus(Duration.ofMinutes(210)));
+        ScriptableCronJobWatcher w2 = new ScriptableCronJobWatcher();
+        w2.addCronJob(TestObjects.cronJob(cj).lastScheduleTime(T0.plus(Duration.ofHours(3))).build());
+        try (EngineHarness h = new EngineHarness(clock, List.of(MISSED), store.createPeer(), w2, NO_CONFIG)
+                .start()) {
+            assertThat(h.allIncidents()).as("lastScheduleTime is the floor: 02:00 and 03:00 are not missed")
+                    .isEmpty();
+            h.advanceTo(T0.plus(Duration.ofHours(4)).plus(Duration.ofMinutes(5)).minusMillis(1));
+            assertThat(h.allIncidents()).isEmpty();
+            h.advanceTo(T0.plus(Duration.ofHours(4)).plus(Duration.ofMinutes(5)));   // 04:00 missed
+            assertThat(h.openIncidents(AlertType.MISSED_SCHEDULE)).singleElement()
+                    .satisfies(i -> assertThat(i.context().attributes()).containsEntry("missedRuns", "1")
+                            .containsEntry("lastMissedSlot", T0.plus(Duration.ofHours(4)).toString()));
+        }
+    }
+
+    @Test
     void startupGracePeriodHoldsEvaluationUntilExactlyStartPlusGrace() {
         Consumer<GuardianConfig.Builder> grace = c -> c.set("scheduler.startupGracePeriod", "30s");
         ScriptableCronJobWatcher watcher = new ScriptableCronJobWatcher();
