@@ -325,6 +325,24 @@ class RestartAndCatchUpTest {
     }
 
     @Test
+    void aFailedJobHandledBeforeItsCronJobsEventKeepsTheFailureContextTheMonitorAsksFor() {
+        // the informer race: both objects are in the watcher's cache, the Job's event is handled first
+        try (EngineHarness h = new EngineHarness(T0, List.of(PLAIN)).start()) {
+            CronJobSnapshot cj = TestObjects.cronJob("team-a", "raced").schedule("0 * * * *").build();
+            h.advance(Duration.ofMinutes(2));
+            h.watcher.setLogTail("r1", "connecting\nrefused\n");
+            h.watcher.setEvents("r1", "BackoffLimitExceeded: gave up");
+            h.watcher.addJob(finished(cj, "r1", T0, false));
+            h.watcher.addCronJob(cj);
+            h.run();
+            assertThat(h.openIncidents(AlertType.JOB_FAILED)).singleElement().satisfies(i -> {
+                assertThat(i.context().logTail()).isEqualTo("connecting\nrefused\n");
+                assertThat(i.context().events()).containsExactly("BackoffLimitExceeded: gave up");
+            });
+        }
+    }
+
+    @Test
     void aRunningJobIsRecordedAgainOnlyWhenItFinishesAndNotByRelists() {
         Counters counters = new Counters();
         try (EngineHarness h = harness(new ManualClock(T0), List.of(PLAIN), new InMemoryHistoryStore(),

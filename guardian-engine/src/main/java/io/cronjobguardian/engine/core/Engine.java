@@ -342,7 +342,11 @@ public final class Engine {
             if (t != null && ofResetIncarnation(t, job)) {
                 return;
             }
-            if (recorder.record(job, t == null ? List.of() : t.monitors, epoch)) {
+            // the CronJob's own event may still be queued while it is already in the cache (separate informers):
+            // its monitors decide which failure context is fetched
+            List<MonitorSpec> ms = t != null ? t.monitors
+                    : watcher.cronJob(ref).map(this::matching).orElse(List.of());
+            if (recorder.record(job, ms, epoch)) {
                 if (job.state().isTerminal()) {
                     observer.recorded(job);
                 }
