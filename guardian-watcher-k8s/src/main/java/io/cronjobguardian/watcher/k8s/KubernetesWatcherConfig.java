@@ -219,6 +219,12 @@ public final class KubernetesWatcherConfig {
         return requestTimeout;
     }
 
+    /** A copy with another resync period, unvalidated (tests use periods below the 1m minimum). */
+    KubernetesWatcherConfig withResyncPeriod(Duration period) {
+        return new KubernetesWatcherConfig(namespaces, namespaceSelector, ignoredNamespaces, watchNamespaces, period,
+                kubeconfig, context, failureContext, requestTimeout);
+    }
+
     /** Whether a namespace is in scope by the static rules (list and ignore list; the selector is dynamic). */
     boolean staticallyInScope(String namespace) {
         if (ignoredNamespaces.contains(namespace)) {

@@ -292,4 +292,25 @@ class JobLifecycleTest extends WatcherTestSupport {
         await().atMost(TIMEOUT).until(w::hasSynced);
         assertThat(seen).containsExactlyInAnyOrder("a", "b");
     }
+
+    @Test
+    void resyncRedeliversUnchangedObjectsAsUpdatedWithoutReadingPodsAgain() {
+        cluster.createCronJob("ns1", "backup", "*/5 * * * *");
+        Instant slot = MockCluster.now().minusSeconds(600);
+        cluster.createRunningJob("ns1", "backup", "backup-1", slot, false);
+        cluster.finishJob("ns1", "backup-1", false, 2, slot.plusSeconds(30));
+        KubernetesCronJobWatcher w = new KubernetesCronJobWatcher(KubernetesWatcherConfig.defaults()
+                .withResyncPeriod(Duration.ofMillis(500)), cluster.newWatcherClient(), java.time.Clock.systemUTC());
+        try {
+            w.start(events);
+            JobSnapshot added = events.awaitJob(ADDED, "ns1", "backup-1", j -> j.state() == JobState.FAILED, TIMEOUT);
+            JobSnapshot resynced = events.awaitJob(UPDATED, "ns1", "backup-1", j -> true, TIMEOUT);
+            assertThat(resynced).isEqualTo(added);
+            events.awaitCronJob(UPDATED, BACKUP, c -> true, TIMEOUT);
+            long podReads = cluster.api.watcherRequests().stream().filter(p -> p.contains("/pods?")).count();
+            assertThat(podReads).as("pods are read when the Job is first seen FAILED, not on resync").isBetween(1L, 2L);
+        } finally {
+            w.close();
+        }
+    }
 }
