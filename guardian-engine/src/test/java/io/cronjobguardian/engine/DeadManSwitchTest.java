@@ -180,4 +180,27 @@ class DeadManSwitchTest {
                     .satisfies(ms -> assertThat(ms.activeAlerts()).isEqualTo(1));
         }
     }
+
+    @Test
+    void theOperatorsDeadManSeverityOverrideAppliesToMissedSchedulesUnlessMissedScheduleIsSet() {
+        MonitorSpec.AutoFromSchedule auto = new MonitorSpec.AutoFromSchedule(true, Duration.ofMinutes(5), 1);
+        MonitorSpec.SeverityOverrides deadManWarning = new MonitorSpec.SeverityOverrides(null, Severity.WARNING,
+                null, null, null, null);
+        MonitorSpec.SeverityOverrides both = new MonitorSpec.SeverityOverrides(null, Severity.WARNING, null, null,
+                Severity.CRITICAL, null);
+        MonitorSpec a = MonitorSpec.builder("team-a", "a").deadManSwitch(new MonitorSpec.DeadManSwitch(true, null, auto))
+                .alerting(new MonitorSpec.Alerting(true, List.of(), deadManWarning, null, Duration.ZERO,
+                        MonitorSpec.IncludeContext.defaults(), List.of(), null)).build();
+        MonitorSpec b = MonitorSpec.builder("team-a", "b").deadManSwitch(new MonitorSpec.DeadManSwitch(true, null, auto))
+                .alerting(new MonitorSpec.Alerting(true, List.of(), both, null, Duration.ZERO,
+                        MonitorSpec.IncludeContext.defaults(), List.of(), null)).build();
+        try (EngineHarness h = new EngineHarness(T0, List.of(a, b)).start()) {
+            h.addCronJob(TestObjects.cronJob("team-a", "sev").schedule("0 * * * *").creationTime(T0));
+            h.advanceTo(T0.plus(Duration.ofMinutes(65)));
+            assertThat(h.openIncidents(AlertType.MISSED_SCHEDULE))
+                    .extracting(i -> i.key().monitor(), Incident::severity)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("team-a/a", Severity.WARNING),
+                            org.assertj.core.groups.Tuple.tuple("team-a/b", Severity.CRITICAL));
+        }
+    }
 }

@@ -522,6 +522,8 @@ public final class Engine {
             return;
         }
         for (CronJobRef ref : new ArrayList<>(tracked.keySet())) {
+            Tracked t = tracked.get(ref);
+            t.monitors = matching(t.snapshot);   // namespace labels may have changed without a CronJob event
             evaluate(ref);
         }
         try {

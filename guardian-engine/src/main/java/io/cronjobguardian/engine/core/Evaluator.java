@@ -312,7 +312,11 @@ final class Evaluator {
         }
         ZonedDateTime local = lastMissed.atZone(schedule.zone());
         String count = missed >= MAX_SLOTS - 1 ? "at least " + missed : String.valueOf(missed);
-        ev.hold(new Condition(key, m.alerting().severityOverrides().severityFor(AlertType.MISSED_SCHEDULE),
+        MonitorSpec.SeverityOverrides o = m.alerting().severityOverrides();
+        // the operator reported schedule misses as DeadManTriggered: its override applies unless missedSchedule is set
+        io.cronjobguardian.api.Severity severity = o.missedSchedule() != null ? o.missedSchedule()
+                : o.deadManTriggered() != null ? o.deadManTriggered() : o.severityFor(AlertType.MISSED_SCHEDULE);
+        ev.hold(new Condition(key, severity,
                 "Missed schedule: " + f.ref(),
                 "Missed " + count + " scheduled run(s) in a row of \"" + t.snapshot.schedule() + "\"; the latest was "
                         + "due at " + LOCAL.format(local) + " (" + lastMissed + ") and no Job started within "
