@@ -65,7 +65,8 @@ public final class MockApiServer implements AutoCloseable {
     private final ClockedDispatcher dispatcher;
     private final List<KubernetesClient> clients = new ArrayList<>();
     private KubernetesClient admin;
-    private boolean closed;
+    private volatile boolean closed;
+    private Thread drainer;
 
     private MockApiServer(Clock clock) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -89,10 +90,29 @@ public final class MockApiServer implements AutoCloseable {
     public static MockApiServer start(Clock clock) {
         MockApiServer s = new MockApiServer(Objects.requireNonNull(clock, "clock"));
         s.server.init(java.net.InetAddress.getLoopbackAddress(), 0);
+        s.startDrainer();
         return s;
     }
 
-    /** The underlying fabric8 server (for expectations). */
+    /**
+     * fabric8's mock web server keeps every request it answered in an unbounded queue (for {@code takeRequest()});
+     * a simulation that runs for hours would fill the heap with them. Nobody here asks for them: drop them.
+     */
+    private void startDrainer() {
+        drainer = new Thread(() -> {
+            while (!closed) {
+                try {
+                    server.takeRequest(1, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "mock-api-server-request-drain");
+        drainer.setDaemon(true);
+        drainer.start();
+    }
+
+    /** The underlying fabric8 server (for expectations; recorded requests are not kept). */
     public KubernetesMockServer server() {
         return server;
     }
@@ -214,6 +234,9 @@ public final class MockApiServer implements AutoCloseable {
             }
         }
         server.destroy();
+        if (drainer != null) {
+            drainer.interrupt();
+        }
     }
 
     @Override
