@@ -218,7 +218,7 @@ final class Texts {
             case REMINDER:
                 return "Reminder: " + m.title();
             case TEST:
-                return m.title().regionMatches(true, 0, "test", 0, 4) ? m.title() : "Test: " + m.title();
+                return m.title().toLowerCase(Locale.ROOT).contains("test") ? m.title() : "Test: " + m.title();
             default:
                 return m.title();
         }

@@ -32,10 +32,6 @@ final class Alerts {
     static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
     static final Clock CLOCK = Clock.fixed(T0.plusSeconds(30), ZoneOffset.UTC);
 
-    static {
-        LogCapture.enableTrace();
-    }
-
     private Alerts() {
     }
 

@@ -76,13 +76,15 @@ final class HttpReceiver implements AutoCloseable {
         final String body;
         final boolean hang;
         final boolean drop;
+        final boolean echo;
 
-        private Reply(int status, List<String[]> headers, String body, boolean hang, boolean drop) {
+        private Reply(int status, List<String[]> headers, String body, boolean hang, boolean drop, boolean echo) {
             this.status = status;
             this.headers = headers;
             this.body = body;
             this.hang = hang;
             this.drop = drop;
+            this.echo = echo;
         }
 
         static Reply status(int status, String body, String... headerPairs) {
@@ -90,15 +92,20 @@ final class HttpReceiver implements AutoCloseable {
             for (int i = 0; i < headerPairs.length; i += 2) {
                 h.add(new String[] {headerPairs[i], headerPairs[i + 1]});
             }
-            return new Reply(status, h, body, false, false);
+            return new Reply(status, h, body, false, false, false);
+        }
+
+        /** Answers {@code status} with a body that repeats the request: URL, headers and body (a careless API). */
+        static Reply echo(int status) {
+            return new Reply(status, List.of(), "", false, false, true);
         }
 
         static Reply hang() {
-            return new Reply(0, List.of(), "", true, false);
+            return new Reply(0, List.of(), "", true, false, false);
         }
 
         static Reply drop() {
-            return new Reply(0, List.of(), "", false, true);
+            return new Reply(0, List.of(), "", false, true, false);
         }
     }
 
@@ -203,7 +210,12 @@ final class HttpReceiver implements AutoCloseable {
         for (String[] h : r.headers) {
             ex.getResponseHeaders().add(h[0], h[1]);
         }
-        byte[] out = r.body.getBytes(StandardCharsets.UTF_8);
+        String text = r.body;
+        if (r.echo) {
+            text = "no such endpoint " + url(path) + " authorization=" + ex.getRequestHeaders().getFirst("Authorization")
+                    + " body=" + new String(body, StandardCharsets.UTF_8);
+        }
+        byte[] out = text.getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(r.status, out.length == 0 ? -1 : out.length);
         if (out.length > 0) {
             try (OutputStream os = ex.getResponseBody()) {

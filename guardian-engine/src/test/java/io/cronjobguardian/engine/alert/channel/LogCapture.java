@@ -7,15 +7,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Captures what slf4j-simple prints to {@code System.err} (it looks {@code System.err} up on every line), with the
- * channel loggers at TRACE. The level is set before any channel logger exists: every channel logs under its own
- * name ({@code <class>.<channel name>}), so a channel created after {@link #enableTrace()} gets TRACE.
+ * Captures what slf4j-simple prints to {@code System.err} (it looks {@code System.err} up on every line). Every
+ * channel logs under its own name ({@code <class>.<channel name>}), so {@link #trace} can turn one channel's logger
+ * up to TRACE before the channel exists, without making every other test noisy.
  */
 final class LogCapture implements AutoCloseable {
-
-    static {
-        System.setProperty("org.slf4j.simpleLogger.log.io.cronjobguardian.engine.alert.channel", "trace");
-    }
 
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -41,9 +37,9 @@ final class LogCapture implements AutoCloseable {
         System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
     }
 
-    /** Makes channel loggers created from now on log at TRACE. */
-    static void enableTrace() {
-        // the static initializer does it
+    /** Makes the logger of the channel {@code name} of this class log at TRACE, if created from now on. */
+    static void trace(Class<?> channelClass, String name) {
+        System.setProperty("org.slf4j.simpleLogger.log." + channelClass.getName() + "." + name, "trace");
     }
 
     static LogCapture start() {
