@@ -40,7 +40,8 @@ public final class SlackChannel extends BuiltInAlertChannel {
         String url = cs.secret("webhookUrl", true);
         this.webhookUrl = cs.httpUrl("webhookUrl", url, true);
         this.destination = HttpTransport.describe(webhookUrl);
-        this.channel = cs.string("channel", null);
+        String legacyChannel = cs.string("defaultChannel", null); // the operator's spelling
+        this.channel = cs.string("channel", legacyChannel);
         this.username = cs.string("username", null);
         this.iconEmoji = cs.string("iconEmoji", null);
         this.messageTemplate = cs.template("messageTemplate", Template.Escaping.SLACK);
@@ -68,7 +69,7 @@ public final class SlackChannel extends BuiltInAlertChannel {
     /** The JSON body for one message. */
     String payload(AlertMessage m) {
         String text = render(messageTemplate, "messageTemplate", m);
-        if (text == null) {
+        if (text == null || text.isBlank()) {
             text = defaultText(m);
         }
         Json.Writer w = new Json.Writer().beginObject();

@@ -151,10 +151,12 @@ class SlackChannelTest {
                     + "...Killed");
             assertThat(body.get("blocks").isArray()).isTrue();
         }
-        try (SlackChannel ch = Channels.slack(receiver, "messageTemplate", "{{.Title}}", "blocks", "false")) {
+        try (SlackChannel ch = Channels.slack(receiver, "messageTemplate", "{{.Title}}", "blocks", "false",
+                "defaultChannel", "#legacy-spelling")) {
             JsonNode body = send(ch, Alerts.alert().build());
             assertThat(body.get("text").textValue()).isEqualTo("Job failed: nightly-backup");
             assertThat(body.has("blocks")).isFalse();
+            assertThat(body.get("channel").textValue()).isEqualTo("#legacy-spelling");
         }
     }
 
