@@ -354,11 +354,16 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
         return out;
     }
 
+    /**
+     * Informers retry every failure with backoff (fabric8's default gives up on the first failure before the initial
+     * list and on some watch errors): a missing permission or an unreachable API server shows as
+     * {@code hasSynced() == false}, not as a dead watcher. After close the informer is stopped and a retry is a
+     * no-op, so "retry" is also the quiet answer then.
+     */
     private boolean retry(String what, String namespace, Throwable t) {
-        if (phase != Phase.STARTED) {
-            return false;
+        if (phase == Phase.STARTED) {
+            LOG.debug("informer for {} in {} failed, retrying: {}", what, namespace, t.toString());
         }
-        LOG.debug("informer for {} in {} failed, retrying: {}", what, namespace, t.toString());
         return true;
     }
 

@@ -283,17 +283,29 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
             delegate.onClosing(socket, code, reason);
         }
 
+        /*
+         * fabric8 7.8.0's WatchEventsListener.onClosed/onFailure wait (up to 1 min) on the Vert.x event loop for its
+         * send executor, whose pending send waits (up to 30 s) for that same event loop to finish the write: a watch
+         * closed by the client while events are queued for it stalls the whole mock server. Run them elsewhere.
+         */
         @Override
         public void onClosed(WebSocket webSocket, int code, String reason) {
             openWatches.remove(this);
-            delegate.onClosed(socket, code, reason);
+            offEventLoop(() -> delegate.onClosed(socket, code, reason));
         }
 
         @Override
         public void onFailure(WebSocket webSocket, Throwable t, Response response) {
             openWatches.remove(this);
-            delegate.onFailure(socket == null ? webSocket : socket, t, response);
+            WebSocket ws = socket == null ? webSocket : socket;
+            offEventLoop(() -> delegate.onFailure(ws, t, response));
         }
+    }
+
+    private static void offEventLoop(Runnable r) {
+        Thread t = new Thread(r, "mock-watch-close");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Like the kubelet: the last {@code tailLines} lines, then at most {@code limitBytes} bytes from their start. */
