@@ -233,6 +233,12 @@ final class ChannelSettings {
             throw new ConfigException(key(k), (secret ? "the value" : "\"" + value + "\"") + " is not an absolute "
                     + "http:// or https:// URL with a host");
         }
+        try {
+            java.net.http.HttpRequest.newBuilder(uri);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key(k), (secret ? "the value" : "\"" + value + "\"") + " is not accepted by the "
+                    + "HTTP client");
+        }
         return uri;
     }
 

@@ -144,16 +144,20 @@ public final class EmailChannel extends BuiltInAlertChannel {
     }
 
     private static InternetAddress[] addresses(ChannelSettings cs, String k, String list) {
-        List<InternetAddress> out = new ArrayList<>();
-        for (String part : list.split(",")) {
-            if (!part.isBlank()) {
-                out.add(address(cs, k, part.trim()));
+        InternetAddress[] parsed;
+        try {
+            parsed = InternetAddress.parse(list, true);
+            for (InternetAddress a : parsed) {
+                a.validate();
             }
+        } catch (AddressException e) {
+            throw new ConfigException(cs.key(k), "\"" + list + "\" is not a comma-separated list of valid email "
+                    + "addresses (" + e.getMessage() + ")");
         }
-        if (out.isEmpty()) {
+        if (parsed.length == 0) {
             throw new ConfigException(cs.key(k), "needs at least one email address (comma-separated)");
         }
-        return out.toArray(new InternetAddress[0]);
+        return parsed;
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -111,11 +112,28 @@ final class HttpTransport {
         if (c == null) {
             return DeliveryResult.retry("channel is closed");
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+        URI target = uri;
+        String basicAuth = null;
+        if (uri.getRawUserInfo() != null) {
+            // https://user:password@host/…: the JDK client ignores user info, so send it as Basic authentication
+            basicAuth = "Basic " + Base64.getEncoder().encodeToString(
+                    uri.getUserInfo().getBytes(StandardCharsets.UTF_8));
+            try {
+                target = URI.create(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":"
+                        + uri.getPort()) + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+            } catch (IllegalArgumentException e) {
+                return DeliveryResult.failed("the URL of " + destination + " cannot be used");
+            }
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(target)
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "cronjob-guardian")
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8)));
+        if (basicAuth != null) {
+            b.setHeader("Authorization", basicAuth);
+        }
         for (Map.Entry<String, String> h : headers) {
             b.setHeader(h.getKey(), h.getValue());
         }

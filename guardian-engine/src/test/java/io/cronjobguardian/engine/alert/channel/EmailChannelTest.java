@@ -267,6 +267,11 @@ class EmailChannelTest {
                         + "not a valid email address");
         assertThatThrownBy(() -> email("host", "h", "to", " , "))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("channels.mail.to: needs at least one");
+        assertThatThrownBy(() -> email("host", "h", "to", "ok@example.com, broken@"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("channels.mail.to: \"ok@example.com, "
+                        + "broken@\" is not a comma-separated list of valid email addresses");
+        assertThat(email("host", "h", "to", "\"Lead, Team\" <lead@example.com>, b@example.com").recipients())
+                .containsExactly("\"Lead, Team\" <lead@example.com>", "b@example.com");
         assertThatThrownBy(() -> email("host", "h", "username", "u"))
                 .isInstanceOf(ConfigException.class).hasMessage("channels.mail.password: is required when username "
                         + "is set");

@@ -98,6 +98,18 @@ class WebhookChannelTest {
     }
 
     @Test
+    void userInfoInTheUrlIsSentAsBasicAuthentication() {
+        String url = receiver.url("/basic").replace("http://", "http://hook-user:p%40ss-w0rd@");
+        try (WebhookChannel ch = (WebhookChannel) Channels.create("webhook", "hook", Alerts.context(), "url", url)) {
+            HttpReceiver.Request req = send(ch, Alerts.alert().build());
+            assertThat(req.path).isEqualTo("/basic");
+            assertThat(req.header("Authorization")).isEqualTo("Basic " + java.util.Base64.getEncoder()
+                    .encodeToString("hook-user:p@ss-w0rd".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(ch.toString()).doesNotContain("p%40ss-w0rd").doesNotContain("hook-user");
+        }
+    }
+
+    @Test
     void badHeadersAreRejectedWithoutShowingTheirValue() {
         assertThatThrownBy(() -> Channels.create("webhook", "hook", Alerts.context(), "url", receiver.url("/"),
                 "headers.Host", "evil.example"))
