@@ -70,8 +70,11 @@ public final class TcpProxy implements AutoCloseable {
         frozen = true;
     }
 
-    /** Resets every connection (their streams may be half-forwarded) and forwards again. */
+    /** Resets every connection (their streams may be half-forwarded) and forwards again; nothing when not frozen. */
     public void thaw() {
+        if (!frozen) {
+            return;
+        }
         resetAll();
         frozen = false;
     }
