@@ -156,6 +156,28 @@ class HttpFaultsTest {
     }
 
     @Test
+    @Timeout(20)
+    void closeStopsTheClientsThreads() throws InterruptedException {
+        BuiltInAlertChannel ch = (BuiltInAlertChannel) Channels.create("webhook", "thread-check", Alerts.context(),
+                "url", receiver.url("/x"));
+        assertThat(threads("-thread-check-")).as("creating starts no thread").isZero();
+        assertThat(ch.send(Alerts.alert().build()).isDelivered()).isTrue();
+        receiver.take();
+        assertThat(threads("-thread-check-")).as("the client's threads after a send").isPositive();
+        ch.close();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (threads("-thread-check-") > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(threads("-thread-check-")).as("threads left after close").isZero();
+    }
+
+    private static long threads(String marker) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().contains(marker))
+                .count();
+    }
+
+    @Test
     void retryAfterAcceptsSecondsAndHttpDates() {
         Instant now = Instant.parse("2026-10-21T07:28:00Z");
         assertThat(HttpTransport.retryAfter("120", now)).isEqualTo(Duration.ofSeconds(120));
