@@ -217,6 +217,7 @@ class AlertPipelineTest {
             assertThat(slack.delivered()).hasSize(5);
             assertThat(slack.delivered()).extracting(a -> a.cronJob().name())
                     .containsExactlyInAnyOrder("cj0", "cj1", "cj2", "cj3", "cj4");
+            assertThat(h.guardian().channelStats().get("slack").failed()).isZero();   // deferred is not failed
         }
     }
 
@@ -266,6 +267,43 @@ class AlertPipelineTest {
             assertThat(h.guardian().channelStats().get("slack").sent()).isEqualTo(1);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.guardian().sendTestAlert("nope"))
                     .hasMessageContaining("slack");
+        }
+    }
+
+    @Test
+    void aMissedScheduleIsActuallyAnnouncedAndOnlyOnce() {   // audit weak spot 9: dead-man alerts were rarely sent
+        MonitorSpec m = MonitorSpec.builder("team-a", "m").alerting(alerting(Duration.ZERO, Duration.ofHours(1), null))
+                .deadManSwitch(new MonitorSpec.DeadManSwitch(true, null,
+                        new MonitorSpec.AutoFromSchedule(true, Duration.ofMinutes(5), 1))).build();
+        try (EngineHarnessAccess h = harness(m, c -> { })) {
+            h.addCronJob(TestObjects.cronJob("team-a", "dm").schedule("0 * * * *").creationTime(T0));
+            h.advanceTo(T0.plus(Duration.ofMinutes(65)));
+            assertThat(slack.delivered()).singleElement()
+                    .satisfies(msg -> assertThat(msg.type()).isEqualTo(AlertType.MISSED_SCHEDULE));
+            assertThat(pager.delivered()).hasSize(1);   // critical
+            h.advance(Duration.ofHours(3));             // still missing: the incident stays open, nothing is re-sent
+            assertThat(slack.delivered()).hasSize(1);
+            assertThat(h.openIncidents(AlertType.MISSED_SCHEDULE)).singleElement()
+                    .satisfies(i -> assertThat(i.notificationCount()).isEqualTo(1));
+        }
+    }
+
+    @Test
+    void twoMonitorsOnOneCronJobNotifyTheirOwnChannels() {   // audit weak spot 12: no fan-out per monitor
+        MonitorSpec toSlack = MonitorSpec.builder("team-a", "a").alerting(MonitorSpec.Alerting.toChannels("slack"))
+                .build();
+        MonitorSpec toPager = MonitorSpec.builder("team-a", "b").alerting(MonitorSpec.Alerting.toChannels("pager"))
+                .build();
+        try (EngineHarnessAccess h = new EngineHarnessAccess(T0, List.of(toSlack, toPager), c -> { },
+                gb -> gb.alertChannel(slack, pager).synchronousAlertDelivery(true))) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "both").schedule("0 * * * *"));
+            h.advance(Duration.ofMinutes(2));
+            fail(h, cj, "j1", T0.plusSeconds(60), 1, "Error");
+            assertThat(slack.delivered()).singleElement()
+                    .satisfies(msg -> assertThat(msg.key().monitor()).isEqualTo("team-a/a"));
+            assertThat(pager.delivered()).singleElement()
+                    .satisfies(msg -> assertThat(msg.key().monitor()).isEqualTo("team-a/b"));
+            assertThat(slack.delivered().get(0).incidentId()).isNotEqualTo(pager.delivered().get(0).incidentId());
         }
     }
 }
