@@ -119,7 +119,7 @@ public final class Guardian implements AutoCloseable {
                 b.synchronousDelivery);
         observers.add(alerts);
         if (b.meterRegistry != null) {
-            this.metrics = new GuardianMetrics(store, watcher, scheduler.clock());
+            this.metrics = new GuardianMetrics(store, watcher, scheduler.clock()).leaderStatusFrom(this::isLeader);
             metrics.bindTo(b.meterRegistry);
             alerts.bindTo(b.meterRegistry);
             observers.add(metrics);
@@ -129,6 +129,8 @@ public final class Guardian implements AutoCloseable {
         observers.add(b.observer);
         this.engine = new Engine(scheduler, store, watcher, config, this.monitors,
                 IncidentListener.all(List.of(alerts, b.incidentListener)), EngineObserver.all(observers));
+        // a dispatcher claim rejected as stale stands the engine down like any other fenced write
+        alerts.onFenced(e -> engine.fenced(e, "an alert dispatch claim was rejected"));
         this.status = new StatusService(scheduler.clock(), store, watcher, this.monitors,
                 config.ignoredNamespaces());
     }
@@ -311,9 +313,14 @@ public final class Guardian implements AutoCloseable {
         return config;
     }
 
-    /** {@code true} while this replica leads (and acts). */
+    /**
+     * {@code true} while this replica leads (and acts): its engine acts as leader and its elector (if any) still
+     * holds leadership. The elector's view counts too because the engine learns that leadership ended through its
+     * own task queue: an engine thread that is busy or stalled (a long GC pause, a hung call) would otherwise go on
+     * saying it leads after its elector stepped down and another replica took over.
+     */
     public boolean isLeader() {
-        return engine.isLeading();
+        return engine.isLeading() && (elector == null || elector.isLeader());
     }
 
     /**
@@ -337,7 +344,7 @@ public final class Guardian implements AutoCloseable {
         if (!sh.up()) {
             reasons.add("store unreachable: " + sh.detail());
         }
-        boolean leader = engine.isLeading();
+        boolean leader = isLeader();
         if (leader && !engine.isCaughtUp()) {
             reasons.add("leader is catching up");
         }

@@ -83,6 +83,7 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicInteger sending = new AtomicInteger();
     private volatile MeterRegistry registry;
+    private volatile java.util.function.LongConsumer fenced = e -> { };
     private volatile boolean leading;
     private volatile long epoch;
     private volatile boolean closed;
@@ -110,6 +111,14 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
     /** Registers {@code cronjob_guardian_alerts_total} and {@code cronjob_guardian_alerts_failed_total}. */
     public void bindTo(MeterRegistry r) {
         this.registry = r;
+    }
+
+    /**
+     * Told (on the engine thread, with the epoch of the write) when the store rejected one of the dispatcher's
+     * claims as stale: another replica leads, and the engine must stand down as it does for its own writes.
+     */
+    public void onFenced(java.util.function.LongConsumer handler) {
+        this.fenced = Objects.requireNonNull(handler, "handler");
     }
 
     /** The channels by name. */
@@ -333,6 +342,7 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
             }
         } catch (StaleEpochException ex) {
             LOG.warn("alert dispatch fenced: {}", ex.getMessage());
+            fenced.accept(e);
         } catch (RuntimeException ex) {
             LOG.warn("alert dispatch failed ({}); retrying", ex.toString());
             timers.arm("dispatch", now.plus(POLL), this::dispatch);

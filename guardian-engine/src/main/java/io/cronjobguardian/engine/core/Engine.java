@@ -179,6 +179,17 @@ public final class Engine {
         stopLeading("shutting down");
     }
 
+    /**
+     * Stands down because the store rejected a write of the term with {@code writeEpoch} as stale (a write made
+     * by a collaborator such as the alert dispatcher; the engine's own writes are handled where they fail).
+     * Nothing happens when that term is over already. Engine thread.
+     */
+    public void fenced(long writeEpoch, String reason) {
+        if (leading && writeEpoch == epoch) {
+            stopLeading("fenced: " + reason);
+        }
+    }
+
     // ================================================================ leadership (engine thread)
 
     void startLeading(long termEpoch) {
@@ -191,11 +202,18 @@ public final class Engine {
         long newEpoch = termEpoch;
         try {
             long highest = store.highestEpoch();
-            if (newEpoch <= highest) {
+            if (newEpoch < highest) {
                 // the elector's counter went back (e.g. the Lease was deleted and recreated): continue above the
                 // store's fence so that this term is still newer than every earlier one
-                LOG.warn("leadership epoch {} is not above the store's highest epoch {} (was the Lease deleted?); "
+                LOG.warn("leadership epoch {} is below the store's highest epoch {} (was the Lease deleted?); "
                         + "using epoch {}", newEpoch, highest, highest + 1);
+                newEpoch = highest + 1;
+            } else if (newEpoch == highest) {
+                // expected, not a problem: a new store starts at 0, which is also the first Lease's epoch, and from
+                // then on each term's store epoch is one above its Lease epoch. An earlier term may have written
+                // with this epoch, so go above it.
+                LOG.debug("leadership epoch {} equals the store's highest epoch; using epoch {}", newEpoch,
+                        highest + 1);
                 newEpoch = highest + 1;
             }
             store.advanceEpoch(newEpoch);

@@ -57,6 +57,7 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
     private final List<Meter> global = new ArrayList<>();
     private volatile MeterRegistry registry;
     private volatile Timer evaluation;
+    private volatile java.util.function.BooleanSupplier leaderStatus;
 
     /** Meters over this store and watcher, reading time from {@code clock}. */
     public GuardianMetrics(HistoryStore store, CronJobWatcher watcher, Clock clock) {
@@ -65,10 +66,23 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * Makes {@code cronjob_guardian_leader_status} report {@code isLeader} instead of the engine's own view (which
+     * changes on the engine thread only, so it lags when that thread is busy or stalled). Call before
+     * {@link #bindTo}.
+     *
+     * @return this
+     */
+    public GuardianMetrics leaderStatusFrom(java.util.function.BooleanSupplier isLeader) {
+        this.leaderStatus = Objects.requireNonNull(isLeader, "isLeader");
+        return this;
+    }
+
     @Override
     public void bindTo(MeterRegistry r) {
         this.registry = r;
-        global.add(Gauge.builder("cronjob.guardian.leader.status", leading, AtomicLong::get)
+        global.add(Gauge.builder("cronjob.guardian.leader.status", this, m -> m.leaderStatus != null
+                        ? (m.leaderStatus.getAsBoolean() ? 1 : 0) : m.leading.get())
                 .description("1 while this replica leads, else 0").register(r));
         global.add(Gauge.builder("cronjob.guardian.db.connections.open", store,
                         s -> s.openConnections().isPresent() ? s.openConnections().getAsInt() : Double.NaN)
