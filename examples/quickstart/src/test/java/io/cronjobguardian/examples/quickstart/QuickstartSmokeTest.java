@@ -94,8 +94,8 @@ class QuickstartSmokeTest {
             for (String[] healthy : new String[][] {{"payments", "invoice-export"}, {"payments", "settlement-report"},
                     {"ops", "log-rotate"}}) {
                 assertThat(incidents(g, ref(healthy[0], healthy[1]), AlertType.JOB_FAILED)).isEmpty();
-                assertThat(executions(g, ref(healthy[0], healthy[1])))
-                        .allSatisfy(e -> assertThat(e.state()).isEqualTo(JobState.SUCCEEDED));
+                assertThat(executions(g, ref(healthy[0], healthy[1])))   // the newest may still run
+                        .allSatisfy(e -> assertThat(e.state()).isIn(JobState.SUCCEEDED, JobState.RUNNING));
             }
             // every run the simulator finished a while ago is recorded once, with its outcome and attempts
             Instant cutoff = q.clock().instant().minus(Duration.ofMinutes(30));
