@@ -11,6 +11,7 @@ import io.cronjobguardian.examples.simulator.AcceleratedClock;
 import io.cronjobguardian.examples.simulator.ClusterSimulator;
 import io.cronjobguardian.examples.simulator.MockApiServer;
 import io.cronjobguardian.examples.simulator.Scenario;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -216,7 +217,12 @@ public final class Quickstart implements AutoCloseable {
     private void startCluster() {
         clock = Clock.systemUTC();
         Path kubeconfig = QuickstartOptions.findKubeconfig(env, userHome);
-        clusterClient = new KubernetesClientBuilder().build();
+        String kubeconfigVar = env.get("KUBECONFIG");
+        boolean merged = kubeconfigVar != null && kubeconfigVar.contains(java.io.File.pathSeparator);
+        // one file: read exactly that one; a KUBECONFIG list or none (in-cluster): fabric8's auto-configuration
+        Config k8sConfig = kubeconfig != null && !merged ? Config.fromKubeconfig(kubeconfig.toFile())
+                : Config.autoConfigure(null);
+        clusterClient = new KubernetesClientBuilder().withConfig(k8sConfig).build();
         database = options.database() != null ? Path.of(options.database()) : CLUSTER_DATABASE;
         MonitorSpec everything = MonitorSpec.builder("default", "all-cronjobs")
                 .selector(new MonitorSpec.Selector(Map.of(), List.of(), List.of(), List.of(), null, true))

@@ -35,6 +35,30 @@ class AcceleratedSimulationTest {
     }
 
     @Test
+    void aPausedClockReadsItsOriginUntilStarted() {
+        Instant origin = Instant.parse("2030-01-01T00:00:00Z");
+        AcceleratedClock clock = AcceleratedClock.paused(origin, 1000);
+        AcceleratedClock paris = clock.withZone(ZoneId.of("Europe/Paris"));
+        long n0 = System.nanoTime();
+        while (System.nanoTime() - n0 < 5_000_000L) {
+            Thread.onSpinWait();
+        }
+        assertThat(clock.isRunning()).isFalse();
+        assertThat(clock.instant()).isEqualTo(origin);
+        assertThat(paris.instant()).isEqualTo(origin);
+        clock.start();
+        while (System.nanoTime() - n0 < 10_000_000L) {
+            Thread.onSpinWait();
+        }
+        assertThat(paris.isRunning()).isTrue();
+        assertThat(paris.instant()).isAfter(origin);
+        assertThat(clock.elapsed()).isLessThan(Duration.ofSeconds(10 * 1000));
+        Instant before = clock.instant();
+        clock.start();   // no effect on a running clock
+        assertThat(clock.instant()).isAfterOrEqualTo(before);
+    }
+
+    @Test
     void realAndSimulatedDurationsConvert() {
         AcceleratedClock clock = AcceleratedClock.startingNow(60);
         assertThat(clock.toReal(Duration.ofMinutes(1))).isEqualTo(Duration.ofSeconds(1));
