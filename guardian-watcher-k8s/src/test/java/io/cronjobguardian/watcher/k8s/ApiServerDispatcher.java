@@ -61,9 +61,38 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     private volatile boolean partitioned;
     private volatile long compactedBefore;
 
+    /** The CRUD dispatcher's own watch registry and lock (private in fabric8 7.8.0; see {@link #unregister}). */
+    private final Set<?> crudWatches;
+    private final java.util.concurrent.locks.Lock crudWriteLock;
+
     ApiServerDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
         this.responses = responses;
         this.expectations = new MockDispatcher(responses);
+        try {
+            java.lang.reflect.Field watches = KubernetesCrudDispatcher.class.getDeclaredField("watchEventListeners");
+            watches.setAccessible(true);
+            crudWatches = (Set<?>) watches.get(this);
+            java.lang.reflect.Field lock = KubernetesCrudDispatcher.class.getDeclaredField("lock");
+            lock.setAccessible(true);
+            crudWriteLock = ((java.util.concurrent.locks.ReadWriteLock) lock.get(this)).writeLock();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("fabric8 mock internals changed; revisit ApiServerDispatcher", e);
+        }
+    }
+
+    /**
+     * Takes a closing watch out of the CRUD dispatcher's registry at once, under its write lock (so no event is
+     * being sent to it). fabric8 7.8.0 removes it only after shutting its send executor down and waiting for it;
+     * an object written in that window makes the write fail with RejectedExecutionException and the request
+     * never gets a response.
+     */
+    private void unregister(WebSocketListener crudWatch) {
+        crudWriteLock.lock();
+        try {
+            crudWatches.remove(crudWatch);
+        } finally {
+            crudWriteLock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ controls
@@ -73,6 +102,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         int n = 0;
         for (TrackingListener l : openWatches) {
             WebSocket ws = l.socket;
+            unregister(l.delegate);
             if (ws != null) {
                 ws.close(1000, "dropped by test");
                 n++;
@@ -280,6 +310,8 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
         @Override
         public void onClosing(WebSocket webSocket, int code, String reason) {
+            openWatches.remove(this);
+            unregister(delegate);
             delegate.onClosing(socket, code, reason);
         }
 
@@ -291,12 +323,14 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         @Override
         public void onClosed(WebSocket webSocket, int code, String reason) {
             openWatches.remove(this);
+            unregister(delegate);
             offEventLoop(() -> delegate.onClosed(socket, code, reason));
         }
 
         @Override
         public void onFailure(WebSocket webSocket, Throwable t, Response response) {
             openWatches.remove(this);
+            unregister(delegate);
             WebSocket ws = socket == null ? webSocket : socket;
             offEventLoop(() -> delegate.onFailure(ws, t, response));
         }
