@@ -65,6 +65,13 @@ class DeadManSwitchTest {
             h.advanceTo(Instant.parse("2026-06-01T01:31:00Z"));
             assertThat(h.openIncidents(AlertType.MISSED_SCHEDULE)).singleElement()
                     .satisfies(i -> assertThat(i.message()).contains("Missed 3 scheduled run(s) in a row"));
+            String id = h.openIncidents(AlertType.MISSED_SCHEDULE).get(0).id();
+            h.advanceTo(Instant.parse("2026-06-01T01:46:00Z"));   // a fourth miss: same incident, current message
+            assertThat(h.openIncidents(AlertType.MISSED_SCHEDULE)).singleElement().satisfies(i -> {
+                assertThat(i.id()).isEqualTo(id);
+                assertThat(i.message()).contains("Missed 4 scheduled run(s) in a row");
+                assertThat(i.notificationCount()).isZero();
+            });
         }
     }
 

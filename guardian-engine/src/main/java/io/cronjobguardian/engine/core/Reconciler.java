@@ -86,6 +86,11 @@ final class Reconciler {
                     open.put(key, u);
                     listener.changed(existing, u, m, epoch);
                 });
+            } else if (!existing.message().equals(c.message()) || !existing.title().equals(c.title())) {
+                // same failure, newer figures (more missed runs, another success rate): keep the incident current
+                // for readers without announcing it again
+                store.updateIncident(existing.withContent(c.severity(), c.title(), c.message(), c.signature(),
+                        c.context()), epoch).ifPresent(u -> open.put(key, u));
             }
         }
         return heldUntil;
