@@ -82,6 +82,7 @@ class ExactlyOnceNotificationsIT {
     private final Map<String, JobSnapshot> jobs = new LinkedHashMap<>();
     private final Instant base = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(2));
     private GuardianConfig config;
+    private int roundStart;
 
     /** One engine with its own watcher, scheduler and channel instances. */
     private final class Replica {
@@ -141,10 +142,12 @@ class ExactlyOnceNotificationsIT {
         elect("a");
 
         // round 0: a leads, then hands over to b while batch 0 is being announced
+        round();
         open(0);
         whileSending(() -> elect("b"));
         // round 1: b leads; then leadership is revoked while batch 1 is announced and batch 0 resolved
         awaitOpeningsDelivered(0);
+        round();
         open(1);
         resolve(0);
         whileSending(election::revoke);
@@ -153,6 +156,7 @@ class ExactlyOnceNotificationsIT {
         elect("a");
         // round 3: the leader is closed (graceful) and restarted; b takes over meanwhile
         awaitOpeningsDelivered(1);
+        round();
         open(3);
         resolve(1);
         whileSending(() -> {
@@ -162,11 +166,13 @@ class ExactlyOnceNotificationsIT {
         });
         // round 4: the restarted a takes over
         awaitOpeningsDelivered(2);
+        round();
         open(4);
         resolve(2);
         whileSending(() -> elect("a"));
         // round 5: the standby is closed and restarted, then leads
         awaitOpeningsDelivered(3);
+        round();
         open(5);
         resolve(3);
         whileSending(() -> {
@@ -176,10 +182,12 @@ class ExactlyOnceNotificationsIT {
         });
         // round 6, 7: switch, revoke and elect at once
         awaitOpeningsDelivered(4);
+        round();
         open(6);
         resolve(4);
         whileSending(() -> elect("a"));
         awaitOpeningsDelivered(5);
+        round();
         open(7);
         resolve(5);
         whileSending(() -> {
@@ -188,6 +196,7 @@ class ExactlyOnceNotificationsIT {
         });
         // round 8, 9: the last resolutions, across one more switch
         awaitOpeningsDelivered(6);
+        round();
         resolve(6);
         whileSending(() -> elect("a"));
         awaitOpeningsDelivered(7);
@@ -265,10 +274,15 @@ class ExactlyOnceNotificationsIT {
      * so that notifications are queued and in flight when it happens.
      */
     private void whileSending(Runnable change) {
-        int before = recording.sent("rec").size();
+        int before = roundStart;
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
                 .until(() -> recording.sent("rec").size() > before);
         change.run();
+    }
+
+    /** Marks the start of a round: {@link #whileSending} waits for a send after this. */
+    private void round() {
+        roundStart = recording.sent("rec").size();
     }
 
     private static CronJobRef ref(int i) {
