@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS guardian_executions (
     term_reason        MEDIUMTEXT,
     term_signal        INT,
     term_message       MEDIUMTEXT,
+    start_period       BIGINT NOT NULL,
+    duration_bucket    INT,
     PRIMARY KEY (job_uid),
     -- per-CronJob time ranges; covering for the statistics
     KEY guardian_executions_cj_start (namespace, cronjob_name, effective_start, duration_ms, state, manual),
@@ -41,7 +43,23 @@ CREATE TABLE IF NOT EXISTS guardian_executions (
     -- runs of a schedule slot
     KEY guardian_executions_cj_slot (namespace, cronjob_name, scheduled_at),
     -- retention over every CronJob
-    KEY guardian_executions_start (effective_start)
+    KEY guardian_executions_start (effective_start),
+    -- the rows of one duration bucket in duration order: exact ranks from the histogram
+    KEY guardian_executions_cj_bucket (namespace, cronjob_name, duration_bucket, duration_ms, effective_start, manual)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;
+
+-- exact duration histogram: finished runs per CronJob, week of start (start_period), manual flag and duration
+-- bucket; kept in step with guardian_executions by every write transaction
+CREATE TABLE IF NOT EXISTS guardian_duration_buckets (
+    namespace      VARCHAR(253) NOT NULL,
+    cronjob_name   VARCHAR(253) NOT NULL,
+    start_period   BIGINT NOT NULL,
+    manual         BOOLEAN NOT NULL,
+    bucket         INT NOT NULL,
+    runs           BIGINT NOT NULL,
+    succeeded      BIGINT NOT NULL,
+    sum_ms         BIGINT NOT NULL,
+    PRIMARY KEY (namespace, cronjob_name, start_period, manual, bucket)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_bin;
 
 -- large text of an execution, out of the hot table; a row only when there is something

@@ -27,7 +27,9 @@ CREATE TABLE IF NOT EXISTS guardian_executions (
     term_exit_code     INTEGER,
     term_reason        TEXT,
     term_signal        INTEGER,
-    term_message       TEXT
+    term_message       TEXT,
+    start_period       BIGINT NOT NULL,
+    duration_bucket    INTEGER
 );
 -- per-CronJob time ranges; covering for the statistics
 CREATE INDEX IF NOT EXISTS guardian_executions_cj_start
@@ -40,6 +42,23 @@ CREATE INDEX IF NOT EXISTS guardian_executions_cj_slot
     ON guardian_executions (namespace, cronjob_name, scheduled_at);
 -- retention over every CronJob
 CREATE INDEX IF NOT EXISTS guardian_executions_start ON guardian_executions (effective_start);
+-- the rows of one duration bucket in duration order: exact ranks from the histogram
+CREATE INDEX IF NOT EXISTS guardian_executions_cj_bucket
+    ON guardian_executions (namespace, cronjob_name, duration_bucket, duration_ms, effective_start, manual);
+
+-- exact duration histogram: finished runs per CronJob, week of start (start_period), manual flag and duration
+-- bucket; kept in step with guardian_executions by every write transaction
+CREATE TABLE IF NOT EXISTS guardian_duration_buckets (
+    namespace      VARCHAR(253) NOT NULL,
+    cronjob_name   VARCHAR(253) NOT NULL,
+    start_period   BIGINT NOT NULL,
+    manual         BOOLEAN NOT NULL,
+    bucket         INTEGER NOT NULL,
+    runs           BIGINT NOT NULL,
+    succeeded      BIGINT NOT NULL,
+    sum_ms         BIGINT NOT NULL,
+    PRIMARY KEY (namespace, cronjob_name, start_period, manual, bucket)
+);
 
 -- large text of an execution, out of the hot table; a row only when there is something
 CREATE TABLE IF NOT EXISTS guardian_execution_details (

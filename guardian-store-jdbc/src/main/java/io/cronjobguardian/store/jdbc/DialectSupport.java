@@ -80,6 +80,19 @@ public abstract class DialectSupport {
     /** Whether {@code INSERT ... RETURNING} gives generated ids (else {@code lastID()} on the same connection). */
     abstract boolean insertReturning();
 
+    /**
+     * Whether {@code INSERT ... VALUES ... ON CONFLICT (key) DO NOTHING RETURNING key} is available, so that new
+     * executions are inserted without reading first.
+     */
+    boolean insertOnConflictReturning() {
+        return false;
+    }
+
+    /** The statement that adds to a duration-histogram row, creating it when missing (8 parameters). */
+    String bucketIncrementSql() {
+        return BucketDeltas.onConflictSql();
+    }
+
     /** Whether writers in this JVM must be serialised by a lock (SQLite: one writer at a time per file). */
     boolean serializeWritesInProcess() {
         return false;

@@ -32,6 +32,7 @@ import io.cronjobguardian.api.StoreHealth;
 import io.cronjobguardian.api.StoreUnavailableException;
 import io.cronjobguardian.api.UpsertResult;
 import io.cronjobguardian.store.jdbc.DialectSupport.PercentileStrategy;
+import io.cronjobguardian.store.jdbc.Tables.Buckets;
 import io.cronjobguardian.store.jdbc.Tables.ChannelStatsT;
 import io.cronjobguardian.store.jdbc.Tables.CronJobStates;
 import io.cronjobguardian.store.jdbc.Tables.Details;
@@ -44,6 +45,7 @@ import java.math.BigInteger;
 import java.net.SocketException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -65,12 +67,9 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
-import org.jooq.BatchBindStep;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.InsertValuesStepN;
-import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.SelectField;
 import org.jooq.UpdateSetMoreStep;
@@ -545,7 +544,8 @@ public final class JdbcHistoryStore implements HistoryStore {
         for (Execution e : executions) {
             Objects.requireNonNull(e, "executions must not contain null");
         }
-        return write("upsertExecutions", epoch, ctx -> upsertAll(ctx, executions));
+        Started s = started("upsertExecutions");
+        return write("upsertExecutions", epoch, ctx -> upsertAll(s, ctx, executions));
     }
 
     /** Merge rule: a terminal state is never replaced by RUNNING; details the new value lacks are kept. */
@@ -559,19 +559,40 @@ public final class JdbcHistoryStore implements HistoryStore {
                 neu.suggestedFix() != null ? neu.suggestedFix() : old.suggestedFix());
     }
 
-    private List<UpsertResult> upsertAll(DSLContext ctx, List<Execution> executions) {
+    /**
+     * The upsert of a batch, inside the fenced transaction (so no other writer interleaves). New Job UIDs are the
+     * common case: where the dialect allows, they are inserted first with {@code ON CONFLICT DO NOTHING RETURNING},
+     * and only the UIDs that already existed are read back and merged; elsewhere the stored rows are read first.
+     */
+    private List<UpsertResult> upsertAll(Started s, DSLContext ctx, List<Execution> executions) throws SQLException {
         if (executions.isEmpty()) {
             return List.of();
         }
-        Set<String> uids = new LinkedHashSet<>();
-        executions.forEach(e -> uids.add(e.jobUid()));
-        Map<String, Execution> stored = loadExecutions(ctx, new ArrayList<>(uids), true);
+        Map<String, Execution> first = new LinkedHashMap<>();
+        executions.forEach(e -> first.putIfAbsent(e.jobUid(), e));
+        Set<String> insertedFirst;
+        Map<String, Execution> stored;
+        if (s.dialect.insertOnConflictReturning()) {
+            insertedFirst = insertNew(ctx, new ArrayList<>(first.values()));
+            List<String> existing = new ArrayList<>();
+            first.keySet().forEach(uid -> {
+                if (!insertedFirst.contains(uid)) {
+                    existing.add(uid);
+                }
+            });
+            stored = existing.isEmpty() ? Map.of() : loadExecutions(ctx, existing, true);
+        } else {
+            insertedFirst = Set.of();
+            stored = loadExecutions(ctx, new ArrayList<>(first.keySet()), true);
+        }
+
         Map<String, Execution> latest = new LinkedHashMap<>();
         List<UpsertResult> results = new ArrayList<>(executions.size());
         for (Execution e : executions) {
-            Execution before = latest.containsKey(e.jobUid()) ? latest.get(e.jobUid()) : stored.get(e.jobUid());
+            String uid = e.jobUid();
+            Execution before = latest.containsKey(uid) ? latest.get(uid) : stored.get(uid);
             if (before == null) {
-                latest.put(e.jobUid(), e);
+                latest.put(uid, e); // a new UID (inserted already, or to insert below)
                 results.add(UpsertResult.INSERTED);
                 continue;
             }
@@ -579,16 +600,21 @@ public final class JdbcHistoryStore implements HistoryStore {
             if (merged.equals(before)) {
                 results.add(UpsertResult.UNCHANGED);
             } else {
-                latest.put(e.jobUid(), merged);
+                latest.put(uid, merged);
                 results.add(UpsertResult.UPDATED);
             }
         }
+
         List<Execution> inserts = new ArrayList<>();
         List<Execution> updates = new ArrayList<>();
         List<Execution> detailInserts = new ArrayList<>();
         List<Execution> detailUpdates = new ArrayList<>();
         for (Execution e : latest.values()) {
+            // what the row holds now: the stored value, the first occurrence inserted above, or nothing
             Execution old = stored.get(e.jobUid());
+            if (old == null && insertedFirst.contains(e.jobUid())) {
+                old = first.get(e.jobUid()).withoutDetails();
+            }
             if (old == null) {
                 inserts.add(e);
                 if (e.hasDetails()) {
@@ -607,33 +633,93 @@ public final class JdbcHistoryStore implements HistoryStore {
         insertRows(ctx, Details.T, Details.ALL, detailInserts, Mapping::detailsRow);
         updateRows(ctx, Executions.T, Executions.ALL, Executions.JOB_UID, updates, Mapping::executionRow);
         updateRows(ctx, Details.T, Details.ALL, Details.JOB_UID, detailUpdates, Mapping::detailsRow);
+
+        // the histogram follows: each changed row leaves its old bucket and enters its new one
+        BucketDeltas deltas = new BucketDeltas();
+        for (Execution e : latest.values()) {
+            Execution before = stored.get(e.jobUid());
+            if (before != null) {
+                deltas.add(before, -1);
+            }
+            deltas.add(e, 1);
+        }
+        deltas.apply(ctx, s.dialect);
         return results;
+    }
+
+    /**
+     * Inserts the executions (without details) whose Job UID is not stored yet, and returns those UIDs:
+     * {@code INSERT ... VALUES (...), ... ON CONFLICT (job_uid) DO NOTHING RETURNING job_uid} (PostgreSQL, SQLite),
+     * a few hundred rows per statement.
+     */
+    private static Set<String> insertNew(DSLContext ctx, List<Execution> executions) throws SQLException {
+        Set<String> inserted = new HashSet<>();
+        Connection c = ctx.configuration().connectionProvider().acquire();
+        Field<?>[] fields = Executions.ALL;
+        int perStatement = 100;
+        String fullSql = null;
+        for (List<Execution> chunk : Sql.chunks(executions, perStatement)) {
+            String sql = chunk.size() == perStatement && fullSql != null ? fullSql : insertIgnoreSql(chunk.size());
+            if (chunk.size() == perStatement) {
+                fullSql = sql;
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int p = 1;
+                for (Execution e : chunk) {
+                    List<Object> v = Mapping.executionRow(e);
+                    for (int i = 0; i < fields.length; i++) {
+                        bind(ps, p++, v.get(i), fields[i]);
+                    }
+                }
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        inserted.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return inserted;
+    }
+
+    private static String insertIgnoreSql(int rows) {
+        StringBuilder sb = new StringBuilder("INSERT INTO ").append(Executions.NAME).append(" (");
+        StringBuilder one = new StringBuilder("(");
+        for (int i = 0; i < Executions.ALL.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(Executions.ALL[i].getName());
+            one.append(i == 0 ? "?" : ", ?");
+        }
+        one.append(')');
+        sb.append(") VALUES ");
+        for (int r = 0; r < rows; r++) {
+            sb.append(r == 0 ? "" : ", ").append(one);
+        }
+        return sb.append(" ON CONFLICT (").append(Executions.JOB_UID.getName()).append(") DO NOTHING RETURNING ")
+                .append(Executions.JOB_UID.getName()).toString();
     }
 
     private interface RowFn {
         List<Object> values(Execution e);
     }
 
-    /** Multi-row INSERTs, as many rows per statement as the bind limits comfortably allow. */
+
+    /**
+     * A JDBC batch of one INSERT statement that jOOQ renders for the dialect: the hot path of recording, with no
+     * per-value overhead beyond the driver's.
+     */
     private static void insertRows(DSLContext ctx, org.jooq.Table<Record> table, Field<?>[] fields,
-            List<Execution> rows, RowFn fn) {
+            List<Execution> rows, RowFn fn) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
-        int perStatement = Math.max(1, 8_000 / fields.length);
-        for (List<Execution> chunk : Sql.chunks(rows, perStatement)) {
-            InsertValuesStepN<Record> insert = ctx.insertInto(table, fields);
-            for (Execution e : chunk) {
-                insert = insert.values(fn.values(e));
-            }
-            insert.execute();
-        }
+        Object[] placeholders = new Object[fields.length];
+        String sql = ctx.render(ctx.insertInto(table, fields).values(placeholders));
+        batch(ctx, sql, fields, rows, fn, null);
     }
 
-    /** A JDBC batch of one UPDATE statement, all columns but the key (the first field). */
+    /** A JDBC batch of one UPDATE statement: all columns but the key (the first field), by key. */
     @SuppressWarnings("unchecked")
     private static void updateRows(DSLContext ctx, org.jooq.Table<Record> table, Field<?>[] fields,
-            Field<String> key, List<Execution> rows, RowFn fn) {
+            Field<String> key, List<Execution> rows, RowFn fn) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
@@ -642,18 +728,53 @@ public final class JdbcHistoryStore implements HistoryStore {
             Field<Object> f = (Field<Object>) fields[i];
             u = u == null ? ctx.update(table).set(f, (Object) null) : u.set(f, (Object) null);
         }
-        Query q = u.where(key.eq((String) null));
-        BatchBindStep batch = ctx.batch(q);
-        for (Execution e : rows) {
-            List<Object> v = fn.values(e);
-            Object[] binds = new Object[fields.length];
-            for (int i = 1; i < fields.length; i++) {
-                binds[i - 1] = v.get(i);
+        String sql = ctx.render(u.where(key.eq((String) null)));
+        batch(ctx, sql, fields, rows, fn, key);
+    }
+
+    /**
+     * Executes {@code sql} once per row as a JDBC batch. Parameters are the row's values in field order, or, with
+     * {@code keyLast}, all but the first followed by the first (UPDATE ... WHERE key = ?).
+     */
+    private static void batch(DSLContext ctx, String sql, Field<?>[] fields, List<Execution> rows, RowFn fn,
+            Field<String> keyLast) throws SQLException {
+        Connection c = ctx.configuration().connectionProvider().acquire();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int n = 0;
+            for (Execution e : rows) {
+                List<Object> v = fn.values(e);
+                int p = 1;
+                for (int i = keyLast == null ? 0 : 1; i < fields.length; i++) {
+                    bind(ps, p++, v.get(i), fields[i]);
+                }
+                if (keyLast != null) {
+                    bind(ps, p, v.get(0), fields[0]);
+                }
+                ps.addBatch();
+                if (++n % 1_000 == 0) {
+                    ps.executeBatch();
+                }
             }
-            binds[fields.length - 1] = v.get(0);
-            batch = batch.bind(binds);
+            if (n % 1_000 != 0) {
+                ps.executeBatch();
+            }
         }
-        batch.execute();
+    }
+
+    private static void bind(PreparedStatement ps, int index, Object value, Field<?> field) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, field.getDataType().getSQLType());
+        } else if (value instanceof String) {
+            ps.setString(index, (String) value);
+        } else if (value instanceof Long) {
+            ps.setLong(index, (Long) value);
+        } else if (value instanceof Integer) {
+            ps.setInt(index, (Integer) value);
+        } else if (value instanceof Boolean) {
+            ps.setBoolean(index, (Boolean) value);
+        } else {
+            ps.setObject(index, value);
+        }
     }
 
     private static List<SelectField<?>> executionFields(boolean withDetails) {
@@ -805,7 +926,20 @@ public final class JdbcHistoryStore implements HistoryStore {
     public long deleteExecutionsBefore(@Nullable CronJobRef cronJob, Instant cutoff, long epoch) {
         Objects.requireNonNull(cutoff, "cutoff");
         Condition c = startedBefore(cronJob, cutoff);
-        return write("deleteExecutionsBefore", epoch, ctx -> deleteExecutionsWhere(ctx, c));
+        long cutoffPeriod = DurationBuckets.period(cutoff.toEpochMilli());
+        Started s = started("deleteExecutionsBefore");
+        return write("deleteExecutionsBefore", epoch, ctx -> {
+            // whole histogram weeks before the cutoff's week go; the cutoff's week loses what is deleted from it
+            Condition old = Buckets.START_PERIOD.lt(cutoffPeriod);
+            if (cronJob != null) {
+                old = old.and(Buckets.NAMESPACE.eq(cronJob.namespace())).and(Buckets.CRONJOB_NAME.eq(cronJob.name()));
+            }
+            ctx.deleteFrom(Buckets.T).where(old).execute();
+            BucketDeltas deltas = new BucketDeltas();
+            deltas.subtractStored(ctx, c.and(Executions.START_PERIOD.eq(cutoffPeriod)));
+            deltas.apply(ctx, s.dialect);
+            return deleteExecutionsWhere(ctx, c);
+        });
     }
 
     @Override
@@ -816,7 +950,18 @@ public final class JdbcHistoryStore implements HistoryStore {
             c = c.and(Executions.CRONJOB_UID.isNull().or(Executions.CRONJOB_UID.ne(keepUid)));
         }
         Condition cond = c;
-        return write("deleteExecutions", epoch, ctx -> deleteExecutionsWhere(ctx, cond));
+        Started s = started("deleteExecutions");
+        return write("deleteExecutions", epoch, ctx -> {
+            if (keepUid == null) {
+                ctx.deleteFrom(Buckets.T).where(Buckets.NAMESPACE.eq(cronJob.namespace()))
+                        .and(Buckets.CRONJOB_NAME.eq(cronJob.name())).execute();
+            } else {
+                BucketDeltas deltas = new BucketDeltas();
+                deltas.subtractStored(ctx, cond);
+                deltas.apply(ctx, s.dialect);
+            }
+            return deleteExecutionsWhere(ctx, cond);
+        });
     }
 
     private static long deleteExecutionsWhere(DSLContext ctx, Condition c) {

@@ -54,7 +54,9 @@ final class Mapping {
                 millis(j.finishedAt()), j.effectiveStart().toEpochMilli(), d == null ? null : d.toMillis(),
                 j.state().name(), j.attempts(), j.conditionReason(), j.conditionMessage(), t != null,
                 t == null ? null : t.container(), t == null ? null : t.exitCode(), t == null ? null : t.reason(),
-                t == null ? null : t.signal(), t == null ? null : t.message());
+                t == null ? null : t.signal(), t == null ? null : t.message(),
+                DurationBuckets.period(j.effectiveStart().toEpochMilli()),
+                d == null ? null : DurationBuckets.bucket(d.toMillis()));
     }
 
     /** Column values in the order of {@link Details#ALL}. */

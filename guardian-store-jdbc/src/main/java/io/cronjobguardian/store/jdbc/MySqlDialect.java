@@ -57,6 +57,11 @@ class MySqlDialect extends DialectSupport {
     }
 
     @Override
+    String bucketIncrementSql() {
+        return BucketDeltas.onDuplicateKeySql();
+    }
+
+    @Override
     boolean insertReturning() {
         return false; // Connector/J rejects RETURNING; LAST_INSERT_ID() works with every driver
     }

@@ -57,6 +57,11 @@ final class PostgresDialect extends DialectSupport {
     }
 
     @Override
+    boolean insertOnConflictReturning() {
+        return true;
+    }
+
+    @Override
     boolean insertReturning() {
         return true;
     }

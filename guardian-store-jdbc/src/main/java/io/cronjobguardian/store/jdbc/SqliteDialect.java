@@ -1,9 +1,20 @@
 package io.cronjobguardian.store.jdbc;
 
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.row;
+import static org.jooq.impl.DSL.select;
+import static org.jooq.impl.DSL.table;
+import static org.jooq.impl.DSL.val;
+
+import io.cronjobguardian.api.CronJobRef;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import org.jooq.Condition;
+import org.jooq.Field;
 import org.jooq.SQLDialect;
 
 /**
@@ -67,6 +78,11 @@ final class SqliteDialect extends DialectSupport {
     }
 
     @Override
+    boolean insertOnConflictReturning() {
+        return true;
+    }
+
+    @Override
     boolean insertReturning() {
         return false;
     }
@@ -78,7 +94,22 @@ final class SqliteDialect extends DialectSupport {
 
     @Override
     int maxRefsPerStatement() {
-        return 8_000;
+        return Integer.MAX_VALUE; // one JSON parameter, whatever the number of CronJobs
+    }
+
+    /**
+     * {@code (namespace, name) IN (SELECT ... FROM json_each(?))}: one parameter instead of an OR chain (SQLite
+     * limits expression depth to 1000) or thousands of binds.
+     */
+    @Override
+    Condition refsIn(Field<String> namespace, Field<String> name, List<CronJobRef> refs) {
+        List<Object> pairs = new ArrayList<>(refs.size());
+        for (CronJobRef r : refs) {
+            pairs.add(List.of(r.namespace(), r.name()));
+        }
+        return row(namespace, name).in(select(field("json_extract(value, '$[0]')", String.class),
+                field("json_extract(value, '$[1]')", String.class)).from(table("json_each({0})",
+                val(Json.write(pairs)))));
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.cronjobguardian.api.ExecutionStats;
 import io.cronjobguardian.api.JobState;
 import io.cronjobguardian.api.StatsQuery;
 import io.cronjobguardian.store.jdbc.DialectSupport.PercentileStrategy;
+import io.cronjobguardian.store.jdbc.Tables.Buckets;
 import io.cronjobguardian.store.jdbc.Tables.Executions;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -63,8 +64,23 @@ final class Statistics {
         return strategy;
     }
 
-    /** Statistics of one CronJob: one statement, one row. */
+    /**
+     * Statistics of one CronJob. A window that holds at least one whole histogram week is answered from the
+     * histogram (two short statements, see {@link DurationBuckets}); a shorter one by one statement over its rows.
+     */
     ExecutionStats one(DSLContext ctx, CronJobRef ref, StatsQuery window) {
+        long from = window.from().toEpochMilli();
+        long to = window.to().toEpochMilli();
+        long firstWhole = -Math.floorDiv(-from, DurationBuckets.PERIOD_MS); // ceil
+        long endWhole = Math.floorDiv(to, DurationBuckets.PERIOD_MS);
+        if (endWhole > firstWhole) {
+            return fromHistogram(ctx, ref, window, firstWhole, endWhole);
+        }
+        return direct(ctx, ref, window);
+    }
+
+    /** One statement over the window's rows, percentiles by the dialect's strategy. */
+    ExecutionStats direct(DSLContext ctx, CronJobRef ref, StatsQuery window) {
         Condition refCond = Executions.NAMESPACE.eq(ref.namespace()).and(Executions.CRONJOB_NAME.eq(ref.name()));
         List<SelectField<?>> fields = new ArrayList<>();
         fields.add(lastFinished(ref, SUCCEEDED).as("last_ok"));
@@ -117,6 +133,142 @@ final class Statistics {
             out.computeIfAbsent(ref, k -> ExecutionStats.empty(k, window, null, null));
         }
         return out;
+    }
+
+    // ---------------------------------------------------------------- from the histogram
+
+    /**
+     * Counts per duration bucket = histogram of the whole weeks [firstWhole, endWhole) + the window's rows outside
+     * them; then, for each rank wanted (the two neighbours of every percentile, and the last for the maximum), the
+     * rows of its bucket in duration order at the rank's offset within the bucket. Exact, like a full sort.
+     */
+    private ExecutionStats fromHistogram(DSLContext ctx, CronJobRef ref, StatsQuery w, long firstWhole,
+            long endWhole) {
+        long from = w.from().toEpochMilli();
+        long to = w.to().toEpochMilli();
+        long wholeFrom = firstWhole * DurationBuckets.PERIOD_MS;
+        long wholeTo = endWhole * DurationBuckets.PERIOD_MS;
+
+        Condition hist = Buckets.NAMESPACE.eq(ref.namespace()).and(Buckets.CRONJOB_NAME.eq(ref.name()))
+                .and(Buckets.START_PERIOD.ge(firstWhole)).and(Buckets.START_PERIOD.lt(endWhole))
+                .and(Buckets.RUNS.gt(0L));
+        Condition edges = cronJob(ref).and(Executions.DURATION_MS.isNotNull())
+                .and(Executions.EFFECTIVE_START.ge(from).and(Executions.EFFECTIVE_START.lt(wholeFrom))
+                        .or(Executions.EFFECTIVE_START.ge(wholeTo).and(Executions.EFFECTIVE_START.lt(to))));
+        if (!w.includeManual()) {
+            hist = hist.and(Buckets.MANUAL.isFalse());
+            edges = edges.and(Executions.MANUAL.isFalse());
+        }
+        var histogram = select(inline(0).as("kind"), Buckets.BUCKET.as("b"),
+                sum(Buckets.RUNS).cast(SQLDataType.BIGINT).as("n"),
+                sum(Buckets.SUCCEEDED).cast(SQLDataType.BIGINT).as("s"),
+                sum(Buckets.SUM_MS).cast(SQLDataType.BIGINT).as("d"))
+                .from(Buckets.T).where(hist).groupBy(Buckets.BUCKET);
+        var edgeRows = select(inline(0).as("kind"), Executions.DURATION_BUCKET.as("b"),
+                count().cast(SQLDataType.BIGINT).as("n"),
+                sum(when(Executions.STATE.eq(inline(SUCCEEDED)), inline(1)).otherwise(inline(0)))
+                        .cast(SQLDataType.BIGINT).as("s"),
+                sum(Executions.DURATION_MS).cast(SQLDataType.BIGINT).as("d"))
+                .from(Executions.T).where(edges).groupBy(Executions.DURATION_BUCKET);
+        var lasts = select(inline(1).as("kind"), DSL.castNull(SQLDataType.INTEGER).as("b"),
+                lastFinished(ref, SUCCEEDED).as("n"), lastFinished(ref, FAILED).as("s"),
+                DSL.castNull(SQLDataType.BIGINT).as("d"));
+
+        java.util.TreeMap<Integer, long[]> buckets = new java.util.TreeMap<>();
+        Long lastOk = null;
+        Long lastFail = null;
+        for (Record r : ctx.fetch(histogram.unionAll(edgeRows).unionAll(lasts))) {
+            if (r.get(0, Integer.class) == 1) {
+                lastOk = r.get(2, Long.class);
+                lastFail = r.get(3, Long.class);
+                continue;
+            }
+            long[] v = buckets.computeIfAbsent(r.get(1, Integer.class), k -> new long[3]);
+            v[0] += r.get(2, Long.class);
+            v[1] += r.get(3, Long.class);
+            v[2] += r.get(4, Long.class);
+        }
+        long n = 0;
+        long succeeded = 0;
+        long sum = 0;
+        for (long[] v : buckets.values()) {
+            n += v[0];
+            succeeded += v[1];
+            sum += v[2];
+        }
+        if (n == 0) {
+            return ExecutionStats.empty(ref, w, Sql.instant(lastOk), Sql.instant(lastFail));
+        }
+
+        // ranks wanted -> (bucket, offset in bucket)
+        java.util.TreeSet<Long> ranks = new java.util.TreeSet<>();
+        for (double p : FRACTIONS) {
+            double h = p * (n - 1);
+            ranks.add((long) Math.floor(h));
+            ranks.add((long) Math.ceil(h));
+        }
+        ranks.add(n - 1);
+        Map<Integer, long[]> slices = new java.util.LinkedHashMap<>(); // bucket -> {first offset, last offset}
+        Map<Long, long[]> rankAt = new HashMap<>(); // rank -> {bucket, offset}
+        long before = 0;
+        for (Map.Entry<Integer, long[]> b : buckets.entrySet()) {
+            long size = b.getValue()[0];
+            for (long r : ranks.subSet(before, true, before + size, false)) {
+                long offset = r - before;
+                rankAt.put(r, new long[] {b.getKey(), offset});
+                long[] slice = slices.computeIfAbsent(b.getKey(), k -> new long[] {offset, offset});
+                slice[0] = Math.min(slice[0], offset);
+                slice[1] = Math.max(slice[1], offset);
+            }
+            before += size;
+        }
+
+        Condition window = cronJob(ref).and(Executions.DURATION_MS.isNotNull())
+                .and(Executions.EFFECTIVE_START.ge(from)).and(Executions.EFFECTIVE_START.lt(to));
+        if (!w.includeManual()) {
+            window = window.and(Executions.MANUAL.isFalse());
+        }
+        org.jooq.Select<Record> refine = null;
+        int i = 0;
+        for (Map.Entry<Integer, long[]> slice : slices.entrySet()) {
+            String alias = "x" + i++;
+            Table<?> rows = select(Executions.DURATION_MS.as("d")).from(Executions.T)
+                    .where(window.and(Executions.DURATION_BUCKET.eq(slice.getKey())))
+                    .orderBy(Executions.DURATION_MS)
+                    .limit(slice.getValue()[1] - slice.getValue()[0] + 1).offset(slice.getValue()[0])
+                    .asTable(alias);
+            var part = DSL.select(List.of(inline(slice.getKey()).as("b"), field(name(alias, "d"), Long.class)))
+                    .from(rows);
+            refine = refine == null ? part : refine.unionAll(part);
+        }
+        Map<Integer, List<Long>> values = new HashMap<>();
+        for (Record r : ctx.fetch(refine)) {
+            values.computeIfAbsent(r.get(0, Integer.class), k -> new ArrayList<>()).add(r.get(1, Long.class));
+        }
+        values.values().forEach(java.util.Collections::sort);
+        java.util.function.LongUnaryOperator valueAt = r -> {
+            long[] at = rankAt.get(r);
+            List<Long> v = values.get((int) at[0]);
+            int index = (int) (at[1] - slices.get((int) at[0])[0]);
+            if (v == null || index >= v.size()) {
+                throw new IllegalStateException("the duration histogram of " + ref + " disagrees with its runs "
+                        + "(bucket " + at[0] + ")");
+            }
+            return v.get(index);
+        };
+        double[] pct = new double[FRACTIONS.length];
+        for (int k = 0; k < FRACTIONS.length; k++) {
+            double h = FRACTIONS[k] * (n - 1);
+            pct[k] = interpolate(valueAt.applyAsLong((long) Math.floor(h)), valueAt.applyAsLong((long) Math.ceil(h)),
+                    FRACTIONS[k], n);
+        }
+        return new ExecutionStats(ref, w.from(), w.to(), n, succeeded, n - succeeded, millis((double) sum / n),
+                millis(pct[0]), millis(pct[1]), millis(pct[2]), Duration.ofMillis(valueAt.applyAsLong(n - 1)),
+                Sql.instant(lastOk), Sql.instant(lastFail));
+    }
+
+    private static Condition cronJob(CronJobRef ref) {
+        return Executions.NAMESPACE.eq(ref.namespace()).and(Executions.CRONJOB_NAME.eq(ref.name()));
     }
 
     private static Field<Long> lastFinished(CronJobRef ref, String state) {

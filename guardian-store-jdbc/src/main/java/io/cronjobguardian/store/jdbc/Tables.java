@@ -57,13 +57,39 @@ final class Tables {
         static final Field<String> TERM_REASON = col(NAME, "term_reason", TEXT);
         static final Field<Integer> TERM_SIGNAL = col(NAME, "term_signal", SQLDataType.INTEGER);
         static final Field<String> TERM_MESSAGE = col(NAME, "term_message", TEXT);
+        /** {@link DurationBuckets#period} of effective_start: the histogram week the run counts in. */
+        static final Field<Long> START_PERIOD = col(NAME, "start_period", SQLDataType.BIGINT);
+        /** {@link DurationBuckets#bucket} of duration_ms, NULL while running. */
+        static final Field<Integer> DURATION_BUCKET = col(NAME, "duration_bucket", SQLDataType.INTEGER);
 
         static final Field<?>[] ALL = {JOB_UID, NAMESPACE, CRONJOB_NAME, JOB_NAME, CRONJOB_UID, SCHEDULED_AT,
             MANUAL, CREATED_AT, STARTED_AT, FINISHED_AT, EFFECTIVE_START, DURATION_MS, STATE, ATTEMPTS,
             CONDITION_REASON, CONDITION_MESSAGE, TERM_PRESENT, TERM_CONTAINER, TERM_EXIT_CODE, TERM_REASON,
-            TERM_SIGNAL, TERM_MESSAGE};
+            TERM_SIGNAL, TERM_MESSAGE, START_PERIOD, DURATION_BUCKET};
 
         private Executions() {
+        }
+    }
+
+    /**
+     * The exact duration histogram: finished runs per (CronJob, week, manual flag, duration bucket), maintained in
+     * the transaction of every write to executions (see {@link DurationBuckets}).
+     */
+    static final class Buckets {
+        static final String NAME = "guardian_duration_buckets";
+        static final Table<Record> T = table(name(NAME));
+        static final Field<String> NAMESPACE = col(NAME, "namespace", SQLDataType.VARCHAR(253));
+        static final Field<String> CRONJOB_NAME = col(NAME, "cronjob_name", SQLDataType.VARCHAR(253));
+        static final Field<Long> START_PERIOD = col(NAME, "start_period", SQLDataType.BIGINT);
+        static final Field<Boolean> MANUAL = col(NAME, "manual", SQLDataType.BOOLEAN);
+        static final Field<Integer> BUCKET = col(NAME, "bucket", SQLDataType.INTEGER);
+        static final Field<Long> RUNS = col(NAME, "runs", SQLDataType.BIGINT);
+        static final Field<Long> SUCCEEDED = col(NAME, "succeeded", SQLDataType.BIGINT);
+        static final Field<Long> SUM_MS = col(NAME, "sum_ms", SQLDataType.BIGINT);
+
+        static final Field<?>[] ALL = {NAMESPACE, CRONJOB_NAME, START_PERIOD, MANUAL, BUCKET, RUNS, SUCCEEDED, SUM_MS};
+
+        private Buckets() {
         }
     }
 

@@ -409,6 +409,98 @@ public abstract class JdbcStoreScenarios {
     }
 
     @Test
+    @DisplayName("random writes, transitions and deletions: stats over any window equal the in-memory reference")
+    void statsMatchTheReferenceAfterRandomHistory() {
+        HistoryStore s = started(target().freshDatabase());
+        io.cronjobguardian.testkit.InMemoryHistoryStore ref = new io.cronjobguardian.testkit.InMemoryHistoryStore();
+        Random random = new Random(2024);
+        List<CronJobRef> cjs = List.of(CJ, CronJobRef.of("team-a", "report"), CronJobRef.of("team-b", "backup"));
+        Instant base = Instant.parse("2024-01-03T17:23:11.123Z"); // not at a week or day boundary
+        long span = Duration.ofDays(7 * 12).toMillis();
+        List<Execution> known = new ArrayList<>();
+        int uid = 0;
+        for (int round = 0; round < 40; round++) {
+            List<Execution> batch = new ArrayList<>();
+            for (int k = 0; k < 25; k++) {
+                int choice = random.nextInt(10);
+                if (choice < 6 || known.isEmpty()) { // a new run: finished, running, manual, not started yet
+                    CronJobRef cj = cjs.get(random.nextInt(cjs.size()));
+                    Instant created = base.plusMillis((long) (random.nextDouble() * span));
+                    var b = TestObjects.job(cj).uid("r-" + uid++).ownerUid("owner-" + random.nextInt(2))
+                            .createdAt(created).manual(random.nextInt(6) == 0);
+                    int kind = random.nextInt(8);
+                    Duration d = Duration.ofMillis(random.nextInt(3) == 0 ? random.nextInt(40) * 1000L
+                            : 1 + (long) Math.floor(Math.exp(random.nextDouble() * 12)));
+                    Execution e = kind == 0 ? Execution.of(b.notStarted().build())
+                            : kind == 1 ? b.running(created.plusMillis(random.nextInt(5_000))).execution()
+                            : kind < 6 ? b.succeeded(created, d).execution() : b.failed(created, d).execution();
+                    batch.add(e);
+                    known.add(e);
+                } else { // a change of a known run: finishes, starts late, or finishes differently
+                    Execution old = known.get(random.nextInt(known.size()));
+                    Instant start = old.job().startedAt() != null ? old.job().startedAt()
+                            : old.job().createdAt().plusMillis(random.nextInt(90_000));
+                    Duration d = Duration.ofMillis(1 + random.nextInt(200_000));
+                    Execution e = random.nextBoolean() ? TestObjects.job(old.job()).succeeded(start, d).execution()
+                            : TestObjects.job(old.job()).failed(start, d).execution();
+                    batch.add(e);
+                }
+            }
+            assertThat(s.upsertExecutions(batch, 1)).as("round %d", round).isEqualTo(ref.upsertExecutions(batch, 1));
+            if (round % 9 == 8) {
+                Instant cutoff = base.plusMillis((long) (random.nextDouble() * span / 3));
+                CronJobRef cj = random.nextBoolean() ? null : cjs.get(random.nextInt(cjs.size()));
+                assertThat(s.deleteExecutionsBefore(cj, cutoff, 1)).isEqualTo(ref.deleteExecutionsBefore(cj, cutoff,
+                        1));
+            }
+            if (round == 30) {
+                assertThat(s.deleteExecutions(cjs.get(1), "owner-1", 1)).isEqualTo(ref.deleteExecutions(cjs.get(1),
+                        "owner-1", 1));
+            }
+            if (round == 35) {
+                assertThat(s.deleteExecutions(cjs.get(2), null, 1)).isEqualTo(ref.deleteExecutions(cjs.get(2), null,
+                        1));
+            }
+        }
+        assertThat(s.executionCount()).isEqualTo(ref.executionCount());
+        List<StatsQuery> windows = new ArrayList<>(List.of(
+                StatsQuery.between(base.minusSeconds(86_400), base.plusMillis(span).plusSeconds(86_400)),
+                StatsQuery.between(Instant.EPOCH, Instant.parse("2030-01-01T00:00:00Z")),
+                StatsQuery.between(base.plus(Duration.ofDays(20)), base.plus(Duration.ofDays(23)))));
+        for (int i = 0; i < 12; i++) {
+            Instant a = base.plusMillis((long) (random.nextDouble() * span));
+            windows.add(StatsQuery.between(a, a.plusMillis(1 + (long) (random.nextDouble() * span))));
+        }
+        for (StatsQuery w : windows) {
+            for (StatsQuery q : List.of(w, w.includeManual(true))) {
+                for (CronJobRef cj : cjs) {
+                    assertSameStats(s.stats(cj, q), ref.stats(cj, q), cj + " " + q);
+                }
+                Map<CronJobRef, ExecutionStats> bulk = s.stats(cjs, q);
+                for (CronJobRef cj : cjs) {
+                    assertSameStats(bulk.get(cj), ref.stats(cj, q), "bulk " + cj + " " + q);
+                }
+            }
+        }
+    }
+
+    private static void assertSameStats(ExecutionStats actual, ExecutionStats expected, String what) {
+        assertThat(actual.total()).as("%s total", what).isEqualTo(expected.total());
+        assertThat(actual.succeeded()).as("%s succeeded", what).isEqualTo(expected.succeeded());
+        assertThat(actual.maxDuration()).as("%s max", what).isEqualTo(expected.maxDuration());
+        assertThat(actual.lastSuccessAt()).as("%s lastSuccessAt", what).isEqualTo(expected.lastSuccessAt());
+        assertThat(actual.lastFailureAt()).as("%s lastFailureAt", what).isEqualTo(expected.lastFailureAt());
+        if (expected.isEmpty()) {
+            assertThat(actual.p50()).as(what).isNull();
+            return;
+        }
+        assertClose(actual.avg(), expected.avg(), what + " avg");
+        assertClose(actual.p50(), expected.p50(), what + " p50");
+        assertClose(actual.p95(), expected.p95(), what + " p95");
+        assertClose(actual.p99(), expected.p99(), what + " p99");
+    }
+
+    @Test
     @DisplayName("a running Job becomes terminal and details move to their own table")
     void detailsLiveOutsideTheHotTable() throws Exception {
         Settings db = target().freshDatabase();
