@@ -94,8 +94,21 @@ public final class SystemTaskScheduler implements TaskScheduler {
      */
     public boolean shutdown(Duration timeout) {
         executor.shutdownNow();
+        if (inSchedulerThread()) {
+            return true;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            return inSchedulerThread() || executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            // the pool is terminated once its worker left its loop; wait until the thread itself has ended
+            Thread t = thread;
+            if (t != null) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                return !t.isAlive();
+            }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
