@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS guardian_executions (
     duration_bucket    INT,
     PRIMARY KEY (job_uid),
     -- per-CronJob time ranges; covering for the statistics
-    KEY guardian_executions_cj_start (namespace, cronjob_name, effective_start, duration_ms, state, manual),
+    KEY guardian_executions_cj_start (namespace, cronjob_name, effective_start, duration_ms, state, manual,
+        duration_bucket),
     -- newest success / failure of a CronJob
     KEY guardian_executions_cj_state (namespace, cronjob_name, state, finished_at),
     -- runs of a schedule slot

@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS guardian_executions (
 );
 -- per-CronJob time ranges; covering for the statistics
 CREATE INDEX IF NOT EXISTS guardian_executions_cj_start
-    ON guardian_executions (namespace, cronjob_name, effective_start, duration_ms, state, manual);
+    ON guardian_executions (namespace, cronjob_name, effective_start, duration_ms, state, manual, duration_bucket);
 -- newest success / failure of a CronJob
 CREATE INDEX IF NOT EXISTS guardian_executions_cj_state
     ON guardian_executions (namespace, cronjob_name, state, finished_at);

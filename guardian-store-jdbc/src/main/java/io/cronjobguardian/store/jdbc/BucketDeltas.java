@@ -13,13 +13,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 
-/** Changes to the duration histogram collected during one write transaction, applied as one JDBC batch. */
+/**
+ * Changes to the duration histogram collected during one write transaction (one entry per histogram row), applied
+ * with multi-row upsert-increment statements. Keys are unique per statement, as PostgreSQL's ON CONFLICT requires.
+ */
 final class BucketDeltas {
 
     private record Key(String namespace, String name, long period, boolean manual, int bucket) {
@@ -63,53 +68,75 @@ final class BucketDeltas {
         }
     }
 
-    /** Applies the changes with the dialect's upsert-increment statement. */
+    /** Applies the changes with the dialect's upsert-increment statement, up to 200 histogram rows per statement. */
     void apply(DSLContext ctx, DialectSupport dialect) throws SQLException {
-        if (deltas.isEmpty()) {
-            return;
-        }
-        Connection c = ctx.configuration().connectionProvider().acquire();
-        try (PreparedStatement ps = c.prepareStatement(dialect.bucketIncrementSql())) {
-            int n = 0;
-            for (Map.Entry<Key, long[]> e : deltas.entrySet()) {
-                long[] v = e.getValue();
-                if (v[0] == 0 && v[1] == 0 && v[2] == 0) {
-                    continue;
-                }
-                Key k = e.getKey();
-                ps.setString(1, k.namespace());
-                ps.setString(2, k.name());
-                ps.setLong(3, k.period());
-                ps.setBoolean(4, k.manual());
-                ps.setInt(5, k.bucket());
-                ps.setLong(6, v[0]);
-                ps.setLong(7, v[1]);
-                ps.setLong(8, v[2]);
-                ps.addBatch();
-                if (++n % 1_000 == 0) {
-                    ps.executeBatch();
-                }
-            }
-            if (n % 1_000 != 0) {
-                ps.executeBatch();
+        List<Map.Entry<Key, long[]>> changes = new ArrayList<>();
+        for (Map.Entry<Key, long[]> e : deltas.entrySet()) {
+            long[] v = e.getValue();
+            if (v[0] != 0 || v[1] != 0 || v[2] != 0) {
+                changes.add(e);
             }
         }
         deltas.clear();
+        if (changes.isEmpty()) {
+            return;
+        }
+        Connection c = ctx.configuration().connectionProvider().acquire();
+        if (!dialect.multiRowUpserts()) {
+            try (PreparedStatement ps = c.prepareStatement(dialect.bucketIncrementSql(1))) {
+                for (Map.Entry<Key, long[]> e : changes) {
+                    bindRow(ps, 1, e.getKey(), e.getValue());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return;
+        }
+        for (List<Map.Entry<Key, long[]>> chunk : Sql.chunks(changes, 200)) {
+            try (PreparedStatement ps = c.prepareStatement(dialect.bucketIncrementSql(chunk.size()))) {
+                int p = 1;
+                for (Map.Entry<Key, long[]> e : chunk) {
+                    p = bindRow(ps, p, e.getKey(), e.getValue());
+                }
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static int bindRow(PreparedStatement ps, int first, Key k, long[] v) throws SQLException {
+        int p = first;
+        ps.setString(p++, k.namespace());
+        ps.setString(p++, k.name());
+        ps.setLong(p++, k.period());
+        ps.setBoolean(p++, k.manual());
+        ps.setInt(p++, k.bucket());
+        ps.setLong(p++, v[0]);
+        ps.setLong(p++, v[1]);
+        ps.setLong(p++, v[2]);
+        return p;
+    }
+
+    private static String values(int rows) {
+        StringBuilder sb = new StringBuilder(" VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sb.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?)");
+        }
+        return sb.toString();
     }
 
     /** {@code INSERT ... ON CONFLICT DO UPDATE} adding to the counters (PostgreSQL, SQLite). */
-    static String onConflictSql() {
+    static String onConflictSql(int rows) {
         String t = Buckets.NAME;
         return "INSERT INTO " + t + " (namespace, cronjob_name, start_period, manual, bucket, runs, succeeded, sum_ms)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (namespace, cronjob_name, start_period, manual, bucket)"
+                + values(rows) + " ON CONFLICT (namespace, cronjob_name, start_period, manual, bucket)"
                 + " DO UPDATE SET runs = " + t + ".runs + excluded.runs, succeeded = " + t + ".succeeded"
                 + " + excluded.succeeded, sum_ms = " + t + ".sum_ms + excluded.sum_ms";
     }
 
     /** {@code INSERT ... ON DUPLICATE KEY UPDATE} adding to the counters (MySQL, MariaDB). */
-    static String onDuplicateKeySql() {
+    static String onDuplicateKeySql(int rows) {
         return "INSERT INTO " + Buckets.NAME + " (namespace, cronjob_name, start_period, manual, bucket, runs,"
-                + " succeeded, sum_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE runs = runs +"
+                + " succeeded, sum_ms)" + values(rows) + " ON DUPLICATE KEY UPDATE runs = runs +"
                 + " VALUES(runs), succeeded = succeeded + VALUES(succeeded), sum_ms = sum_ms + VALUES(sum_ms)";
     }
 }

@@ -80,17 +80,32 @@ public abstract class DialectSupport {
     /** Whether {@code INSERT ... RETURNING} gives generated ids (else {@code lastID()} on the same connection). */
     abstract boolean insertReturning();
 
-    /**
-     * Whether {@code INSERT ... VALUES ... ON CONFLICT (key) DO NOTHING RETURNING key} is available, so that new
-     * executions are inserted without reading first.
-     */
-    boolean insertOnConflictReturning() {
-        return false;
+    /** How new executions are inserted without reading first. */
+    enum InsertNew {
+        /** Read the stored rows first (MySQL, MariaDB: {@code INSERT IGNORE} would also swallow other errors). */
+        READ_FIRST,
+        /** {@code INSERT ... VALUES (...), ... ON CONFLICT (job_uid) DO NOTHING RETURNING job_uid} (PostgreSQL). */
+        MULTI_ROW_RETURNING,
+        /** A JDBC batch of {@code INSERT ... ON CONFLICT (job_uid) DO NOTHING}, per-row counts (SQLite). */
+        BATCH_COUNTS
     }
 
-    /** The statement that adds to a duration-histogram row, creating it when missing (8 parameters). */
-    String bucketIncrementSql() {
-        return BucketDeltas.onConflictSql();
+    /** How new executions are inserted without reading first. */
+    InsertNew insertNew() {
+        return InsertNew.READ_FIRST;
+    }
+
+    /** The statement that adds to {@code rows} duration-histogram rows, creating missing ones (8 parameters each). */
+    String bucketIncrementSql(int rows) {
+        return BucketDeltas.onConflictSql(rows);
+    }
+
+    /**
+     * Whether many rows per statement beat a JDBC batch of one-row statements (no per-statement preparation
+     * cost on the server, fewer round trips).
+     */
+    boolean multiRowUpserts() {
+        return false;
     }
 
     /** Whether writers in this JVM must be serialised by a lock (SQLite: one writer at a time per file). */
@@ -103,9 +118,21 @@ public abstract class DialectSupport {
         return 10_000;
     }
 
-    /** {@code (namespace, name) IN (...)} for the given CronJobs. */
+    /**
+     * A condition that matches the given CronJobs' rows; it may match more (the caller keeps only the CronJobs asked
+     * for).
+     */
     Condition refsIn(Field<String> namespace, Field<String> name, List<CronJobRef> refs) {
         return Sql.rowIn(namespace, name, refs);
+    }
+
+    /**
+     * Whether one CronJob's statistics over a window without whole histogram weeks also go through bucket counts and
+     * ranks (two short statements) rather than the percentile strategy (one statement): for databases whose
+     * percentile functions or window sorts are slow on large partitions.
+     */
+    boolean singleStatsByBuckets() {
+        return false;
     }
 
     /** Session tuning before a statistics query, inside its transaction. */

@@ -572,8 +572,8 @@ public final class JdbcHistoryStore implements HistoryStore {
         executions.forEach(e -> first.putIfAbsent(e.jobUid(), e));
         Set<String> insertedFirst;
         Map<String, Execution> stored;
-        if (s.dialect.insertOnConflictReturning()) {
-            insertedFirst = insertNew(ctx, new ArrayList<>(first.values()));
+        if (s.dialect.insertNew() != DialectSupport.InsertNew.READ_FIRST) {
+            insertedFirst = insertNew(s.dialect, ctx, new ArrayList<>(first.values()));
             List<String> existing = new ArrayList<>();
             first.keySet().forEach(uid -> {
                 if (!insertedFirst.contains(uid)) {
@@ -648,14 +648,37 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     /**
-     * Inserts the executions (without details) whose Job UID is not stored yet, and returns those UIDs:
-     * {@code INSERT ... VALUES (...), ... ON CONFLICT (job_uid) DO NOTHING RETURNING job_uid} (PostgreSQL, SQLite),
-     * a few hundred rows per statement.
+     * Inserts the executions (without details) whose Job UID is not stored yet and returns those UIDs: on PostgreSQL
+     * {@code INSERT ... VALUES (...), ... ON CONFLICT (job_uid) DO NOTHING RETURNING job_uid}, a hundred rows per
+     * statement; on SQLite a JDBC batch of one-row {@code INSERT ... ON CONFLICT DO NOTHING} with its per-row counts.
      */
-    private static Set<String> insertNew(DSLContext ctx, List<Execution> executions) throws SQLException {
+    private static Set<String> insertNew(DialectSupport dialect, DSLContext ctx, List<Execution> executions)
+            throws SQLException {
         Set<String> inserted = new HashSet<>();
         Connection c = ctx.configuration().connectionProvider().acquire();
         Field<?>[] fields = Executions.ALL;
+        if (dialect.insertNew() == DialectSupport.InsertNew.BATCH_COUNTS) {
+            String sql = insertIgnoreSql(1);
+            sql = sql.substring(0, sql.indexOf(" RETURNING "));
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (Execution e : executions) {
+                    List<Object> v = Mapping.executionRow(e);
+                    for (int i = 0; i < fields.length; i++) {
+                        bind(ps, i + 1, v.get(i), fields[i]);
+                    }
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] == 1) {
+                        inserted.add(executions.get(i).jobUid());
+                    } else if (counts[i] != 0) {
+                        throw new SQLException("unexpected update count " + counts[i] + " from a batch insert");
+                    }
+                }
+            }
+            return inserted;
+        }
         int perStatement = 100;
         String fullSql = null;
         for (List<Execution> chunk : Sql.chunks(executions, perStatement)) {

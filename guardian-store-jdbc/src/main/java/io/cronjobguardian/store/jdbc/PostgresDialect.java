@@ -57,8 +57,8 @@ final class PostgresDialect extends DialectSupport {
     }
 
     @Override
-    boolean insertOnConflictReturning() {
-        return true;
+    InsertNew insertNew() {
+        return InsertNew.MULTI_ROW_RETURNING;
     }
 
     @Override
@@ -88,6 +88,8 @@ final class PostgresDialect extends DialectSupport {
 
     @Override
     void prepareStatistics(DSLContext ctx) {
+        // the histogram path reads counts, then rows at ranks: both statements must see one snapshot
+        ctx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
         // one in-memory sort for a million durations instead of an external merge on disk
         ctx.execute("SET LOCAL work_mem = '64MB'");
     }

@@ -18,7 +18,8 @@ import org.jooq.Field;
 import org.jooq.SQLDialect;
 
 /**
- * SQLite 3.25+: one writer at a time (serialised in the JVM, busy timeout across processes), migrations in an
+ * SQLite 3.25+ (a read transaction in WAL mode is one snapshot, so statistics need no isolation setting): one writer
+ * at a time (serialised in the JVM, busy timeout across processes), migrations in an
  * exclusive transaction, native {@code percentile_cont(x, p)} when the library has it (sqlite-jdbc 3.51.2+), else the
  * rank emulation.
  */
@@ -78,8 +79,8 @@ final class SqliteDialect extends DialectSupport {
     }
 
     @Override
-    boolean insertOnConflictReturning() {
-        return true;
+    InsertNew insertNew() {
+        return InsertNew.BATCH_COUNTS;
     }
 
     @Override

@@ -76,6 +76,9 @@ final class Statistics {
         if (endWhole > firstWhole) {
             return fromHistogram(ctx, ref, window, firstWhole, endWhole);
         }
+        if (dialect.singleStatsByBuckets()) { // no whole week: bucket counts of the window's rows, then the ranks
+            return fromHistogram(ctx, ref, window, firstWhole, firstWhole);
+        }
         return direct(ctx, ref, window);
     }
 
@@ -88,45 +91,61 @@ final class Statistics {
         Source src = source(refCond, window);
         fields.addAll(src.aggregates);
         Record r = ctx.select(fields).from(src.from).where(src.where).fetchOne();
-        return toStats(ref, window, r, 0);
+        return toStats(ref, window, Sql.instant(toLong(r.get(0))), Sql.instant(toLong(r.get(1))), r, 2);
     }
 
     /** Statistics of many CronJobs, one statement per {@link DialectSupport#maxRefsPerStatement()} of them. */
     Map<CronJobRef, ExecutionStats> many(DSLContext ctx, List<CronJobRef> refs, StatsQuery window) {
         Map<CronJobRef, ExecutionStats> out = new HashMap<>();
+        java.util.Set<CronJobRef> wanted = new java.util.HashSet<>(refs);
         for (List<CronJobRef> chunk : Sql.chunks(refs, dialect.maxRefsPerStatement())) {
-            // last success/failure over all history, per CronJob that has any finished run
-            Table<?> lt = select(Executions.NAMESPACE.as("ns"), Executions.CRONJOB_NAME.as("nm"),
-                    max(when(Executions.STATE.eq(inline(SUCCEEDED)), Executions.FINISHED_AT)).as("last_ok"),
-                    max(when(Executions.STATE.eq(inline(FAILED)), Executions.FINISHED_AT)).as("last_fail"))
-                    .from(Executions.T)
-                    .where(dialect.refsIn(Executions.NAMESPACE, Executions.CRONJOB_NAME, chunk))
-                    .and(Executions.FINISHED_AT.isNotNull())
-                    .groupBy(Executions.NAMESPACE, Executions.CRONJOB_NAME)
-                    .asTable("lt");
+            // one statement, two kinds of rows (UNION ALL, no join): the window's aggregates per CronJob (kind 0)
+            // and the last success/failure over all history per CronJob (kind 1)
             Source src = source(dialect.refsIn(Executions.NAMESPACE, Executions.CRONJOB_NAME, chunk), window);
             List<SelectField<?>> aggFields = new ArrayList<>();
+            aggFields.add(inline(0).as("kind"));
             aggFields.add(src.ns.as("ns"));
             aggFields.add(src.nm.as("nm"));
             aggFields.addAll(src.aggregates);
-            Table<?> agg = select(aggFields).from(src.from).where(src.where).groupBy(src.ns, src.nm).asTable("agg");
+            var agg = select(aggFields).from(src.from).where(src.where).groupBy(src.ns, src.nm);
 
-            Field<String> ltNs = field(name("lt", "ns"), String.class);
-            Field<String> ltNm = field(name("lt", "nm"), String.class);
-            List<SelectField<?>> fields = new ArrayList<>();
-            fields.add(ltNs);
-            fields.add(ltNm);
-            fields.add(field(name("lt", "last_ok"), Long.class));
-            fields.add(field(name("lt", "last_fail"), Long.class));
-            for (SelectField<?> f : src.aggregates) {
-                fields.add(field(name("agg", f.getName()), f.getDataType()));
+            List<SelectField<?>> ltFields = new ArrayList<>();
+            ltFields.add(inline(1).as("kind"));
+            ltFields.add(Executions.NAMESPACE.as("ns"));
+            ltFields.add(Executions.CRONJOB_NAME.as("nm"));
+            for (int k = 0; k < src.aggregates.size(); k++) {
+                Field<?> f = src.aggregates.get(k);
+                if (k == 0) {
+                    ltFields.add(max(when(Executions.STATE.eq(inline(SUCCEEDED)), Executions.FINISHED_AT))
+                            .coerce(f.getDataType()).as(f.getName()));
+                } else if (k == 1) {
+                    ltFields.add(max(when(Executions.STATE.eq(inline(FAILED)), Executions.FINISHED_AT))
+                            .coerce(f.getDataType()).as(f.getName()));
+                } else {
+                    ltFields.add(DSL.castNull(f.getDataType()).as(f.getName()));
+                }
             }
-            for (Record r : ctx.select(fields).from(lt).leftJoin(agg)
-                    .on(field(name("agg", "ns"), String.class).eq(ltNs))
-                    .and(field(name("agg", "nm"), String.class).eq(ltNm))
-                    .fetch()) {
-                CronJobRef ref = CronJobRef.of(r.get(0, String.class), r.get(1, String.class));
-                out.put(ref, toStats(ref, window, r, 2));
+            var lt = select(ltFields).from(Executions.T)
+                    .where(dialect.refsIn(Executions.NAMESPACE, Executions.CRONJOB_NAME, chunk))
+                    .and(Executions.FINISHED_AT.isNotNull())
+                    .groupBy(Executions.NAMESPACE, Executions.CRONJOB_NAME);
+
+            Map<CronJobRef, Record> aggregates = new HashMap<>();
+            Map<CronJobRef, Long[]> lasts = new HashMap<>();
+            for (Record r : ctx.fetch(agg.unionAll(lt))) {
+                CronJobRef ref = CronJobRef.of(r.get(1, String.class), r.get(2, String.class));
+                if (!wanted.contains(ref)) { // the dialect's condition may match more CronJobs than asked for
+                    continue;
+                }
+                if (r.get(0, Integer.class) == 0) {
+                    aggregates.put(ref, r);
+                } else {
+                    lasts.put(ref, new Long[] {toLong(r.get(3)), toLong(r.get(4))});
+                }
+            }
+            for (Map.Entry<CronJobRef, Long[]> e : lasts.entrySet()) {
+                out.put(e.getKey(), toStats(e.getKey(), window, Sql.instant(e.getValue()[0]),
+                        Sql.instant(e.getValue()[1]), aggregates.get(e.getKey()), 3));
             }
         }
         for (CronJobRef ref : refs) {
@@ -153,8 +172,8 @@ final class Statistics {
                 .and(Buckets.START_PERIOD.ge(firstWhole)).and(Buckets.START_PERIOD.lt(endWhole))
                 .and(Buckets.RUNS.gt(0L));
         Condition edges = cronJob(ref).and(Executions.DURATION_MS.isNotNull())
-                .and(Executions.EFFECTIVE_START.ge(from).and(Executions.EFFECTIVE_START.lt(wholeFrom))
-                        .or(Executions.EFFECTIVE_START.ge(wholeTo).and(Executions.EFFECTIVE_START.lt(to))));
+                .and(Executions.EFFECTIVE_START.ge(from)).and(Executions.EFFECTIVE_START.lt(to))
+                .and(Executions.EFFECTIVE_START.lt(wholeFrom).or(Executions.EFFECTIVE_START.ge(wholeTo)));
         if (!w.includeManual()) {
             hist = hist.and(Buckets.MANUAL.isFalse());
             edges = edges.and(Executions.MANUAL.isFalse());
@@ -376,7 +395,7 @@ final class Statistics {
     }
 
     private static void counts(Source s, Field<Long> d, Field<String> st) {
-        s.aggregates.add(count().as("total"));
+        s.aggregates.add(count().coerce(SQLDataType.BIGINT).as("total"));
         s.aggregates.add(sum(when(st.eq(inline(SUCCEEDED)), inline(1)).otherwise(inline(0))).as("succeeded"));
         s.aggregates.add(sum(d).as("sum_ms"));
         s.aggregates.add(max(d).as("max_ms"));
@@ -384,11 +403,9 @@ final class Statistics {
 
     // ---------------------------------------------------------------- reading the row
 
-    private ExecutionStats toStats(CronJobRef ref, StatsQuery w, Record r, int lastOffset) {
-        Instant lastOk = Sql.instant(toLong(r.get(lastOffset == 0 ? 0 : lastOffset)));
-        Instant lastFail = Sql.instant(toLong(r.get(lastOffset == 0 ? 1 : lastOffset + 1)));
-        int i = lastOffset + 2;
-        Long totalL = toLong(r.get(i));
+    /** Statistics from a row whose columns from {@code i} on are total, succeeded, sum, max, percentile columns. */
+    private ExecutionStats toStats(CronJobRef ref, StatsQuery w, Instant lastOk, Instant lastFail, Record r, int i) {
+        Long totalL = r == null ? null : toLong(r.get(i));
         long total = totalL == null ? 0 : totalL;
         if (total == 0) {
             return ExecutionStats.empty(ref, w, lastOk, lastFail);
