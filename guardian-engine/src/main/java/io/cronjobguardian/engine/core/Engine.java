@@ -283,7 +283,7 @@ public final class Engine {
                 t.monitors = matching(s);
                 t.state = states.remove(s.ref());
                 tracked.put(s.ref(), t);
-                reconcileState(t, t.state == null, now);
+                reconcileState(t, false, now);   // every stored state was read above: none to look up one by one
             }
             for (CronJobState gone : states.values()) {
                 if (gone.deletedAt() == null) {
@@ -480,10 +480,18 @@ public final class Engine {
 
     /** Evaluates one CronJob for every monitor that selects it, then re-arms its timer. */
     void evaluate(CronJobRef ref) {
+        evaluate(ref, clock.instant(), null);
+    }
+
+    /**
+     * Evaluates one CronJob at {@code now}.
+     *
+     * @param pass the statistics of the evaluate-all pass this evaluation is part of, or {@code null}
+     */
+    private void evaluate(CronJobRef ref, Instant now, PassStats pass) {
         if (!leading || !caughtUp) {
             return;
         }
-        Instant now = clock.instant();
         if (now.isBefore(heldUntil)) {
             return;   // the end of the startup grace evaluates everything
         }
@@ -493,7 +501,7 @@ public final class Engine {
         }
         long started = System.nanoTime();
         guard(ref, () -> {
-            Facts f = new Facts(store, watcher, ref, now, recorder::transientDetails);
+            Facts f = new Facts(store, watcher, ref, now, recorder::transientDetails, pass);
             Map<IncidentKey, Incident> open = new LinkedHashMap<>();
             for (Incident i : store.incidents(IncidentQuery.open().cronJob(ref)).items()) {
                 open.put(i.key(), i);
@@ -534,15 +542,28 @@ public final class Engine {
         });
     }
 
-    /** Evaluates every tracked CronJob and resolves incidents left open for CronJobs no longer tracked. */
+    /**
+     * Evaluates every tracked CronJob and resolves incidents left open for CronJobs no longer tracked. The pass
+     * judges every CronJob at the instant it starts (nothing is recorded while it runs: both happen on this
+     * thread), so that the CronJobs ask for the same statistics windows and {@link PassStats} can read a common
+     * window for many CronJobs in one bulk query instead of one query per CronJob.
+     */
     void evaluateAll() {
         if (!leading || !caughtUp) {
             return;
         }
-        for (CronJobRef ref : new ArrayList<>(tracked.keySet())) {
+        Instant passNow = clock.instant();
+        List<CronJobRef> order = new ArrayList<>(tracked.keySet());
+        PassStats pass = new PassStats(store, order);
+        for (int i = 0; i < order.size(); i++) {
+            if (!leading) {
+                return;   // fenced by a write of this pass: the caches are gone
+            }
+            CronJobRef ref = order.get(i);
             Tracked t = tracked.get(ref);
             t.monitors = matching(t.snapshot);   // namespace labels may have changed without a CronJob event
-            evaluate(ref);
+            pass.at(i);
+            evaluate(ref, passNow, pass);
         }
         try {
             Instant now = clock.instant();

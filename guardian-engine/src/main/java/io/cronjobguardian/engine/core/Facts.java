@@ -43,14 +43,21 @@ final class Facts {
     private Collection<JobSnapshot> jobs;
     private final Map<String, Optional<Execution>> detailed = new HashMap<>();
     private final java.util.function.Function<String, Optional<Execution>> transientDetails;
+    /** The statistics of the evaluation pass this evaluation is part of, or {@code null}. */
+    private final PassStats pass;
 
+    /**
+     * @param pass the statistics of the evaluate-all pass this evaluation is part of ({@code null} for an
+     *             evaluation of its own)
+     */
     Facts(HistoryStore store, CronJobWatcher watcher, CronJobRef ref, Instant now,
-            java.util.function.Function<String, Optional<Execution>> transientDetails) {
+            java.util.function.Function<String, Optional<Execution>> transientDetails, PassStats pass) {
         this.store = store;
         this.watcher = watcher;
         this.ref = ref;
         this.now = now;
         this.transientDetails = transientDetails;
+        this.pass = pass;
     }
 
     CronJobRef ref() {
@@ -67,7 +74,7 @@ final class Facts {
     }
 
     ExecutionStats stats(StatsQuery q) {
-        return stats.computeIfAbsent(q, k -> store.stats(ref, k));
+        return stats.computeIfAbsent(q, k -> pass != null ? pass.stats(ref, k) : store.stats(ref, k));
     }
 
     /** Newest finished run's finish time of a success over all history, or {@code null}. */
