@@ -109,8 +109,9 @@ public final class EngineBenchmark {
     private void run() throws Exception {
         long t0 = System.nanoTime();
         int[] k = data.byKind;
-        System.out.printf("CronJob Guardian engine benchmark  (JVM %s, %d cores, max heap %d MB, %s)%n",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+        System.out.printf("CronJob Guardian engine benchmark  (JVM %s, %d cores, load average %.1f, max heap %d MB, "
+                + "%s)%n", System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.getRuntime().maxMemory() >> 20, args);
         System.out.printf("data: %,d CronJobs in %d namespaces (%,d daily x %d days, %,d hourly x %d days, %,d every "
                 + "15 min x %d days) = %,d executions; %d Jobs running at start; %d monitors (one per namespace); "
@@ -358,12 +359,13 @@ public final class EngineBenchmark {
         Collections.sort(refs);
         StatsQuery window = StatsQuery.lastWindow(clock.instant(), WINDOW);
         // warm-up of every path (JIT, statement caches)
-        for (CronJobRef ref : refs.subList(0, 500)) {
+        List<CronJobRef> warm = refs.subList(0, Math.min(500, refs.size()));
+        for (CronJobRef ref : warm) {
             store.stats(ref, window);
             store.incidents(IncidentQuery.open().cronJob(ref));
             s.guardian.status(ref);
         }
-        store.stats(refs.subList(0, 500), window);
+        store.stats(warm, window);
         s.guardian.statuses();
 
         // 1. statistics: one call per CronJob vs one bulk call
