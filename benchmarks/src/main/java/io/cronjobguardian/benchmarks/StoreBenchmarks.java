@@ -43,7 +43,8 @@ import java.util.function.Supplier;
  *       durations into Java with JDBC and sorting them (the same figures computed both ways).</li>
  *   <li><b>Bulk stats of 10,000 CronJobs</b> in one call vs 10,000 single calls.</li>
  * </ol>
- * Arguments ({@code key=value}): {@code only=sqlite,postgres,mysql}, {@code records=20000}, {@code batch=500},
+ * Arguments ({@code key=value}): {@code only=sqlite,postgres,mysql}, {@code parts=recording,stats,bulk},
+ * {@code records=20000}, {@code batch=500},
  * {@code rows=1000000}, {@code cronjobs=10000}, {@code perCronJob=10}, {@code repeats=5}.
  */
 public final class StoreBenchmarks {
@@ -83,10 +84,16 @@ public final class StoreBenchmarks {
         return only == null || Arrays.asList(only.toLowerCase(Locale.ROOT).split(",")).contains(db);
     }
 
+    private boolean part(String part) {
+        String parts = args.get("parts");
+        return parts == null || Arrays.asList(parts.toLowerCase(Locale.ROOT).split(",")).contains(part);
+    }
+
     private void run() throws Exception {
         long t0 = System.nanoTime();
-        System.out.printf("CronJob Guardian store benchmarks  (JVM %s, %d cores, %s)%n%n",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), args);
+        System.out.printf("CronJob Guardian store benchmarks  (JVM %s, %d cores, load average %.2f, arguments %s)%n%n",
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), args);
         List<Object[]> dbs = new ArrayList<>();
         if (wanted("sqlite")) {
             dbs.add(new Object[] {"SQLite", (Supplier<DbTarget>) DbTarget::sqlite});
@@ -143,9 +150,15 @@ public final class StoreBenchmarks {
 
     private void benchmark(String name, DbTarget target) throws Exception {
         System.out.printf("---------------- %s ----------------%n", name);
-        recording(name, target);
-        statsOverOneMillion(name, target);
-        bulkStats(name, target);
+        if (part("recording")) {
+            recording(name, target);
+        }
+        if (part("stats")) {
+            statsOverOneMillion(name, target);
+        }
+        if (part("bulk")) {
+            bulkStats(name, target);
+        }
         System.out.println();
     }
 

@@ -87,7 +87,17 @@ public abstract class DialectSupport {
         /** {@code INSERT ... VALUES (...), ... ON CONFLICT (job_uid) DO NOTHING RETURNING job_uid} (PostgreSQL). */
         MULTI_ROW_RETURNING,
         /** A JDBC batch of {@code INSERT ... ON CONFLICT (job_uid) DO NOTHING}, per-row counts (SQLite). */
-        BATCH_COUNTS
+        BATCH_COUNTS,
+        /**
+         * {@code INSERT IGNORE ... VALUES (...), ... RETURNING job_uid} (MariaDB 10.5+ through its own driver), used
+         * only for rows whose values fit their columns, and failing on any warning but a duplicate key, so that
+         * {@code IGNORE} cannot hide anything but an existing Job UID.
+         */
+        IGNORE_RETURNING
+    }
+
+    /** Learns what this server and driver can do, once, at detection (after {@link #checkVersion}). */
+    void inspect(DatabaseMetaData md) throws SQLException {
     }
 
     /** How new executions are inserted without reading first. */
@@ -95,9 +105,9 @@ public abstract class DialectSupport {
         return InsertNew.READ_FIRST;
     }
 
-    /** The statement that adds to {@code rows} duration-histogram rows, creating missing ones (8 parameters each). */
-    String bucketIncrementSql(int rows) {
-        return BucketDeltas.onConflictSql(rows);
+    /** The statement that adds to {@code rows} duration-histogram rows, creating missing ones (9 parameters each). */
+    String histogramIncrementSql(int rows) {
+        return DurationHistogram.onConflictSql(rows);
     }
 
     /**
@@ -189,6 +199,7 @@ public abstract class DialectSupport {
                     + "\"; supported: PostgreSQL 11+, MySQL 8.0.17+, MariaDB 10.3+, SQLite 3.25+");
         }
         d.checkVersion(md);
+        d.inspect(md);
         return d;
     }
 

@@ -32,7 +32,6 @@ import io.cronjobguardian.api.StoreHealth;
 import io.cronjobguardian.api.StoreUnavailableException;
 import io.cronjobguardian.api.UpsertResult;
 import io.cronjobguardian.store.jdbc.DialectSupport.PercentileStrategy;
-import io.cronjobguardian.store.jdbc.Tables.Buckets;
 import io.cronjobguardian.store.jdbc.Tables.ChannelStatsT;
 import io.cronjobguardian.store.jdbc.Tables.CronJobStates;
 import io.cronjobguardian.store.jdbc.Tables.Details;
@@ -116,6 +115,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         final Connection anchor;
         final DialectSupport dialect;
         final Statistics statistics;
+        final DurationHistogram histogram;
         final ReentrantLock writeLock;
         final String database;
         final int schemaVersion;
@@ -127,6 +127,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             this.anchor = anchor;
             this.dialect = dialect;
             this.statistics = statistics;
+            this.histogram = new DurationHistogram(dialect);
             this.writeLock = dialect.serializeWritesInProcess() ? new ReentrantLock(true) : null;
             this.database = database;
             this.schemaVersion = schemaVersion;
@@ -572,8 +573,12 @@ public final class JdbcHistoryStore implements HistoryStore {
         executions.forEach(e -> first.putIfAbsent(e.jobUid(), e));
         Set<String> insertedFirst;
         Map<String, Execution> stored;
-        if (s.dialect.insertNew() != DialectSupport.InsertNew.READ_FIRST) {
-            insertedFirst = insertNew(s.dialect, ctx, new ArrayList<>(first.values()));
+        DialectSupport.InsertNew how = s.dialect.insertNew();
+        if (how == DialectSupport.InsertNew.IGNORE_RETURNING && !fitColumns(first.values())) {
+            how = DialectSupport.InsertNew.READ_FIRST; // a plain INSERT reports what does not fit
+        }
+        if (how != DialectSupport.InsertNew.READ_FIRST) {
+            insertedFirst = insertNew(how, ctx, new ArrayList<>(first.values()));
             List<String> existing = new ArrayList<>();
             first.keySet().forEach(uid -> {
                 if (!insertedFirst.contains(uid)) {
@@ -634,31 +639,31 @@ public final class JdbcHistoryStore implements HistoryStore {
         updateRows(ctx, Executions.T, Executions.ALL, Executions.JOB_UID, updates, Mapping::executionRow);
         updateRows(ctx, Details.T, Details.ALL, Details.JOB_UID, detailUpdates, Mapping::detailsRow);
 
-        // the histogram follows: each changed row leaves its old bucket and enters its new one
-        BucketDeltas deltas = new BucketDeltas();
+        // the histogram follows: changed rows below the frontier leave their old bucket and enter the new one
+        List<Execution> replaced = new ArrayList<>();
         for (Execution e : latest.values()) {
             Execution before = stored.get(e.jobUid());
             if (before != null) {
-                deltas.add(before, -1);
+                replaced.add(before);
             }
-            deltas.add(e, 1);
         }
-        deltas.apply(ctx, s.dialect);
+        s.histogram.afterUpsert(ctx, replaced, latest.values());
         return results;
     }
 
     /**
      * Inserts the executions (without details) whose Job UID is not stored yet and returns those UIDs: on PostgreSQL
      * {@code INSERT ... VALUES (...), ... ON CONFLICT (job_uid) DO NOTHING RETURNING job_uid}, a hundred rows per
-     * statement; on SQLite a JDBC batch of one-row {@code INSERT ... ON CONFLICT DO NOTHING} with its per-row counts.
+     * statement (MariaDB: {@code INSERT IGNORE ... RETURNING job_uid}, see {@link #fitColumns}); on SQLite a JDBC
+     * batch of one-row {@code INSERT ... ON CONFLICT DO NOTHING} with its per-row counts.
      */
-    private static Set<String> insertNew(DialectSupport dialect, DSLContext ctx, List<Execution> executions)
+    private static Set<String> insertNew(DialectSupport.InsertNew how, DSLContext ctx, List<Execution> executions)
             throws SQLException {
         Set<String> inserted = new HashSet<>();
         Connection c = ctx.configuration().connectionProvider().acquire();
         Field<?>[] fields = Executions.ALL;
-        if (dialect.insertNew() == DialectSupport.InsertNew.BATCH_COUNTS) {
-            String sql = insertIgnoreSql(1);
+        if (how == DialectSupport.InsertNew.BATCH_COUNTS) {
+            String sql = insertIgnoreSql(1, false);
             sql = sql.substring(0, sql.indexOf(" RETURNING "));
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (Execution e : executions) {
@@ -679,10 +684,12 @@ public final class JdbcHistoryStore implements HistoryStore {
             }
             return inserted;
         }
+        boolean ignore = how == DialectSupport.InsertNew.IGNORE_RETURNING;
         int perStatement = 100;
         String fullSql = null;
         for (List<Execution> chunk : Sql.chunks(executions, perStatement)) {
-            String sql = chunk.size() == perStatement && fullSql != null ? fullSql : insertIgnoreSql(chunk.size());
+            String sql = chunk.size() == perStatement && fullSql != null ? fullSql : insertIgnoreSql(chunk.size(),
+                    ignore);
             if (chunk.size() == perStatement) {
                 fullSql = sql;
             }
@@ -699,13 +706,50 @@ public final class JdbcHistoryStore implements HistoryStore {
                         inserted.add(rs.getString(1));
                     }
                 }
+                if (ignore) {
+                    // IGNORE turns every error into a warning: only "duplicate key" (1062) is expected
+                    for (java.sql.SQLWarning w = ps.getWarnings(); w != null; w = w.getNextWarning()) {
+                        if (w.getErrorCode() != 1062) {
+                            throw new SQLException("recording executions: " + w.getMessage(), w.getSQLState(),
+                                    w.getErrorCode());
+                        }
+                    }
+                }
             }
         }
         return inserted;
     }
 
-    private static String insertIgnoreSql(int rows) {
-        StringBuilder sb = new StringBuilder("INSERT INTO ").append(Executions.NAME).append(" (");
+    /** Largest MEDIUMTEXT value in bytes (MySQL, MariaDB). */
+    private static final long MEDIUMTEXT_BYTES = 16_777_215L;
+
+    /**
+     * Whether every value of these executions fits its MySQL/MariaDB column, so that {@code INSERT IGNORE} cannot
+     * truncate anything (VARCHAR lengths in characters, MEDIUMTEXT in UTF-8 bytes).
+     */
+    static boolean fitColumns(java.util.Collection<Execution> executions) {
+        Field<?>[] fields = Executions.ALL;
+        for (Execution e : executions) {
+            List<Object> v = Mapping.executionRow(e);
+            for (int i = 0; i < fields.length; i++) {
+                if (!(v.get(i) instanceof String)) {
+                    continue;
+                }
+                String text = (String) v.get(i);
+                int length = fields[i].getDataType().length();
+                if (length > 0 ? text.codePointCount(0, text.length()) > length
+                        : (long) text.length() * 3 > MEDIUMTEXT_BYTES
+                                && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MEDIUMTEXT_BYTES) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static String insertIgnoreSql(int rows, boolean mysqlIgnore) {
+        StringBuilder sb = new StringBuilder(mysqlIgnore ? "INSERT IGNORE INTO " : "INSERT INTO ")
+                .append(Executions.NAME).append(" (");
         StringBuilder one = new StringBuilder("(");
         for (int i = 0; i < Executions.ALL.length; i++) {
             sb.append(i == 0 ? "" : ", ").append(Executions.ALL[i].getName());
@@ -716,8 +760,10 @@ public final class JdbcHistoryStore implements HistoryStore {
         for (int r = 0; r < rows; r++) {
             sb.append(r == 0 ? "" : ", ").append(one);
         }
-        return sb.append(" ON CONFLICT (").append(Executions.JOB_UID.getName()).append(") DO NOTHING RETURNING ")
-                .append(Executions.JOB_UID.getName()).toString();
+        if (!mysqlIgnore) {
+            sb.append(" ON CONFLICT (").append(Executions.JOB_UID.getName()).append(") DO NOTHING");
+        }
+        return sb.append(" RETURNING ").append(Executions.JOB_UID.getName()).toString();
     }
 
     private interface RowFn {
@@ -952,15 +998,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         long cutoffPeriod = DurationBuckets.period(cutoff.toEpochMilli());
         Started s = started("deleteExecutionsBefore");
         return write("deleteExecutionsBefore", epoch, ctx -> {
-            // whole histogram weeks before the cutoff's week go; the cutoff's week loses what is deleted from it
-            Condition old = Buckets.START_PERIOD.lt(cutoffPeriod);
-            if (cronJob != null) {
-                old = old.and(Buckets.NAMESPACE.eq(cronJob.namespace())).and(Buckets.CRONJOB_NAME.eq(cronJob.name()));
-            }
-            ctx.deleteFrom(Buckets.T).where(old).execute();
-            BucketDeltas deltas = new BucketDeltas();
-            deltas.subtractStored(ctx, c.and(Executions.START_PERIOD.eq(cutoffPeriod)));
-            deltas.apply(ctx, s.dialect);
+            s.histogram.beforeDelete(ctx, c, cronJob, cutoffPeriod);
             return deleteExecutionsWhere(ctx, c);
         });
     }
@@ -976,12 +1014,9 @@ public final class JdbcHistoryStore implements HistoryStore {
         Started s = started("deleteExecutions");
         return write("deleteExecutions", epoch, ctx -> {
             if (keepUid == null) {
-                ctx.deleteFrom(Buckets.T).where(Buckets.NAMESPACE.eq(cronJob.namespace()))
-                        .and(Buckets.CRONJOB_NAME.eq(cronJob.name())).execute();
+                s.histogram.forget(ctx, cronJob);
             } else {
-                BucketDeltas deltas = new BucketDeltas();
-                deltas.subtractStored(ctx, cond);
-                deltas.apply(ctx, s.dialect);
+                s.histogram.beforeDelete(ctx, cond, cronJob, Long.MIN_VALUE);
             }
             return deleteExecutionsWhere(ctx, cond);
         });

@@ -102,8 +102,8 @@ class MySqlDialect extends DialectSupport {
     }
 
     @Override
-    String bucketIncrementSql(int rows) {
-        return BucketDeltas.onDuplicateKeySql(rows);
+    String histogramIncrementSql(int rows) {
+        return DurationHistogram.onDuplicateKeySql(rows);
     }
 
     @Override

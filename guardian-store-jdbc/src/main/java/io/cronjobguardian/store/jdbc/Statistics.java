@@ -17,7 +17,7 @@ import io.cronjobguardian.api.ExecutionStats;
 import io.cronjobguardian.api.JobState;
 import io.cronjobguardian.api.StatsQuery;
 import io.cronjobguardian.store.jdbc.DialectSupport.PercentileStrategy;
-import io.cronjobguardian.store.jdbc.Tables.Buckets;
+import io.cronjobguardian.store.jdbc.Tables.Histogram;
 import io.cronjobguardian.store.jdbc.Tables.Executions;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -30,6 +30,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Record5;
 import org.jooq.SelectField;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
@@ -54,10 +55,12 @@ final class Statistics {
 
     private final DialectSupport dialect;
     private final PercentileStrategy strategy;
+    private final DurationHistogram histogram;
 
     Statistics(DialectSupport dialect, PercentileStrategy strategy) {
         this.dialect = dialect;
         this.strategy = strategy;
+        this.histogram = new DurationHistogram(dialect);
     }
 
     PercentileStrategy strategy() {
@@ -71,12 +74,16 @@ final class Statistics {
     ExecutionStats one(DSLContext ctx, CronJobRef ref, StatsQuery window) {
         long from = window.from().toEpochMilli();
         long to = window.to().toEpochMilli();
-        long firstWhole = -Math.floorDiv(-from, DurationBuckets.PERIOD_MS); // ceil
+        long firstWhole = Math.max(0, -Math.floorDiv(-from, DurationBuckets.PERIOD_MS)); // ceil
         long endWhole = Math.floorDiv(to, DurationBuckets.PERIOD_MS);
         if (endWhole > firstWhole) {
-            return fromHistogram(ctx, ref, window, firstWhole, endWhole);
+            // only weeks below the CronJob's frontier are in the histogram; later ones are read from the runs
+            endWhole = Math.min(endWhole, histogram.frontier(ctx, ref));
+            if (endWhole > firstWhole) {
+                return fromHistogram(ctx, ref, window, firstWhole, endWhole);
+            }
         }
-        if (dialect.singleStatsByBuckets()) { // no whole week: bucket counts of the window's rows, then the ranks
+        if (dialect.singleStatsByBuckets()) { // no histogram weeks: bucket counts of the window's rows, then ranks
             return fromHistogram(ctx, ref, window, firstWhole, firstWhole);
         }
         return direct(ctx, ref, window);
@@ -168,27 +175,27 @@ final class Statistics {
         long wholeFrom = firstWhole * DurationBuckets.PERIOD_MS;
         long wholeTo = endWhole * DurationBuckets.PERIOD_MS;
 
-        Condition hist = Buckets.NAMESPACE.eq(ref.namespace()).and(Buckets.CRONJOB_NAME.eq(ref.name()))
-                .and(Buckets.START_PERIOD.ge(firstWhole)).and(Buckets.START_PERIOD.lt(endWhole))
-                .and(Buckets.RUNS.gt(0L));
-        Condition edges = cronJob(ref).and(Executions.DURATION_MS.isNotNull())
-                .and(Executions.EFFECTIVE_START.ge(from)).and(Executions.EFFECTIVE_START.lt(to))
-                .and(Executions.EFFECTIVE_START.lt(wholeFrom).or(Executions.EFFECTIVE_START.ge(wholeTo)));
-        if (!w.includeManual()) {
-            hist = hist.and(Buckets.MANUAL.isFalse());
-            edges = edges.and(Executions.MANUAL.isFalse());
+        // the whole weeks: a few aligned blocks of the histogram (at most two per level)
+        Condition blocks = DSL.falseCondition();
+        for (long[] b : DurationHistogram.cover(firstWhole, endWhole)) {
+            blocks = blocks.or(Histogram.LEVEL.eq(inline((int) b[0])).and(b[2] - b[1] == 1L << b[0]
+                    ? Histogram.START_PERIOD.eq(b[1])
+                    : Histogram.START_PERIOD.ge(b[1]).and(Histogram.START_PERIOD.lt(b[2]))));
         }
-        var histogram = select(inline(0).as("kind"), Buckets.BUCKET.as("b"),
-                sum(Buckets.RUNS).cast(SQLDataType.BIGINT).as("n"),
-                sum(Buckets.SUCCEEDED).cast(SQLDataType.BIGINT).as("s"),
-                sum(Buckets.SUM_MS).cast(SQLDataType.BIGINT).as("d"))
-                .from(Buckets.T).where(hist).groupBy(Buckets.BUCKET);
-        var edgeRows = select(inline(0).as("kind"), Executions.DURATION_BUCKET.as("b"),
-                count().cast(SQLDataType.BIGINT).as("n"),
-                sum(when(Executions.STATE.eq(inline(SUCCEEDED)), inline(1)).otherwise(inline(0)))
-                        .cast(SQLDataType.BIGINT).as("s"),
-                sum(Executions.DURATION_MS).cast(SQLDataType.BIGINT).as("d"))
-                .from(Executions.T).where(edges).groupBy(Executions.DURATION_BUCKET);
+        Condition hist = Histogram.NAMESPACE.eq(ref.namespace()).and(Histogram.CRONJOB_NAME.eq(ref.name()))
+                .and(blocks).and(Histogram.RUNS.gt(0L));
+        Condition runs = cronJob(ref).and(Executions.DURATION_MS.isNotNull());
+        if (!w.includeManual()) {
+            hist = hist.and(Histogram.MANUAL.isFalse());
+            runs = runs.and(Executions.MANUAL.isFalse());
+        }
+        var histogram = select(inline(0).as("kind"), Histogram.BUCKET.as("b"),
+                sum(Histogram.RUNS).cast(SQLDataType.BIGINT).as("n"),
+                sum(Histogram.SUCCEEDED).cast(SQLDataType.BIGINT).as("s"),
+                sum(Histogram.SUM_MS).cast(SQLDataType.BIGINT).as("d"))
+                .from(Histogram.T).where(hist).groupBy(Histogram.BUCKET);
+        // the runs before and after the whole weeks: two index ranges (one OR'ed range would scan the whole window)
+        var edgeRows = edge(runs, from, Math.min(to, wholeFrom)).unionAll(edge(runs, Math.max(from, wholeTo), to));
         var lasts = select(inline(1).as("kind"), DSL.castNull(SQLDataType.INTEGER).as("b"),
                 lastFinished(ref, SUCCEEDED).as("n"), lastFinished(ref, FAILED).as("s"),
                 DSL.castNull(SQLDataType.BIGINT).as("d"));
@@ -284,6 +291,19 @@ final class Statistics {
         return new ExecutionStats(ref, w.from(), w.to(), n, succeeded, n - succeeded, millis((double) sum / n),
                 millis(pct[0]), millis(pct[1]), millis(pct[2]), Duration.ofMillis(valueAt.applyAsLong(n - 1)),
                 Sql.instant(lastOk), Sql.instant(lastFail));
+    }
+
+    /** Bucket counts of the runs that started in {@code [from, to)} (no rows when the range is empty). */
+    private static org.jooq.SelectHavingStep<Record5<Integer, Integer, Long, Long, Long>> edge(Condition rows,
+            long from, long to) {
+        Condition range = from < to ? Executions.EFFECTIVE_START.ge(from).and(Executions.EFFECTIVE_START.lt(to))
+                : DSL.falseCondition();
+        return select(inline(0).as("kind"), Executions.DURATION_BUCKET.as("b"),
+                count().cast(SQLDataType.BIGINT).as("n"),
+                sum(when(Executions.STATE.eq(inline(SUCCEEDED)), inline(1)).otherwise(inline(0)))
+                        .cast(SQLDataType.BIGINT).as("s"),
+                sum(Executions.DURATION_MS).cast(SQLDataType.BIGINT).as("d"))
+                .from(Executions.T).where(rows.and(range)).groupBy(Executions.DURATION_BUCKET);
     }
 
     private static Condition cronJob(CronJobRef ref) {

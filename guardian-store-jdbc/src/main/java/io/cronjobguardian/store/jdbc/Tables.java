@@ -75,11 +75,17 @@ final class Tables {
      * The exact duration histogram: finished runs per (CronJob, week, manual flag, duration bucket), maintained in
      * the transaction of every write to executions (see {@link DurationBuckets}).
      */
-    static final class Buckets {
-        static final String NAME = "guardian_duration_buckets";
+    /**
+     * The lazy, multi-level duration histogram (schema version 2): finished runs per CronJob, block of weeks
+     * ({@code block_level} L covers 2^L weeks from {@code start_period}, a multiple of 2^L), manual flag and duration
+     * bucket, for the weeks below the CronJob's {@link Frontier}.
+     */
+    static final class Histogram {
+        static final String NAME = "guardian_duration_histogram";
         static final Table<Record> T = table(name(NAME));
         static final Field<String> NAMESPACE = col(NAME, "namespace", SQLDataType.VARCHAR(253));
         static final Field<String> CRONJOB_NAME = col(NAME, "cronjob_name", SQLDataType.VARCHAR(253));
+        static final Field<Integer> LEVEL = col(NAME, "block_level", SQLDataType.INTEGER);
         static final Field<Long> START_PERIOD = col(NAME, "start_period", SQLDataType.BIGINT);
         static final Field<Boolean> MANUAL = col(NAME, "manual", SQLDataType.BOOLEAN);
         static final Field<Integer> BUCKET = col(NAME, "bucket", SQLDataType.INTEGER);
@@ -87,9 +93,22 @@ final class Tables {
         static final Field<Long> SUCCEEDED = col(NAME, "succeeded", SQLDataType.BIGINT);
         static final Field<Long> SUM_MS = col(NAME, "sum_ms", SQLDataType.BIGINT);
 
-        static final Field<?>[] ALL = {NAMESPACE, CRONJOB_NAME, START_PERIOD, MANUAL, BUCKET, RUNS, SUCCEEDED, SUM_MS};
+        static final Field<?>[] ALL = {NAMESPACE, CRONJOB_NAME, LEVEL, START_PERIOD, MANUAL, BUCKET, RUNS, SUCCEEDED,
+            SUM_MS};
 
-        private Buckets() {
+        private Histogram() {
+        }
+    }
+
+    /** Per CronJob: every week below {@code materialized_to} is in the {@link Histogram}. */
+    static final class Frontier {
+        static final String NAME = "guardian_histogram_frontier";
+        static final Table<Record> T = table(name(NAME));
+        static final Field<String> NAMESPACE = col(NAME, "namespace", SQLDataType.VARCHAR(253));
+        static final Field<String> CRONJOB_NAME = col(NAME, "cronjob_name", SQLDataType.VARCHAR(253));
+        static final Field<Long> MATERIALIZED_TO = col(NAME, "materialized_to", SQLDataType.BIGINT);
+
+        private Frontier() {
         }
     }
 

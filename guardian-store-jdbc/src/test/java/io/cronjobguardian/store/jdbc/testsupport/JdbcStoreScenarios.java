@@ -205,8 +205,9 @@ public abstract class JdbcStoreScenarios {
                     f.get(120, TimeUnit.SECONDS);
                 }
                 try (Connection raw = target().connect(db)) {
+                    // one row per schema version (V1, V2), each applied once
                     assertThat(count(raw, "SELECT COUNT(*) FROM guardian_schema_history")).as("round %d", round)
-                            .isEqualTo(1);
+                            .isEqualTo(2);
                     assertThat(count(raw, "SELECT COUNT(*) FROM guardian_fence")).isEqualTo(1);
                 }
 
@@ -255,7 +256,7 @@ public abstract class JdbcStoreScenarios {
             HistoryStore store = track(target().store(s));
             assertThatThrownBy(store::start).isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining("schema is at version 999")
-                    .hasMessageContaining("newer than the version this guardian-store-jdbc knows (1)")
+                    .hasMessageContaining("newer than the version this guardian-store-jdbc knows (2)")
                     .hasMessageContaining("refusing to run");
             assertThat(store.health().up()).isFalse();
         }
@@ -498,6 +499,159 @@ public abstract class JdbcStoreScenarios {
         assertClose(actual.p50(), expected.p50(), what + " p50");
         assertClose(actual.p95(), expected.p95(), what + " p95");
         assertClose(actual.p99(), expected.p99(), what + " p99");
+    }
+
+    @Test
+    @DisplayName("three years recorded week by week by two replicas, with late changes and retention: stats over any "
+            + "window equal the in-memory reference, and long windows are read from histogram blocks")
+    void chronologicalHistoryAcrossAllBlockLevels() throws Exception {
+        Settings db = target().freshDatabase();
+        HistoryStore s1 = started(db);
+        HistoryStore s2 = started(db); // a second replica: frontiers live in the database, not in one store
+        io.cronjobguardian.testkit.InMemoryHistoryStore ref = new io.cronjobguardian.testkit.InMemoryHistoryStore();
+        Random random = new Random(77);
+        List<CronJobRef> cjs = List.of(CJ, CronJobRef.of("team-b", "report"));
+        Instant base = Instant.parse("2023-02-14T05:06:07.089Z"); // a Tuesday: weeks since 1970 start on Thursdays
+        int weeks = 160; // > 128: blocks of every level, up to 2^7 weeks
+        List<Execution> known = new ArrayList<>();
+        int uid = 0;
+        for (int week = 0; week < weeks; week++) {
+            HistoryStore writer = week % 2 == 0 ? s1 : s2;
+            List<Execution> batch = new ArrayList<>();
+            for (int k = 0; k < 4; k++) {
+                CronJobRef cj = cjs.get(random.nextInt(cjs.size()));
+                Instant created = base.plus(Duration.ofDays(7L * week)).plusMillis(random.nextInt(7 * 86_400_000));
+                var b = TestObjects.job(cj).uid("c-" + uid++).ownerUid("owner").createdAt(created)
+                        .manual(random.nextInt(8) == 0);
+                Duration d = Duration.ofMillis(1 + (long) Math.floor(Math.exp(random.nextDouble() * 13)));
+                int kind = random.nextInt(10);
+                Execution e = kind == 0 ? b.running(created).execution()
+                        : kind < 8 ? b.succeeded(created, d).execution() : b.failed(created, d).execution();
+                batch.add(e);
+                known.add(e);
+            }
+            if (random.nextInt(3) == 0) { // a late change: an older run (maybe many weeks back) finishes differently
+                Execution old = known.get(random.nextInt(known.size()));
+                Instant start = old.job().startedAt() != null ? old.job().startedAt() : old.job().createdAt();
+                Duration d = Duration.ofMillis(1 + random.nextInt(900_000));
+                batch.add(random.nextBoolean() ? TestObjects.job(old.job()).succeeded(start, d).execution()
+                        : TestObjects.job(old.job()).failed(start, d).execution());
+            }
+            assertThat(writer.upsertExecutions(batch, 1)).as("week %d", week)
+                    .isEqualTo(ref.upsertExecutions(batch, 1));
+            if (week == 140 || week == 150) { // retention: everything before a point inside a week goes
+                Instant cutoff = base.plus(Duration.ofDays(7L * (week - 130))).plusSeconds(random.nextInt(600_000));
+                CronJobRef cj = week == 140 ? CJ : null;
+                assertThat(writer.deleteExecutionsBefore(cj, cutoff, 1))
+                        .isEqualTo(ref.deleteExecutionsBefore(cj, cutoff, 1));
+            }
+        }
+        try (Connection raw = target().connect(db)) {
+            assertThat(count(raw, "SELECT COUNT(*) FROM guardian_histogram_frontier")).isEqualTo(cjs.size());
+            assertThat(count(raw, "SELECT COUNT(*) FROM guardian_duration_histogram WHERE block_level = 7"))
+                    .as("128-week blocks were built").isPositive();
+        }
+        Instant end = base.plus(Duration.ofDays(7L * weeks));
+        List<StatsQuery> windows = new ArrayList<>(List.of(StatsQuery.between(base.minusSeconds(1), end),
+                StatsQuery.between(Instant.EPOCH, end.plus(Duration.ofDays(30)))));
+        for (int i = 0; i < 25; i++) {
+            Instant a = base.plusMillis((long) (random.nextDouble() * (end.toEpochMilli() - base.toEpochMilli())));
+            long max = end.toEpochMilli() - a.toEpochMilli();
+            windows.add(StatsQuery.between(a, a.plusMillis(1 + (long) (random.nextDouble() * max))));
+        }
+        for (StatsQuery w : windows) {
+            for (StatsQuery q : List.of(w, w.includeManual(true))) {
+                for (CronJobRef cj : cjs) {
+                    assertSameStats(s1.stats(cj, q), ref.stats(cj, q), cj + " " + q);
+                    assertSameStats(s2.stats(cj, q), ref.stats(cj, q), "replica 2 " + cj + " " + q);
+                }
+            }
+        }
+        // a CronJob deleted with all its runs loses its histogram; recorded again, it starts afresh
+        assertThat(s1.deleteExecutions(CJ, null, 1)).isEqualTo(ref.deleteExecutions(CJ, null, 1));
+        Execution again = ok(CJ, "again", base.plus(Duration.ofDays(7L * weeks + 1)), Duration.ofSeconds(9));
+        s2.upsertExecution(again, 1);
+        ref.upsertExecution(again, 1);
+        for (StatsQuery q : windows) {
+            assertSameStats(s1.stats(CJ, q), ref.stats(CJ, q), "after deletion " + q);
+        }
+    }
+
+    @Test
+    @DisplayName("a version-1 database migrates to version 2: its runs keep exact stats, the histogram is rebuilt "
+            + "by the next recorded run")
+    void versionOneHistogramIsReplaced() throws Exception {
+        Settings db = target().freshDatabase();
+        io.cronjobguardian.testkit.InMemoryHistoryStore ref = new io.cronjobguardian.testkit.InMemoryHistoryStore();
+        Random random = new Random(5);
+        List<Execution> history = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            history.add(ok(CJ, "v1-" + i, T0.plus(Duration.ofHours(13L * i)),
+                    Duration.ofMillis(1 + random.nextInt(3_600_000))));
+        }
+        try (HistoryStore s = started(db)) {
+            s.upsertExecutions(history, 1);
+            ref.upsertExecutions(history, 1);
+        }
+        // what version 1 left: its histogram table, no frontier, schema at version 1
+        try (Connection raw = target().connect(db); Statement st = raw.createStatement()) {
+            st.execute("DROP TABLE guardian_duration_histogram");
+            st.execute("DROP TABLE guardian_histogram_frontier");
+            st.execute("CREATE TABLE guardian_duration_buckets (namespace VARCHAR(253) NOT NULL, cronjob_name "
+                    + "VARCHAR(253) NOT NULL, start_period BIGINT NOT NULL, manual BOOLEAN NOT NULL, bucket INTEGER "
+                    + "NOT NULL, runs BIGINT NOT NULL, succeeded BIGINT NOT NULL, sum_ms BIGINT NOT NULL, "
+                    + "PRIMARY KEY (namespace, cronjob_name, start_period, manual, bucket))");
+            st.execute("INSERT INTO guardian_duration_buckets VALUES ('team-a', 'backup', 2800, " + "false"
+                    + ", 7, 5, 5, 35)");
+            st.execute("DELETE FROM guardian_schema_history WHERE version = 2");
+            if (!raw.getAutoCommit()) {
+                raw.commit();
+            }
+        }
+        HistoryStore s = started(db);
+        StatsQuery all = StatsQuery.between(T0.minusSeconds(1), T0.plus(Duration.ofDays(400)));
+        StatsQuery middle = StatsQuery.between(T0.plus(Duration.ofDays(30)), T0.plus(Duration.ofDays(150)));
+        try (Connection raw = target().connect(db)) {
+            assertThat(count(raw, "SELECT COUNT(*) FROM guardian_schema_history")).isEqualTo(2);
+            assertThat(tableExists(raw, "guardian_duration_buckets")).isFalse();
+            assertThat(count(raw, "SELECT COUNT(*) FROM guardian_duration_histogram")).isZero();
+        }
+        for (StatsQuery q : List.of(all, middle)) {
+            assertSameStats(s.stats(CJ, q), ref.stats(CJ, q), "before the next run " + q);
+        }
+        Execution next = ok(CJ, "v2-first", T0.plus(Duration.ofDays(300)), Duration.ofSeconds(42));
+        s.upsertExecution(next, 1);
+        ref.upsertExecution(next, 1);
+        try (Connection raw = target().connect(db)) {
+            assertThat(count(raw, "SELECT COUNT(*) FROM guardian_duration_histogram")).isPositive();
+            assertThat(count(raw, "SELECT materialized_to FROM guardian_histogram_frontier"))
+                    .isEqualTo(Math.floorDiv(next.startedAt().toEpochMilli(), 7L * 86_400_000));
+        }
+        for (StatsQuery q : List.of(all, middle)) {
+            assertSameStats(s.stats(CJ, q), ref.stats(CJ, q), "after the next run " + q);
+        }
+    }
+
+    @Test
+    @DisplayName("a value longer than its column fails the whole batch (SQLite: is stored whole), never cut short")
+    void tooLongValuesAreNeverTruncated() {
+        HistoryStore s = started(target().freshDatabase());
+        Execution fine = ok(CJ, "fine", T0, Duration.ofSeconds(1));
+        s.upsertExecution(ok(CJ, "stored-before", T0.minusSeconds(60), Duration.ofSeconds(1)), 1);
+        for (String uid : List.of("u".repeat(300), "\u00e9".repeat(256))) {
+            Execution tooLong = TestObjects.job(CJ).uid(uid).name("backup-long-uid").scheduled(T0.plusSeconds(60))
+                    .succeeded(T0.plusSeconds(60), Duration.ofSeconds(2)).execution();
+            List<Execution> batch = List.of(fine, tooLong, ok(CJ, "stored-before", T0.minusSeconds(60),
+                    Duration.ofSeconds(1)));
+            if (expectedDialect().equals("sqlite")) { // SQLite does not enforce VARCHAR lengths
+                s.upsertExecutions(batch, 1);
+                assertThat(s.findExecution(uid)).contains(tooLong);
+                continue;
+            }
+            assertThatThrownBy(() -> s.upsertExecutions(batch, 1)).isInstanceOf(StoreUnavailableException.class);
+            assertThat(s.findExecution("fine")).as("nothing of the batch is written").isEmpty();
+            assertThat(s.executionCount()).isEqualTo(1);
+        }
     }
 
     @Test
