@@ -404,11 +404,11 @@ public final class StoreBenchmarks {
         try (Statement st = c.createStatement()) {
             if (product.contains("postgres")) {
                 st.execute("VACUUM ANALYZE guardian_executions");
-                st.execute("VACUUM ANALYZE guardian_duration_buckets");
+                st.execute("VACUUM ANALYZE guardian_duration_histogram");
             } else if (product.contains("sqlite")) {
                 st.execute("ANALYZE");
             } else {
-                st.execute("ANALYZE TABLE guardian_executions, guardian_duration_buckets");
+                st.execute("ANALYZE TABLE guardian_executions, guardian_duration_histogram");
             }
         }
     }

@@ -145,6 +145,14 @@ public abstract class DialectSupport {
         return false;
     }
 
+    /**
+     * The executions table as the rank step of the histogram statistics reads it: the rows of one CronJob's
+     * duration bucket in duration order, which the {@code guardian_executions_cj_bucket} index holds.
+     */
+    org.jooq.Table<?> bucketRankSource() {
+        return Tables.Executions.T;
+    }
+
     /** Session tuning before a statistics query, inside its transaction. */
     void prepareStatistics(DSLContext ctx) {
     }

@@ -226,17 +226,20 @@ final class DurationHistogram {
             }
             // only blocks that reach into the cutoff's week stay: the runs of the largest such block and later
             counted = counted.and(Executions.EFFECTIVE_START.ge(blockStart(cutoffPeriod, MAX_LEVEL) * w));
-            Condition below = DSL.falseCondition();
-            for (int level = 0; level <= MAX_LEVEL; level++) {
-                below = below.or(Histogram.LEVEL.eq(inline(level))
-                        .and(Histogram.START_PERIOD.le(cutoffPeriod - (1L << level))));
+            if (cronJob != null) { // one primary-key range per level
+                for (int level = 0; level <= MAX_LEVEL; level++) {
+                    ctx.deleteFrom(Histogram.T).where(Histogram.NAMESPACE.eq(cronJob.namespace()))
+                            .and(Histogram.CRONJOB_NAME.eq(cronJob.name())).and(Histogram.LEVEL.eq(inline(level)))
+                            .and(Histogram.START_PERIOD.le(cutoffPeriod - (1L << level))).execute();
+                }
+            } else {
+                List<Condition> below = new ArrayList<>();
+                for (int level = 0; level <= MAX_LEVEL; level++) {
+                    below.add(Histogram.LEVEL.eq(inline(level))
+                            .and(Histogram.START_PERIOD.le(cutoffPeriod - (1L << level))));
+                }
+                ctx.deleteFrom(Histogram.T).where(DSL.or(below)).execute();
             }
-            Condition drop = below;
-            if (cronJob != null) {
-                drop = drop.and(Histogram.NAMESPACE.eq(cronJob.namespace()))
-                        .and(Histogram.CRONJOB_NAME.eq(cronJob.name()));
-            }
-            ctx.deleteFrom(Histogram.T).where(drop).execute();
         }
         var groups = ctx.select(Executions.NAMESPACE, Executions.CRONJOB_NAME, Executions.START_PERIOD,
                 Executions.MANUAL, Executions.DURATION_BUCKET, count(),

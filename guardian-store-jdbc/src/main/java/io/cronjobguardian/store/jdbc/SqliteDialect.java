@@ -113,6 +113,15 @@ final class SqliteDialect extends DialectSupport {
                 val(Json.write(pairs)))));
     }
 
+    /**
+     * {@code INDEXED BY}: without {@code ANALYZE} statistics (a database that never ran it) SQLite's planner reads
+     * the window's time range instead of the bucket's index entries — 100 ms instead of 0.1 ms per rank over 1M runs.
+     */
+    @Override
+    org.jooq.Table<?> bucketRankSource() {
+        return table("guardian_executions INDEXED BY guardian_executions_cj_bucket");
+    }
+
     @Override
     boolean isTransient(SQLException e) {
         int primary = e.getErrorCode() & 0xff;

@@ -30,6 +30,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Record4;
 import org.jooq.Record5;
 import org.jooq.SelectField;
 import org.jooq.Table;
@@ -175,25 +176,36 @@ final class Statistics {
         long wholeFrom = firstWhole * DurationBuckets.PERIOD_MS;
         long wholeTo = endWhole * DurationBuckets.PERIOD_MS;
 
-        // the whole weeks: a few aligned blocks of the histogram (at most two per level)
-        Condition blocks = DSL.falseCondition();
+        // the whole weeks: a few aligned blocks of the histogram (at most two runs of blocks per level), each run
+        // its own primary-key range, so that no planner (with or without statistics) scans the CronJob's histogram
+        org.jooq.Select<Record4<Integer, Long, Long, Long>> blocks = null;
         for (long[] b : DurationHistogram.cover(firstWhole, endWhole)) {
-            blocks = blocks.or(Histogram.LEVEL.eq(inline((int) b[0])).and(b[2] - b[1] == 1L << b[0]
-                    ? Histogram.START_PERIOD.eq(b[1])
-                    : Histogram.START_PERIOD.ge(b[1]).and(Histogram.START_PERIOD.lt(b[2]))));
+            Condition c = Histogram.NAMESPACE.eq(ref.namespace()).and(Histogram.CRONJOB_NAME.eq(ref.name()))
+                    .and(Histogram.LEVEL.eq(inline((int) b[0])))
+                    .and(b[2] - b[1] == 1L << b[0] ? Histogram.START_PERIOD.eq(b[1])
+                            : Histogram.START_PERIOD.ge(b[1]).and(Histogram.START_PERIOD.lt(b[2])));
+            if (!w.includeManual()) {
+                c = c.and(Histogram.MANUAL.isFalse());
+            }
+            var arm = select(Histogram.BUCKET.as("hb"), Histogram.RUNS.as("hn"), Histogram.SUCCEEDED.as("hs"),
+                    Histogram.SUM_MS.as("hd")).from(Histogram.T).where(c);
+            blocks = blocks == null ? arm : blocks.unionAll(arm);
         }
-        Condition hist = Histogram.NAMESPACE.eq(ref.namespace()).and(Histogram.CRONJOB_NAME.eq(ref.name()))
-                .and(blocks).and(Histogram.RUNS.gt(0L));
+        if (blocks == null) { // no whole weeks in the histogram: an empty arm
+            blocks = select(Histogram.BUCKET.as("hb"), Histogram.RUNS.as("hn"), Histogram.SUCCEEDED.as("hs"),
+                    Histogram.SUM_MS.as("hd")).from(Histogram.T).where(DSL.falseCondition());
+        }
+        Table<?> hist = blocks.asTable("h");
+        Field<Integer> hb = field(name("h", "hb"), Integer.class);
         Condition runs = cronJob(ref).and(Executions.DURATION_MS.isNotNull());
         if (!w.includeManual()) {
-            hist = hist.and(Histogram.MANUAL.isFalse());
             runs = runs.and(Executions.MANUAL.isFalse());
         }
-        var histogram = select(inline(0).as("kind"), Histogram.BUCKET.as("b"),
-                sum(Histogram.RUNS).cast(SQLDataType.BIGINT).as("n"),
-                sum(Histogram.SUCCEEDED).cast(SQLDataType.BIGINT).as("s"),
-                sum(Histogram.SUM_MS).cast(SQLDataType.BIGINT).as("d"))
-                .from(Histogram.T).where(hist).groupBy(Histogram.BUCKET);
+        var histogram = select(inline(0).as("kind"), hb.as("b"),
+                sum(field(name("h", "hn"), Long.class)).cast(SQLDataType.BIGINT).as("n"),
+                sum(field(name("h", "hs"), Long.class)).cast(SQLDataType.BIGINT).as("s"),
+                sum(field(name("h", "hd"), Long.class)).cast(SQLDataType.BIGINT).as("d"))
+                .from(hist).where(field(name("h", "hn"), Long.class).gt(0L)).groupBy(hb);
         // the runs before and after the whole weeks: two index ranges (one OR'ed range would scan the whole window)
         var edgeRows = edge(runs, from, Math.min(to, wholeFrom)).unionAll(edge(runs, Math.max(from, wholeTo), to));
         var lasts = select(inline(1).as("kind"), DSL.castNull(SQLDataType.INTEGER).as("b"),
@@ -258,7 +270,7 @@ final class Statistics {
         int i = 0;
         for (Map.Entry<Integer, long[]> slice : slices.entrySet()) {
             String alias = "x" + i++;
-            Table<?> rows = select(Executions.DURATION_MS.as("d")).from(Executions.T)
+            Table<?> rows = select(Executions.DURATION_MS.as("d")).from(dialect.bucketRankSource())
                     .where(window.and(Executions.DURATION_BUCKET.eq(slice.getKey())))
                     .orderBy(Executions.DURATION_MS)
                     .limit(slice.getValue()[1] - slice.getValue()[0] + 1).offset(slice.getValue()[0])
