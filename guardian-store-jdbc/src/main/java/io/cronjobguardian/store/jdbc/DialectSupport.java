@@ -87,17 +87,7 @@ public abstract class DialectSupport {
         /** {@code INSERT ... VALUES (...), ... ON CONFLICT (job_uid) DO NOTHING RETURNING job_uid} (PostgreSQL). */
         MULTI_ROW_RETURNING,
         /** A JDBC batch of {@code INSERT ... ON CONFLICT (job_uid) DO NOTHING}, per-row counts (SQLite). */
-        BATCH_COUNTS,
-        /**
-         * {@code INSERT IGNORE ... VALUES (...), ... RETURNING job_uid} (MariaDB 10.5+ through its own driver), used
-         * only for rows whose values fit their columns, and failing on any warning but a duplicate key, so that
-         * {@code IGNORE} cannot hide anything but an existing Job UID.
-         */
-        IGNORE_RETURNING
-    }
-
-    /** Learns what this server and driver can do, once, at detection (after {@link #checkVersion}). */
-    void inspect(DatabaseMetaData md) throws SQLException {
+        BATCH_COUNTS
     }
 
     /** How new executions are inserted without reading first. */
@@ -207,7 +197,6 @@ public abstract class DialectSupport {
                     + "\"; supported: PostgreSQL 11+, MySQL 8.0.17+, MariaDB 10.3+, SQLite 3.25+");
         }
         d.checkVersion(md);
-        d.inspect(md);
         return d;
     }
 

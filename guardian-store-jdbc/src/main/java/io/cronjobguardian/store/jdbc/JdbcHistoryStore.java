@@ -574,9 +574,6 @@ public final class JdbcHistoryStore implements HistoryStore {
         Set<String> insertedFirst;
         Map<String, Execution> stored;
         DialectSupport.InsertNew how = s.dialect.insertNew();
-        if (how == DialectSupport.InsertNew.IGNORE_RETURNING && !fitColumns(first.values())) {
-            how = DialectSupport.InsertNew.READ_FIRST; // a plain INSERT reports what does not fit
-        }
         if (how != DialectSupport.InsertNew.READ_FIRST) {
             insertedFirst = insertNew(how, ctx, new ArrayList<>(first.values()));
             List<String> existing = new ArrayList<>();
@@ -654,8 +651,8 @@ public final class JdbcHistoryStore implements HistoryStore {
     /**
      * Inserts the executions (without details) whose Job UID is not stored yet and returns those UIDs: on PostgreSQL
      * {@code INSERT ... VALUES (...), ... ON CONFLICT (job_uid) DO NOTHING RETURNING job_uid}, a hundred rows per
-     * statement (MariaDB: {@code INSERT IGNORE ... RETURNING job_uid}, see {@link #fitColumns}); on SQLite a JDBC
-     * batch of one-row {@code INSERT ... ON CONFLICT DO NOTHING} with its per-row counts.
+     * statement; on SQLite a JDBC batch of one-row {@code INSERT ... ON CONFLICT DO NOTHING} with its per-row
+     * counts.
      */
     private static Set<String> insertNew(DialectSupport.InsertNew how, DSLContext ctx, List<Execution> executions)
             throws SQLException {
@@ -663,7 +660,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         Connection c = ctx.configuration().connectionProvider().acquire();
         Field<?>[] fields = Executions.ALL;
         if (how == DialectSupport.InsertNew.BATCH_COUNTS) {
-            String sql = insertIgnoreSql(1, false);
+            String sql = insertIgnoreSql(1);
             sql = sql.substring(0, sql.indexOf(" RETURNING "));
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (Execution e : executions) {
@@ -684,12 +681,10 @@ public final class JdbcHistoryStore implements HistoryStore {
             }
             return inserted;
         }
-        boolean ignore = how == DialectSupport.InsertNew.IGNORE_RETURNING;
         int perStatement = 100;
         String fullSql = null;
         for (List<Execution> chunk : Sql.chunks(executions, perStatement)) {
-            String sql = chunk.size() == perStatement && fullSql != null ? fullSql : insertIgnoreSql(chunk.size(),
-                    ignore);
+            String sql = chunk.size() == perStatement && fullSql != null ? fullSql : insertIgnoreSql(chunk.size());
             if (chunk.size() == perStatement) {
                 fullSql = sql;
             }
@@ -706,50 +701,13 @@ public final class JdbcHistoryStore implements HistoryStore {
                         inserted.add(rs.getString(1));
                     }
                 }
-                if (ignore) {
-                    // IGNORE turns every error into a warning: only "duplicate key" (1062) is expected
-                    for (java.sql.SQLWarning w = ps.getWarnings(); w != null; w = w.getNextWarning()) {
-                        if (w.getErrorCode() != 1062) {
-                            throw new SQLException("recording executions: " + w.getMessage(), w.getSQLState(),
-                                    w.getErrorCode());
-                        }
-                    }
-                }
             }
         }
         return inserted;
     }
 
-    /** Largest MEDIUMTEXT value in bytes (MySQL, MariaDB). */
-    private static final long MEDIUMTEXT_BYTES = 16_777_215L;
-
-    /**
-     * Whether every value of these executions fits its MySQL/MariaDB column, so that {@code INSERT IGNORE} cannot
-     * truncate anything (VARCHAR lengths in characters, MEDIUMTEXT in UTF-8 bytes).
-     */
-    static boolean fitColumns(java.util.Collection<Execution> executions) {
-        Field<?>[] fields = Executions.ALL;
-        for (Execution e : executions) {
-            List<Object> v = Mapping.executionRow(e);
-            for (int i = 0; i < fields.length; i++) {
-                if (!(v.get(i) instanceof String)) {
-                    continue;
-                }
-                String text = (String) v.get(i);
-                int length = fields[i].getDataType().length();
-                if (length > 0 ? text.codePointCount(0, text.length()) > length
-                        : (long) text.length() * 3 > MEDIUMTEXT_BYTES
-                                && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MEDIUMTEXT_BYTES) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private static String insertIgnoreSql(int rows, boolean mysqlIgnore) {
-        StringBuilder sb = new StringBuilder(mysqlIgnore ? "INSERT IGNORE INTO " : "INSERT INTO ")
-                .append(Executions.NAME).append(" (");
+    private static String insertIgnoreSql(int rows) {
+        StringBuilder sb = new StringBuilder("INSERT INTO ").append(Executions.NAME).append(" (");
         StringBuilder one = new StringBuilder("(");
         for (int i = 0; i < Executions.ALL.length; i++) {
             sb.append(i == 0 ? "" : ", ").append(Executions.ALL[i].getName());
@@ -760,10 +718,8 @@ public final class JdbcHistoryStore implements HistoryStore {
         for (int r = 0; r < rows; r++) {
             sb.append(r == 0 ? "" : ", ").append(one);
         }
-        if (!mysqlIgnore) {
-            sb.append(" ON CONFLICT (").append(Executions.JOB_UID.getName()).append(") DO NOTHING");
-        }
-        return sb.append(" RETURNING ").append(Executions.JOB_UID.getName()).toString();
+        return sb.append(" ON CONFLICT (").append(Executions.JOB_UID.getName()).append(") DO NOTHING RETURNING ")
+                .append(Executions.JOB_UID.getName()).toString();
     }
 
     private interface RowFn {

@@ -13,8 +13,6 @@ final class MariaDbDialect extends MySqlDialect {
 
     private static final Pattern VERSION = Pattern.compile("(?:5\\.5\\.5-)?(\\d+)\\.(\\d+)");
 
-    private volatile InsertNew insertNew = InsertNew.READ_FIRST;
-
     @Override
     public String id() {
         return "mariadb";
@@ -28,24 +26,6 @@ final class MariaDbDialect extends MySqlDialect {
     @Override
     PercentileStrategy percentileStrategy(Connection connection) {
         return PercentileStrategy.WINDOW_FUNCTION;
-    }
-
-    /**
-     * {@code INSERT ... RETURNING} exists from MariaDB 10.5 on, and only MariaDB's own driver returns its rows
-     * (MySQL Connector/J rejects the statement).
-     */
-    @Override
-    void inspect(DatabaseMetaData md) throws SQLException {
-        Matcher m = VERSION.matcher(md.getDatabaseProductVersion());
-        boolean returning = m.find() && (Integer.parseInt(m.group(1)) > 10
-                || (Integer.parseInt(m.group(1)) == 10 && Integer.parseInt(m.group(2)) >= 5));
-        boolean ownDriver = String.valueOf(md.getDriverName()).toLowerCase(java.util.Locale.ROOT).contains("mariadb");
-        insertNew = returning && ownDriver ? InsertNew.IGNORE_RETURNING : InsertNew.READ_FIRST;
-    }
-
-    @Override
-    InsertNew insertNew() {
-        return insertNew;
     }
 
     @Override

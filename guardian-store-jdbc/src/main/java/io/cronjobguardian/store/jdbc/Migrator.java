@@ -82,9 +82,22 @@ final class Migrator {
      */
     int migrate(Connection c) throws SQLException {
         boolean tx = dialect.transactionalDdl();
+        boolean autoCommit = c.getAutoCommit();
         if (tx) {
             dialect.beginMigration(c);
+        } else if (!autoCommit) {
+            c.setAutoCommit(true); // no transactional DDL: every statement, and the history row, commits by itself
         }
+        try {
+            return migrateIn(c, tx);
+        } finally {
+            if (c.getAutoCommit() != autoCommit) {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private int migrateIn(Connection c, boolean tx) throws SQLException {
         boolean done = false;
         AutoCloseable lock = dialect.lockForMigration(c, lockTimeoutSeconds);
         try {

@@ -73,7 +73,7 @@ abstract class MySqlFamilyProvider implements HistoryStoreProvider {
         if (mariadbDriver && url.startsWith("jdbc:mysql:")) {
             url = "jdbc:mariadb:" + url.substring("jdbc:mysql:".length());
         }
-        PoolSpec.Builder b = PoolSpec.builder("guardian-" + name(), url)
+        PoolSpec.Builder b = PoolSpec.builder("guardian-" + name(), url).autoCommit(false)
                 .driverClassName(mariadbDriver ? MARIADB_DRIVER : CONNECTOR_J_DRIVER);
         JdbcProviderSupport.serverPool(s, p, b, context);
         String ssl = tlsMode(s, p);

@@ -80,7 +80,7 @@ public final class PostgresHistoryStoreProvider implements HistoryStoreProvider 
         } else if (!url.startsWith("jdbc:postgresql:")) {
             throw new ConfigException(P + ".url", "must start with jdbc:postgresql:");
         }
-        PoolSpec.Builder b = PoolSpec.builder("guardian-postgres", url)
+        PoolSpec.Builder b = PoolSpec.builder("guardian-postgres", url).autoCommit(false)
                 .driverClassName("org.postgresql.Driver");
         JdbcProviderSupport.serverPool(s, P, b, context);
         b.property("sslmode", JdbcProviderSupport.sslMode(s, P, "prefer", "disable", "allow", "prefer", "require",
