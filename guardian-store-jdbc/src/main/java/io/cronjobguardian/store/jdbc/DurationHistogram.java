@@ -162,7 +162,7 @@ final class DurationHistogram {
      */
     private void advance(DSLContext ctx, CronJobRef ref, long from, long to, boolean hasRow) {
         long w = DurationBuckets.PERIOD_MS;
-        ctx.insertInto(Histogram.T, Histogram.ALL)
+        int weekRows = ctx.insertInto(Histogram.T, Histogram.ALL)
                 .select(select(Executions.NAMESPACE, Executions.CRONJOB_NAME, inline(0), Executions.START_PERIOD,
                         Executions.MANUAL, Executions.DURATION_BUCKET, count().cast(SQLDataType.BIGINT),
                         sum(when(Executions.STATE.eq(inline(JobState.SUCCEEDED.name())), inline(1L))
@@ -175,7 +175,8 @@ final class DurationHistogram {
                         .groupBy(Executions.NAMESPACE, Executions.CRONJOB_NAME, Executions.START_PERIOD,
                                 Executions.MANUAL, Executions.DURATION_BUCKET))
                 .execute();
-        for (int level = 1; level <= MAX_LEVEL; level++) {
+        // a CronJob seen for the first time with no finished run before this week (the common case): no blocks
+        for (int level = 1; level <= MAX_LEVEL && (hasRow || weekRows > 0); level++) {
             long size = 1L << level;
             // blocks [s, s + size) with from < s + size <= to
             long first = Math.max(0, blockStart(from, level));
