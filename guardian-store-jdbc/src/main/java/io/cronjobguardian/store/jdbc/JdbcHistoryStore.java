@@ -127,7 +127,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             this.anchor = anchor;
             this.dialect = dialect;
             this.statistics = statistics;
-            this.histogram = new DurationHistogram(dialect);
+            this.histogram = statistics.histogram(); // one histogram: its reads and writes share the layout
             this.writeLock = dialect.serializeWritesInProcess() ? new ReentrantLock(true) : null;
             this.database = database;
             this.schemaVersion = schemaVersion;
@@ -573,9 +573,8 @@ public final class JdbcHistoryStore implements HistoryStore {
         executions.forEach(e -> first.putIfAbsent(e.jobUid(), e));
         Set<String> insertedFirst;
         Map<String, Execution> stored;
-        DialectSupport.InsertNew how = s.dialect.insertNew();
-        if (how != DialectSupport.InsertNew.READ_FIRST) {
-            insertedFirst = insertNew(how, ctx, new ArrayList<>(first.values()));
+        if (s.dialect.insertNew() != DialectSupport.InsertNew.READ_FIRST) {
+            insertedFirst = insertNew(s.dialect, ctx, new ArrayList<>(first.values()));
             List<String> existing = new ArrayList<>();
             first.keySet().forEach(uid -> {
                 if (!insertedFirst.contains(uid)) {
@@ -654,12 +653,12 @@ public final class JdbcHistoryStore implements HistoryStore {
      * statement; on SQLite a JDBC batch of one-row {@code INSERT ... ON CONFLICT DO NOTHING} with its per-row
      * counts.
      */
-    private static Set<String> insertNew(DialectSupport.InsertNew how, DSLContext ctx, List<Execution> executions)
+    private static Set<String> insertNew(DialectSupport dialect, DSLContext ctx, List<Execution> executions)
             throws SQLException {
         Set<String> inserted = new HashSet<>();
         Connection c = ctx.configuration().connectionProvider().acquire();
         Field<?>[] fields = Executions.ALL;
-        if (how == DialectSupport.InsertNew.BATCH_COUNTS) {
+        if (dialect.insertNew() == DialectSupport.InsertNew.BATCH_COUNTS) {
             String sql = insertIgnoreSql(1);
             sql = sql.substring(0, sql.indexOf(" RETURNING "));
             try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -68,6 +68,11 @@ final class Statistics {
         return strategy;
     }
 
+    /** The duration histogram these statistics read (the store writes through the same object). */
+    DurationHistogram histogram() {
+        return histogram;
+    }
+
     /**
      * Statistics of one CronJob. A window that holds at least one whole histogram week is answered from the
      * histogram (two short statements, see {@link DurationBuckets}); a shorter one by one statement over its rows.
