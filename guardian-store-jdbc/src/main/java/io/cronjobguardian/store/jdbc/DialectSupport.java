@@ -82,7 +82,10 @@ public abstract class DialectSupport {
 
     /** How new executions are inserted without reading first. */
     enum InsertNew {
-        /** Read the stored rows first (MySQL, MariaDB: {@code INSERT IGNORE} would also swallow other errors). */
+        /**
+         * Probe which Job UIDs exist, read those rows, then insert the rest (MySQL, MariaDB: {@code INSERT IGNORE}
+         * would also swallow other errors, and a plain batch INSERT keeps MariaDB's bulk protocol).
+         */
         READ_FIRST,
         /** {@code INSERT ... VALUES (...), ... ON CONFLICT (job_uid) DO NOTHING RETURNING job_uid} (PostgreSQL). */
         MULTI_ROW_RETURNING,
@@ -124,6 +127,11 @@ public abstract class DialectSupport {
      */
     Condition refsIn(Field<String> namespace, Field<String> name, List<CronJobRef> refs) {
         return Sql.rowIn(namespace, name, refs);
+    }
+
+    /** A condition that matches the given CronJobs' rows and no others (for statements that write). */
+    Condition refsExactly(Field<String> namespace, Field<String> name, List<CronJobRef> refs) {
+        return refsIn(namespace, name, refs);
     }
 
     /**

@@ -42,8 +42,9 @@ import org.jooq.impl.SQLDataType;
  * entirely below F. Weeks at and above F are not in it: statistics read those runs directly. Weeks are counted from
  * 1970-01-01 ({@link DurationBuckets#period}); runs that started before 1970 are never in the histogram.
  *
- * <p><b>Cost on the write path.</b> Recording a run of the newest week costs one primary-key read of the frontier
- * per CronJob in the batch. The first run of a newer week moves the frontier: the weeks it passes are added with
+ * <p><b>Cost on the write path.</b> Recording a run of the newest week costs nothing here when the store's
+ * {@link FrontierCache} knows the CronJob's frontier (no other writer committed since this store's last write),
+ * else one primary-key read of the frontier per CronJob in the batch. The first run of a newer week moves the frontier: the weeks it passes are added with
  * one {@code INSERT ... SELECT ... GROUP BY} from the runs (level 0) and one from the level below for each level
  * whose blocks complete (about two statements per CronJob and week). Only a run that changes below the frontier (a
  * late finish, a correction, an import of old history) updates histogram rows one by one: one upsert-increment
@@ -55,6 +56,7 @@ final class DurationHistogram {
     static final int MAX_LEVEL = 7;
 
     private final DialectSupport dialect;
+    private final FrontierCache cache = new FrontierCache();
 
     DurationHistogram(DialectSupport dialect) {
         this.dialect = dialect;
@@ -93,20 +95,48 @@ final class DurationHistogram {
 
     // ---------------------------------------------------------------- frontiers
 
-    /** The frontiers of these CronJobs (absent: no row, i.e. 0). */
+    /** What this store knows of frontiers between its write transactions. */
+    FrontierCache frontierCache() {
+        return cache;
+    }
+
+    /**
+     * The frontiers of these CronJobs (absent: no row, i.e. 0). In a write transaction, frontiers the
+     * {@link FrontierCache} knows are not read again, and those read are remembered.
+     */
     Map<CronJobRef, Long> frontiers(DSLContext ctx, Collection<CronJobRef> refs) {
         Map<CronJobRef, Long> out = new HashMap<>();
         if (refs.isEmpty()) {
             return out;
         }
-        List<CronJobRef> list = new ArrayList<>(new LinkedHashSet<>(refs));
+        FrontierCache.Tx tx = (FrontierCache.Tx) ctx.data(FrontierCache.TX_KEY);
+        Set<CronJobRef> missing = new LinkedHashSet<>(refs);
+        if (tx != null) {
+            Map<CronJobRef, Long> known = tx.known(missing);
+            known.forEach((ref, f) -> {
+                if (f != FrontierCache.NO_ROW) {
+                    out.put(ref, f);
+                }
+            });
+            missing.removeAll(known.keySet());
+        }
+        List<CronJobRef> list = new ArrayList<>(missing);
         for (List<CronJobRef> chunk : Sql.chunks(list, Math.min(dialect.maxRefsPerStatement(), 1_000))) {
             Condition c = chunk.size() == 1
                     ? Frontier.NAMESPACE.eq(chunk.get(0).namespace()).and(Frontier.CRONJOB_NAME.eq(chunk.get(0).name()))
                     : dialect.refsIn(Frontier.NAMESPACE, Frontier.CRONJOB_NAME, chunk);
             for (Record r : ctx.select(Frontier.NAMESPACE, Frontier.CRONJOB_NAME, Frontier.MATERIALIZED_TO)
                     .from(Frontier.T).where(c).fetch()) {
-                out.put(CronJobRef.of(r.get(0, String.class), r.get(1, String.class)), r.get(2, Long.class));
+                CronJobRef ref = CronJobRef.of(r.get(0, String.class), r.get(1, String.class));
+                if (missing.contains(ref)) { // the condition may match more
+                    out.put(ref, r.get(2, Long.class));
+                }
+            }
+        }
+        if (tx != null) {
+            for (CronJobRef ref : list) {
+                Long f = out.get(ref);
+                tx.saw(ref, f == null ? FrontierCache.NO_ROW : f);
             }
         }
         return out;
@@ -147,20 +177,31 @@ final class DurationHistogram {
         }
         deltas.apply(ctx, dialect);
 
+        // CronJobs whose frontier moves the same way (typically: all new ones, or all entering the same week) move
+        // together, a few statements per group rather than per CronJob
+        Map<List<Long>, List<CronJobRef>> moves = new LinkedHashMap<>();
         for (Map.Entry<CronJobRef, Long> n : newest.entrySet()) {
             Long current = frontiers.get(n.getKey());
             long from = current == null ? 0 : current;
             if (n.getValue() > from) {
-                advance(ctx, n.getKey(), from, n.getValue(), current != null);
+                moves.computeIfAbsent(List.of(from, n.getValue(), current != null ? 1L : 0L), k -> new ArrayList<>())
+                        .add(n.getKey());
+            }
+        }
+        int perStatement = Math.min(dialect.maxRefsPerStatement(), 500);
+        for (Map.Entry<List<Long>, List<CronJobRef>> m : moves.entrySet()) {
+            for (List<CronJobRef> group : Sql.chunks(m.getValue(), perStatement)) {
+                advance(ctx, group, m.getKey().get(0), m.getKey().get(1), m.getKey().get(2) == 1L);
             }
         }
     }
 
     /**
-     * Adds the weeks {@code [from, to)} of a CronJob (level 0 from its runs, level L from level L - 1 for every
-     * block that completes below {@code to}) and sets its frontier to {@code to}.
+     * Adds the weeks {@code [from, to)} of these CronJobs (level 0 from their runs, level L from level L - 1 for
+     * every block that completes below {@code to}) and sets their frontiers to {@code to}; {@code hasRow}: whether
+     * they have frontier rows (all of them, or none).
      */
-    private void advance(DSLContext ctx, CronJobRef ref, long from, long to, boolean hasRow) {
+    private void advance(DSLContext ctx, List<CronJobRef> refs, long from, long to, boolean hasRow) {
         long w = DurationBuckets.PERIOD_MS;
         int weekRows = ctx.insertInto(Histogram.T, Histogram.ALL)
                 .select(select(Executions.NAMESPACE, Executions.CRONJOB_NAME, inline(0), Executions.START_PERIOD,
@@ -169,13 +210,13 @@ final class DurationHistogram {
                                 .otherwise(inline(0L))).cast(SQLDataType.BIGINT),
                         sum(Executions.DURATION_MS).cast(SQLDataType.BIGINT))
                         .from(Executions.T)
-                        .where(Executions.NAMESPACE.eq(ref.namespace())).and(Executions.CRONJOB_NAME.eq(ref.name()))
+                        .where(exactly(Executions.NAMESPACE, Executions.CRONJOB_NAME, refs))
                         .and(Executions.EFFECTIVE_START.ge(val(from * w))).and(Executions.EFFECTIVE_START.lt(val(to * w)))
                         .and(Executions.DURATION_MS.isNotNull())
                         .groupBy(Executions.NAMESPACE, Executions.CRONJOB_NAME, Executions.START_PERIOD,
                                 Executions.MANUAL, Executions.DURATION_BUCKET))
                 .execute();
-        // a CronJob seen for the first time with no finished run before this week (the common case): no blocks
+        // CronJobs seen for the first time with no finished run before this week (the common case): no blocks
         for (int level = 1; level <= MAX_LEVEL && (hasRow || weekRows > 0); level++) {
             long size = 1L << level;
             // blocks [s, s + size) with from < s + size <= to
@@ -192,8 +233,7 @@ final class DurationHistogram {
                             sum(Histogram.SUCCEEDED).cast(SQLDataType.BIGINT),
                             sum(Histogram.SUM_MS).cast(SQLDataType.BIGINT))
                             .from(Histogram.T)
-                            .where(Histogram.NAMESPACE.eq(ref.namespace()))
-                            .and(Histogram.CRONJOB_NAME.eq(ref.name()))
+                            .where(exactly(Histogram.NAMESPACE, Histogram.CRONJOB_NAME, refs))
                             .and(Histogram.LEVEL.eq(inline(level - 1)))
                             .and(Histogram.START_PERIOD.ge(val(first))).and(Histogram.START_PERIOD.lt(val(end)))
                             .and(Histogram.RUNS.gt(inline(0L)))
@@ -203,12 +243,26 @@ final class DurationHistogram {
         }
         if (hasRow) {
             ctx.update(Frontier.T).set(Frontier.MATERIALIZED_TO, val(to))
-                    .where(Frontier.NAMESPACE.eq(ref.namespace())).and(Frontier.CRONJOB_NAME.eq(ref.name()))
+                    .where(exactly(Frontier.NAMESPACE, Frontier.CRONJOB_NAME, refs))
                     .execute();
         } else {
-            ctx.insertInto(Frontier.T, Frontier.NAMESPACE, Frontier.CRONJOB_NAME, Frontier.MATERIALIZED_TO)
-                    .values(ref.namespace(), ref.name(), to).execute();
+            var insert = ctx.insertInto(Frontier.T, Frontier.NAMESPACE, Frontier.CRONJOB_NAME,
+                    Frontier.MATERIALIZED_TO);
+            for (CronJobRef ref : refs) {
+                insert = insert.values(ref.namespace(), ref.name(), to);
+            }
+            insert.execute();
         }
+        for (CronJobRef ref : refs) {
+            saw(ctx, ref, to);
+        }
+    }
+
+    /** Exactly these CronJobs' rows. */
+    private Condition exactly(Field<String> namespace, Field<String> name, List<CronJobRef> refs) {
+        return refs.size() == 1
+                ? namespace.eq(refs.get(0).namespace()).and(name.eq(refs.get(0).name()))
+                : dialect.refsExactly(namespace, name, refs);
     }
 
     /**
@@ -275,6 +329,14 @@ final class DurationHistogram {
                 .and(Histogram.CRONJOB_NAME.eq(ref.name())).execute();
         ctx.deleteFrom(Frontier.T).where(Frontier.NAMESPACE.eq(ref.namespace()))
                 .and(Frontier.CRONJOB_NAME.eq(ref.name())).execute();
+        saw(ctx, ref, FrontierCache.NO_ROW);
+    }
+
+    private static void saw(DSLContext ctx, CronJobRef ref, long frontier) {
+        FrontierCache.Tx tx = (FrontierCache.Tx) ctx.data(FrontierCache.TX_KEY);
+        if (tx != null) {
+            tx.saw(ref, frontier);
+        }
     }
 
     // ---------------------------------------------------------------- increments

@@ -46,6 +46,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
@@ -117,6 +118,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         final Statistics statistics;
         final DurationHistogram histogram;
         final ReentrantLock writeLock;
+        final RecentUids recentUids = new RecentUids();
         final String database;
         final int schemaVersion;
 
@@ -344,7 +346,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
         Started s = started(op);
         return run(s, op, true, ctx -> {
-            fence(ctx, epoch);
+            takeFence(s, ctx, epoch);
             return work.run(ctx);
         });
     }
@@ -354,8 +356,9 @@ public final class JdbcHistoryStore implements HistoryStore {
      * serialised with every other write through the fence row's lock, taken without checking the epoch.
      */
     private <T> T completion(String op, Work<T> work) {
-        return run(started(op), op, true, ctx -> {
-            lockFenceRow(ctx);
+        Started s = started(op);
+        return run(s, op, true, ctx -> {
+            takeFence(s, ctx, NO_EPOCH);
             return work.run(ctx);
         });
     }
@@ -397,11 +400,19 @@ public final class JdbcHistoryStore implements HistoryStore {
             if (auto) {
                 c.setAutoCommit(false);
             }
+            DSLContext ctx = dsl(s, c);
             try {
-                T result = work.run(dsl(s, c));
+                T result = work.run(ctx);
                 c.commit();
+                FrontierCache.Tx tx = (FrontierCache.Tx) ctx.data(FrontierCache.TX_KEY);
+                if (tx != null) {
+                    s.histogram.frontierCache().committed(tx);
+                }
                 return result;
             } catch (Throwable t) {
+                if (ctx.data(FrontierCache.TX_KEY) != null) {
+                    s.histogram.frontierCache().invalidate(); // a write failed, or its commit is in doubt
+                }
                 try {
                     c.rollback();
                 } catch (SQLException r) {
@@ -489,14 +500,23 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     // ================================================================= fencing
 
-    private static void fence(DSLContext ctx, long epoch) {
-        int n = ctx.update(Fence.T)
-                .set(Fence.EPOCH, val(epoch))
-                .set(Fence.WRITES, Fence.WRITES.plus(inline(1L)))
-                .where(Fence.ID.eq(inline(1)))
-                .and(Fence.EPOCH.le(val(epoch)))
-                .execute();
-        if (n == 0) {
+    /** {@link #takeFence}'s epoch for writes that record what a claimant did: the epoch is neither checked nor raised. */
+    private static final long NO_EPOCH = -1;
+
+    /**
+     * Takes the fence row's lock for this transaction and adds one to its write count; with an epoch, first checks
+     * that it is not below the fence's and raises the fence to it. Tells the transaction's {@link FrontierCache.Tx}
+     * (put into the jOOQ context's data) whether another writer committed since this store's last write: the
+     * count is raised on the condition that it still holds what this store left, and read back only when it does not.
+     */
+    private static void takeFence(Started s, DSLContext ctx, long epoch) {
+        FrontierCache.Tx tx = s.histogram.frontierCache().begin();
+        ctx.data(FrontierCache.TX_KEY, tx);
+        if (tx.expectedWrites() >= 0 && raiseFence(ctx, epoch, tx.expectedWrites()) == 1) {
+            tx.matched();
+            return;
+        }
+        if (raiseFence(ctx, epoch, -1) == 0) {
             Long current = ctx.select(Fence.EPOCH).from(Fence.T).where(Fence.ID.eq(inline(1))).fetchOne(Fence.EPOCH);
             if (current == null) {
                 throw new StoreUnavailableException("the fence row (guardian_fence, id 1) is missing: the schema was "
@@ -504,18 +524,26 @@ public final class JdbcHistoryStore implements HistoryStore {
             }
             throw new StaleEpochException(epoch, current);
         }
+        tx.counted(ctx.select(Fence.WRITES).from(Fence.T).where(Fence.ID.eq(inline(1))).fetchOne(Fence.WRITES));
     }
 
-    /** Takes the fence row's lock (to commit) without checking or raising the epoch. */
-    private static void lockFenceRow(DSLContext ctx) {
-        int n = ctx.update(Fence.T)
-                .set(Fence.WRITES, Fence.WRITES.plus(inline(1L)))
-                .where(Fence.ID.eq(inline(1)))
-                .execute();
-        if (n == 0) {
-            throw new StoreUnavailableException("the fence row (guardian_fence, id 1) is missing: the schema was "
-                    + "not created by the migration scripts");
+    /**
+     * {@code UPDATE guardian_fence SET [epoch = ?,] writes = writes + 1 WHERE id = 1 [AND epoch <= ?]
+     * [AND writes = ?]}: the number of rows it changed (0 or 1).
+     */
+    private static int raiseFence(DSLContext ctx, long epoch, long expectedWrites) {
+        UpdateSetMoreStep<Record> u = ctx.update(Fence.T).set(Fence.WRITES, Fence.WRITES.plus(inline(1L)));
+        if (epoch != NO_EPOCH) {
+            u = u.set(Fence.EPOCH, val(epoch));
         }
+        Condition where = Fence.ID.eq(inline(1));
+        if (epoch != NO_EPOCH) {
+            where = where.and(Fence.EPOCH.le(val(epoch)));
+        }
+        if (expectedWrites >= 0) {
+            where = where.and(Fence.WRITES.eq(val(expectedWrites)));
+        }
+        return u.where(where).execute();
     }
 
     @Override
@@ -562,8 +590,11 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     /**
      * The upsert of a batch, inside the fenced transaction (so no other writer interleaves). New Job UIDs are the
-     * common case: where the dialect allows, they are inserted first with {@code ON CONFLICT DO NOTHING RETURNING},
-     * and only the UIDs that already existed are read back and merged; elsewhere the stored rows are read first.
+     * common case. Where the dialect allows, they are inserted first with {@code ON CONFLICT DO NOTHING}, and only
+     * the UIDs that already existed are read back and merged. On MySQL and MariaDB a batch none of whose UIDs this
+     * store wrote recently ({@link RecentUids}) is inserted as new under a savepoint (one bulk INSERT); on a
+     * duplicate key it is rolled back to the savepoint and goes the other way: a primary-key probe finds the UIDs
+     * that exist, those rows are read, and the rest inserted.
      */
     private List<UpsertResult> upsertAll(Started s, DSLContext ctx, List<Execution> executions) throws SQLException {
         if (executions.isEmpty()) {
@@ -571,80 +602,124 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
         Map<String, Execution> first = new LinkedHashMap<>();
         executions.forEach(e -> first.putIfAbsent(e.jobUid(), e));
-        Set<String> insertedFirst;
-        Map<String, Execution> stored;
         if (s.dialect.insertNew() != DialectSupport.InsertNew.READ_FIRST) {
-            insertedFirst = insertNew(s.dialect, ctx, new ArrayList<>(first.values()));
+            Set<String> insertedFirst = insertNew(s.dialect, ctx, new ArrayList<>(first.values()));
             List<String> existing = new ArrayList<>();
             first.keySet().forEach(uid -> {
                 if (!insertedFirst.contains(uid)) {
                     existing.add(uid);
                 }
             });
-            stored = existing.isEmpty() ? Map.of() : loadExecutions(ctx, existing, true);
-        } else {
-            insertedFirst = Set.of();
-            stored = loadExecutions(ctx, new ArrayList<>(first.keySet()), true);
+            Map<String, Execution> stored = existing.isEmpty() ? Map.of() : loadExecutions(ctx, existing, true);
+            return apply(s, ctx, new Plan(executions, first, stored, insertedFirst), true);
         }
-
-        Map<String, Execution> latest = new LinkedHashMap<>();
-        List<UpsertResult> results = new ArrayList<>(executions.size());
-        for (Execution e : executions) {
-            String uid = e.jobUid();
-            Execution before = latest.containsKey(uid) ? latest.get(uid) : stored.get(uid);
-            if (before == null) {
-                latest.put(uid, e); // a new UID (inserted already, or to insert below)
-                results.add(UpsertResult.INSERTED);
-                continue;
-            }
-            Execution merged = merge(before, e);
-            if (merged.equals(before)) {
-                results.add(UpsertResult.UNCHANGED);
-            } else {
-                latest.put(uid, merged);
-                results.add(UpsertResult.UPDATED);
-            }
-        }
-
-        List<Execution> inserts = new ArrayList<>();
-        List<Execution> updates = new ArrayList<>();
-        List<Execution> detailInserts = new ArrayList<>();
-        List<Execution> detailUpdates = new ArrayList<>();
-        for (Execution e : latest.values()) {
-            // what the row holds now: the stored value, the first occurrence inserted above, or nothing
-            Execution old = stored.get(e.jobUid());
-            if (old == null && insertedFirst.contains(e.jobUid())) {
-                old = first.get(e.jobUid()).withoutDetails();
-            }
-            if (old == null) {
-                inserts.add(e);
-                if (e.hasDetails()) {
-                    detailInserts.add(e);
+        boolean seenBefore = s.recentUids.containsAny(first.keySet());
+        s.recentUids.addAll(first.keySet());
+        if (!seenBefore) {
+            Plan asNew = new Plan(executions, first, Map.of(), Set.of());
+            Connection c = ctx.configuration().connectionProvider().acquire();
+            Savepoint sp = c.setSavepoint();
+            try {
+                insertRows(ctx, Executions.T, Executions.ALL, asNew.inserts, Mapping::executionRow);
+                return apply(s, ctx, asNew, false);
+            } catch (SQLException e) {
+                if (!uniqueViolation(s.dialect, e)) {
+                    throw e;
                 }
-                continue;
-            }
-            if (!old.job().equals(e.job())) {
-                updates.add(e);
-            }
-            if (!old.withJob(e.job()).equals(e)) { // details differ
-                (old.hasDetails() ? detailUpdates : detailInserts).add(e);
+                c.rollback(sp); // some were stored already: read them, as below
             }
         }
-        insertRows(ctx, Executions.T, Executions.ALL, inserts, Mapping::executionRow);
-        insertRows(ctx, Details.T, Details.ALL, detailInserts, Mapping::detailsRow);
-        updateRows(ctx, Executions.T, Executions.ALL, Executions.JOB_UID, updates, Mapping::executionRow);
-        updateRows(ctx, Details.T, Details.ALL, Details.JOB_UID, detailUpdates, Mapping::detailsRow);
+        List<String> existing = existingUids(ctx, new ArrayList<>(first.keySet()));
+        Map<String, Execution> stored = existing.isEmpty() ? Map.of() : loadExecutions(ctx, existing, true);
+        return apply(s, ctx, new Plan(executions, first, stored, Set.of()), true);
+    }
+
+    private static boolean uniqueViolation(DialectSupport dialect, SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException x) {
+                for (SQLException n = x; n != null; n = n.getNextException()) {
+                    if (dialect.isUniqueViolation(n)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The writes an upsert batch needs, given what is stored (and what was inserted already). */
+    private static final class Plan {
+        final Map<String, Execution> stored;
+        final Map<String, Execution> latest = new LinkedHashMap<>();
+        final List<UpsertResult> results;
+        final List<Execution> inserts = new ArrayList<>();
+        final List<Execution> updates = new ArrayList<>();
+        final List<Execution> detailInserts = new ArrayList<>();
+        final List<Execution> detailUpdates = new ArrayList<>();
+
+        Plan(List<Execution> executions, Map<String, Execution> first, Map<String, Execution> stored,
+                Set<String> insertedFirst) {
+            this.stored = stored;
+            this.results = new ArrayList<>(executions.size());
+            for (Execution e : executions) {
+                String uid = e.jobUid();
+                Execution before = latest.containsKey(uid) ? latest.get(uid) : stored.get(uid);
+                if (before == null) {
+                    latest.put(uid, e); // a new UID (inserted already, or to insert)
+                    results.add(UpsertResult.INSERTED);
+                    continue;
+                }
+                Execution merged = merge(before, e);
+                if (merged.equals(before)) {
+                    results.add(UpsertResult.UNCHANGED);
+                } else {
+                    latest.put(uid, merged);
+                    results.add(UpsertResult.UPDATED);
+                }
+            }
+            for (Execution e : latest.values()) {
+                // what the row holds now: the stored value, the first occurrence inserted already, or nothing
+                Execution old = stored.get(e.jobUid());
+                if (old == null && insertedFirst.contains(e.jobUid())) {
+                    old = first.get(e.jobUid()).withoutDetails();
+                }
+                if (old == null) {
+                    inserts.add(e);
+                    if (e.hasDetails()) {
+                        detailInserts.add(e);
+                    }
+                    continue;
+                }
+                if (!old.job().equals(e.job())) {
+                    updates.add(e);
+                }
+                if (!old.withJob(e.job()).equals(e)) { // details differ
+                    (old.hasDetails() ? detailUpdates : detailInserts).add(e);
+                }
+            }
+        }
+    }
+
+    /** Writes the plan (the executions' inserts only with {@code insertExecutions}), then the histogram. */
+    private static List<UpsertResult> apply(Started s, DSLContext ctx, Plan plan, boolean insertExecutions)
+            throws SQLException {
+        if (insertExecutions) {
+            insertRows(ctx, Executions.T, Executions.ALL, plan.inserts, Mapping::executionRow);
+        }
+        insertRows(ctx, Details.T, Details.ALL, plan.detailInserts, Mapping::detailsRow);
+        updateRows(ctx, Executions.T, Executions.ALL, Executions.JOB_UID, plan.updates, Mapping::executionRow);
+        updateRows(ctx, Details.T, Details.ALL, Details.JOB_UID, plan.detailUpdates, Mapping::detailsRow);
 
         // the histogram follows: changed rows below the frontier leave their old bucket and enter the new one
         List<Execution> replaced = new ArrayList<>();
-        for (Execution e : latest.values()) {
-            Execution before = stored.get(e.jobUid());
+        for (Execution e : plan.latest.values()) {
+            Execution before = plan.stored.get(e.jobUid());
             if (before != null) {
                 replaced.add(before);
             }
         }
-        s.histogram.afterUpsert(ctx, replaced, latest.values());
-        return results;
+        s.histogram.afterUpsert(ctx, replaced, plan.latest.values());
+        return plan.results;
     }
 
     /**
@@ -658,6 +733,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         Set<String> inserted = new HashSet<>();
         Connection c = ctx.configuration().connectionProvider().acquire();
         Field<?>[] fields = Executions.ALL;
+        int[] types = sqlTypes(fields);
         if (dialect.insertNew() == DialectSupport.InsertNew.BATCH_COUNTS) {
             String sql = insertIgnoreSql(1);
             sql = sql.substring(0, sql.indexOf(" RETURNING "));
@@ -665,7 +741,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 for (Execution e : executions) {
                     List<Object> v = Mapping.executionRow(e);
                     for (int i = 0; i < fields.length; i++) {
-                        bind(ps, i + 1, v.get(i), fields[i]);
+                        bind(ps, i + 1, v.get(i), types[i]);
                     }
                     ps.addBatch();
                 }
@@ -692,7 +768,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 for (Execution e : chunk) {
                     List<Object> v = Mapping.executionRow(e);
                     for (int i = 0; i < fields.length; i++) {
-                        bind(ps, p++, v.get(i), fields[i]);
+                        bind(ps, p++, v.get(i), types[i]);
                     }
                 }
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
@@ -763,16 +839,17 @@ public final class JdbcHistoryStore implements HistoryStore {
     private static void batch(DSLContext ctx, String sql, Field<?>[] fields, List<Execution> rows, RowFn fn,
             Field<String> keyLast) throws SQLException {
         Connection c = ctx.configuration().connectionProvider().acquire();
+        int[] types = sqlTypes(fields);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int n = 0;
             for (Execution e : rows) {
                 List<Object> v = fn.values(e);
                 int p = 1;
                 for (int i = keyLast == null ? 0 : 1; i < fields.length; i++) {
-                    bind(ps, p++, v.get(i), fields[i]);
+                    bind(ps, p++, v.get(i), types[i]);
                 }
                 if (keyLast != null) {
-                    bind(ps, p, v.get(0), fields[0]);
+                    bind(ps, p, v.get(0), types[0]);
                 }
                 ps.addBatch();
                 if (++n % 1_000 == 0) {
@@ -785,9 +862,31 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
     }
 
-    private static void bind(PreparedStatement ps, int index, Object value, Field<?> field) throws SQLException {
+    /**
+     * The JDBC types of the fields, for {@code setNull}. Asked once per statement: jOOQ's {@code getSQLType()} is
+     * too slow to ask per value (it was a quarter of a 500-row batch's time on MariaDB).
+     */
+    private static int[] sqlTypes(Field<?>[] fields) {
+        int[] types = new int[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            types[i] = fields[i].getDataType().getSQLType();
+        }
+        return types;
+    }
+
+    /**
+     * Binds one value. A null text value goes through {@code setString}, not {@code setNull}: MariaDB Connector/J
+     * sends {@code setNull} with another parameter type than strings, and a type that changes between the rows of a
+     * batch splits the bulk INSERT into several round trips.
+     */
+    private static void bind(PreparedStatement ps, int index, Object value, int sqlType) throws SQLException {
         if (value == null) {
-            ps.setNull(index, field.getDataType().getSQLType());
+            switch (sqlType) {
+                case java.sql.Types.VARCHAR, java.sql.Types.CHAR, java.sql.Types.LONGVARCHAR, java.sql.Types.CLOB,
+                        java.sql.Types.NVARCHAR, java.sql.Types.NCHAR, java.sql.Types.LONGNVARCHAR,
+                        java.sql.Types.NCLOB -> ps.setString(index, null);
+                default -> ps.setNull(index, sqlType);
+            }
         } else if (value instanceof String) {
             ps.setString(index, (String) value);
         } else if (value instanceof Long) {
@@ -809,6 +908,33 @@ public final class JdbcHistoryStore implements HistoryStore {
             f.add(Details.SUGGESTED_FIX);
         }
         return f;
+    }
+
+    /**
+     * The Job UIDs of {@code uids} that are stored: a primary-key probe in plain JDBC (the common batch is all new
+     * runs, and rendering and binding a 500-value IN list through jOOQ cost more than the server's work).
+     */
+    private static List<String> existingUids(DSLContext ctx, List<String> uids) throws SQLException {
+        List<String> out = new ArrayList<>();
+        Connection c = ctx.configuration().connectionProvider().acquire();
+        for (List<String> chunk : Sql.chunks(uids, IN_CHUNK)) {
+            StringBuilder sql = new StringBuilder("SELECT ").append(Executions.JOB_UID.getName()).append(" FROM ")
+                    .append(Executions.NAME).append(" WHERE ").append(Executions.JOB_UID.getName()).append(" IN (");
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "?" : ", ?");
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.append(')').toString())) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static Map<String, Execution> loadExecutions(DSLContext ctx, List<String> uids, boolean withDetails) {

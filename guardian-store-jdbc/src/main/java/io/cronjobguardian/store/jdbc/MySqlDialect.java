@@ -79,6 +79,12 @@ class MySqlDialect extends DialectSupport {
         return namespace.in(namespaces).and(name.in(names));
     }
 
+    /** The superset's index lookups, filtered by the row-value IN list. */
+    @Override
+    Condition refsExactly(Field<String> namespace, Field<String> name, List<CronJobRef> refs) {
+        return refsIn(namespace, name, refs).and(Sql.rowIn(namespace, name, refs));
+    }
+
     @Override
     void prepareStatistics(DSLContext ctx) {
         // the histogram path reads counts, then rows at ranks: both statements must see one snapshot (InnoDB's

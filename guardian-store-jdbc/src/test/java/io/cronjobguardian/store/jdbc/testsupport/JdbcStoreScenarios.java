@@ -672,4 +672,100 @@ public abstract class JdbcStoreScenarios {
         assertThat(s.findExecution("u1")).contains(done);
         assertThat(s.findExecution("u1").map(Execution::state)).contains(JobState.FAILED);
     }
+
+    @Test
+    @DisplayName("runs another replica stored are updated, not duplicated, whichever way the batch is written; a "
+            + "failed batch writes nothing")
+    void runsAnotherReplicaStoredAreUpdatedInPlace() {
+        Settings db = target().freshDatabase();
+        HistoryStore s1 = started(db);
+        HistoryStore s2 = started(db); // has never seen s1's Job UIDs
+        io.cronjobguardian.testkit.InMemoryHistoryStore ref = new io.cronjobguardian.testkit.InMemoryHistoryStore();
+        List<Execution> running = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            running.add(Execution.of(TestObjects.job(CJ).uid("r" + i).running(T0.plusSeconds(600L * i)).build()));
+        }
+        assertThat(s1.upsertExecutions(running, 1)).isEqualTo(ref.upsertExecutions(running, 1));
+
+        List<Execution> mixed = new ArrayList<>();
+        for (int i = 0; i < 30; i += 2) { // half of s1's runs finish, between new runs
+            mixed.add(ok(CJ, "n" + i, T0.plusSeconds(600L * i + 1), Duration.ofSeconds(40 + i)));
+            mixed.add(TestObjects.job(running.get(i).job()).failed(T0.plusSeconds(600L * i), Duration.ofSeconds(i + 1))
+                    .execution());
+        }
+        mixed.add(running.get(1)); // unchanged
+        assertThat(s2.upsertExecutions(mixed, 1)).isEqualTo(ref.upsertExecutions(mixed, 1));
+
+        List<Execution> back = new ArrayList<>(); // s1 again: some of its own runs, some of s2's new ones
+        for (int i = 1; i < 30; i += 4) {
+            back.add(TestObjects.job(running.get(i).job()).succeeded(T0.plusSeconds(600L * i), Duration.ofSeconds(i))
+                    .execution());
+            back.add(ok(CJ, "n" + (i - 1), T0.plusSeconds(600L * (i - 1) + 1), Duration.ofSeconds(7)));
+        }
+        assertThat(s1.upsertExecutions(back, 1)).isEqualTo(ref.upsertExecutions(back, 1));
+
+        // a batch of new runs that cannot be stored leaves nothing behind, on either path
+        Execution tooLong = TestObjects.job(CJ).uid("x".repeat(300)).scheduled(T0).succeeded(T0, Duration.ofSeconds(1))
+                .execution();
+        if (!expectedDialect().equals("sqlite")) {
+            assertThatThrownBy(() -> s2.upsertExecutions(List.of(ok(CJ, "new-1", T0, Duration.ofSeconds(1)), tooLong),
+                    1)).isInstanceOf(StoreUnavailableException.class);
+            assertThat(s2.findExecution("new-1")).isEmpty();
+        }
+
+        assertThat(s2.executionCount()).isEqualTo(ref.executionCount());
+        for (Execution e : ref.executions(ExecutionQuery.forCronJob(CJ).page(0, 1_000)).items()) {
+            assertThat(s1.findExecution(e.jobUid())).contains(e);
+        }
+        StatsQuery all = StatsQuery.between(T0.minusSeconds(1), T0.plus(Duration.ofDays(2)));
+        assertSameStats(s1.stats(CJ, all), ref.stats(CJ, all), "s1");
+        assertSameStats(s2.stats(CJ, all), ref.stats(CJ, all), "s2");
+    }
+
+    @Test
+    @DisplayName("the histogram rebuilt by hand with the README's statements while a store runs: the store notices, "
+            + "rebuilds it, and stays exact")
+    void histogramRebuiltByHand() throws Exception {
+        Settings db = target().freshDatabase();
+        HistoryStore s = started(db);
+        io.cronjobguardian.testkit.InMemoryHistoryStore ref = new io.cronjobguardian.testkit.InMemoryHistoryStore();
+        Instant base = Instant.parse("2024-01-01T06:00:00Z");
+        int uid = 0;
+        for (int week = 0; week < 6; week++) {
+            List<Execution> batch = new ArrayList<>();
+            for (int k = 0; k < 5; k++) {
+                batch.add(ok(CJ, "w" + uid++, base.plus(Duration.ofDays(7L * week + k)), Duration.ofSeconds(10 + uid)));
+            }
+            assertThat(s.upsertExecutions(batch, 1)).isEqualTo(ref.upsertExecutions(batch, 1));
+        }
+        try (Connection raw = target().connect(db)) { // guardian-store-jdbc README, "rebuild the histogram"
+            raw.setAutoCommit(false);
+            try (Statement st = raw.createStatement()) {
+                st.executeUpdate("DELETE FROM guardian_duration_histogram");
+                st.executeUpdate("DELETE FROM guardian_histogram_frontier");
+                st.executeUpdate("UPDATE guardian_fence SET writes = writes + 1 WHERE id = 1");
+            }
+            raw.commit();
+        }
+        // the same store goes on: a late change below the old frontier, then later weeks
+        Execution late = ok(CJ, "w3", base.plus(Duration.ofDays(3)), Duration.ofSeconds(999));
+        assertThat(s.upsertExecution(late, 1)).isEqualTo(ref.upsertExecution(late, 1));
+        for (int week = 6; week < 9; week++) {
+            Execution e = ok(CJ, "w" + uid++, base.plus(Duration.ofDays(7L * week)), Duration.ofSeconds(uid));
+            assertThat(s.upsertExecution(e, 1)).isEqualTo(ref.upsertExecution(e, 1));
+        }
+        s.close();
+        HistoryStore again = started(db); // a fresh store reads every frontier from the database
+        Execution next = ok(CJ, "w" + uid, base.plus(Duration.ofDays(7L * 10)), Duration.ofSeconds(5));
+        assertThat(again.upsertExecution(next, 1)).isEqualTo(ref.upsertExecution(next, 1));
+        try (Connection raw = target().connect(db)) {
+            assertThat(count(raw, "SELECT COUNT(*) FROM guardian_duration_histogram WHERE block_level = 0"))
+                    .as("weeks back in the histogram").isGreaterThanOrEqualTo(9);
+        }
+        for (int from = 0; from < 10; from += 3) {
+            StatsQuery q = StatsQuery.between(base.plus(Duration.ofDays(7L * from)).minusSeconds(1),
+                    base.plus(Duration.ofDays(7L * 11)));
+            assertSameStats(again.stats(CJ, q), ref.stats(CJ, q), "from week " + from);
+        }
+    }
 }
