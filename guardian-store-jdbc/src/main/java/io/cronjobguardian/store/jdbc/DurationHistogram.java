@@ -44,11 +44,12 @@ import org.jooq.impl.SQLDataType;
  *
  * <p><b>Cost on the write path.</b> Recording a run of the newest week costs nothing here when the store's
  * {@link FrontierCache} knows the CronJob's frontier (no other writer committed since this store's last write),
- * else one primary-key read of the frontier per CronJob in the batch. The first run of a newer week moves the frontier: the weeks it passes are added with
- * one {@code INSERT ... SELECT ... GROUP BY} from the runs (level 0) and one from the level below for each level
- * whose blocks complete (about two statements per CronJob and week). Only a run that changes below the frontier (a
- * late finish, a correction, an import of old history) updates histogram rows one by one: one upsert-increment
- * per level. All of it runs in the caller's fenced transaction, so readers see the histogram and the runs in step.
+ * else one primary-key read of the frontier per CronJob in the batch. The first run of a newer week moves the
+ * frontier: the weeks it passes are added with one {@code INSERT ... SELECT ... GROUP BY} from the runs (level 0)
+ * and one from the level below for each level whose blocks complete, for all the batch's CronJobs whose frontier
+ * moves the same way at once. Only a run that changes below the frontier (a late finish, a correction, an import of
+ * old history) updates histogram rows one by one: one upsert-increment per level. All of it runs in the caller's
+ * fenced transaction, so readers see the histogram and the runs in step.
  */
 final class DurationHistogram {
 

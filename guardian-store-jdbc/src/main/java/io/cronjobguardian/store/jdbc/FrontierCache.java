@@ -73,11 +73,6 @@ final class FrontierCache {
         }
     }
 
-    /** Number of cached frontiers (for tests). */
-    synchronized int size() {
-        return frontiers.size();
-    }
-
     private synchronized void lookup(long gen, Collection<CronJobRef> refs, Map<CronJobRef, Long> out) {
         if (gen != generation) {
             return;

@@ -500,7 +500,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     // ================================================================= fencing
 
-    /** {@link #takeFence}'s epoch for writes that record what a claimant did: the epoch is neither checked nor raised. */
+    /** {@link #takeFence}'s epoch for writes recording what a claimant did: the epoch is neither checked nor raised. */
     private static final long NO_EPOCH = -1;
 
     /**
