@@ -86,6 +86,16 @@ final class PostgresDialect extends DialectSupport {
                                 val(names, SQLDataType.VARCHAR.getArrayDataType()))));
     }
 
+    /**
+     * {@code (namespace, name) IN ((?, ?), ...)}: equality pairs, which the planner turns into index lookups. With
+     * the {@code unnest} form a group's histogram statement took 13-90 ms while a store loaded history into a table
+     * without fresh statistics (the engine benchmark's load ran at 7,000 rows/s instead of 27,000).
+     */
+    @Override
+    Condition refsExactly(Field<String> namespace, Field<String> name, List<CronJobRef> refs) {
+        return Sql.rowIn(namespace, name, refs);
+    }
+
     @Override
     void prepareStatistics(DSLContext ctx) {
         // the histogram path reads counts, then rows at ranks: both statements must see one snapshot
