@@ -441,7 +441,11 @@ public final class HaDemo {
     }
 
     private void cleanUp() {
-        // engines first, then their clients and the server, and only then the proxies the clients talk through
+        // the simulator first (no watch events in flight while watches close), then the engines, their clients and
+        // the server, and only then the proxies the clients talk through
+        if (simulator != null) {
+            simulator.close();
+        }
         for (Replica r : replicas) {
             if (r.proxy != null) {
                 r.proxy.thaw();
@@ -452,9 +456,6 @@ public final class HaDemo {
                 r.guardian.close();
                 r.closed = true;
             }
-        }
-        if (simulator != null) {
-            simulator.close();
         }
         if (api != null) {
             api.close();

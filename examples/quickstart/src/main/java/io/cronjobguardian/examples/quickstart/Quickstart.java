@@ -331,10 +331,12 @@ public final class Quickstart implements AutoCloseable {
             } catch (RuntimeException e) {
                 summary = "stopped";
             }
-            guardian.close();
         }
         if (simulator != null) {
-            simulator.close();
+            simulator.close(); // no more watch events in flight while the engine's watches close
+        }
+        if (guardian != null) {
+            guardian.close();
         }
         if (api != null) {
             api.close();
