@@ -72,14 +72,14 @@ public final class EngineBenchmark {
     private static final Duration WINDOW = Duration.ofDays(7);
     private static final Duration PHASE_LIMIT = Duration.ofMinutes(15);
 
-    private final Map<String, String> args;
+    private final BenchArgs args;
     private final EngineDataSet data;
     private final List<MonitorSpec> monitors = EngineDataSet.monitors();
     /** Row label → database → value, in the order rows were first written. */
     private final Map<String, Map<String, String>> table = new LinkedHashMap<>();
     private final List<String> databases = new ArrayList<>();
 
-    private EngineBenchmark(Map<String, String> args) {
+    private EngineBenchmark(BenchArgs args) {
         this.args = args;
         this.data = new EngineDataSet(arg("seed", 42), arg("cronjobs", 10_000), arg("hourlyPercent", 10),
                 arg("quarterPercent", 2), arg("days", 90), arg("hourlyDays", 14), arg("quarterDays", 7),
@@ -87,23 +87,15 @@ public final class EngineBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new LinkedHashMap<>();
-        for (String a : argv) {
-            int eq = a.indexOf('=');
-            if (eq > 0) {
-                args.put(a.substring(0, eq), a.substring(eq + 1));
-            }
-        }
-        new EngineBenchmark(args).run();
+        new EngineBenchmark(BenchArgs.parse(argv)).run();
     }
 
     private int arg(String key, int defaultValue) {
-        return Integer.parseInt(args.getOrDefault(key, Integer.toString(defaultValue)).replace("_", ""));
+        return args.integer(key, defaultValue);
     }
 
     private boolean wanted(String db) {
-        String only = args.get("only");
-        return only == null || Arrays.asList(only.toLowerCase(Locale.ROOT).split(",")).contains(db);
+        return args.lists("only", db);
     }
 
     private void run() throws Exception {

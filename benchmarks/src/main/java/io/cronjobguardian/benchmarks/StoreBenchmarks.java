@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,36 +56,27 @@ public final class StoreBenchmarks {
             + "term_exit_code, term_reason, term_signal, term_message, start_period, duration_bucket) VALUES (?, ?, ?, "
             + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-    private final Map<String, String> args;
+    private final BenchArgs args;
     private final List<String> summary = new ArrayList<>();
 
-    private StoreBenchmarks(Map<String, String> args) {
+    private StoreBenchmarks(BenchArgs args) {
         this.args = args;
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new LinkedHashMap<>();
-        for (String a : argv) {
-            int eq = a.indexOf('=');
-            if (eq > 0) {
-                args.put(a.substring(0, eq), a.substring(eq + 1));
-            }
-        }
-        new StoreBenchmarks(args).run();
+        new StoreBenchmarks(BenchArgs.parse(argv)).run();
     }
 
     private int arg(String key, int defaultValue) {
-        return Integer.parseInt(args.getOrDefault(key, Integer.toString(defaultValue)).replace("_", ""));
+        return args.integer(key, defaultValue);
     }
 
     private boolean wanted(String db) {
-        String only = args.get("only");
-        return only == null || Arrays.asList(only.toLowerCase(Locale.ROOT).split(",")).contains(db);
+        return args.lists("only", db);
     }
 
     private boolean part(String part) {
-        String parts = args.get("parts");
-        return parts == null || Arrays.asList(parts.toLowerCase(Locale.ROOT).split(",")).contains(part);
+        return args.lists("parts", part);
     }
 
     private void run() throws Exception {

@@ -118,7 +118,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         final Statistics statistics;
         final DurationHistogram histogram;
         final ReentrantLock writeLock;
-        final RecentUids recentUids = new RecentUids();
+        final RecentUids recentUids; // only where new executions are not inserted with ON CONFLICT DO NOTHING
         final String database;
         final int schemaVersion;
 
@@ -131,6 +131,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             this.statistics = statistics;
             this.histogram = statistics.histogram(); // one histogram: its reads and writes share the layout
             this.writeLock = dialect.serializeWritesInProcess() ? new ReentrantLock(true) : null;
+            this.recentUids = dialect.insertNew() == DialectSupport.InsertNew.READ_FIRST ? new RecentUids() : null;
             this.database = database;
             this.schemaVersion = schemaVersion;
         }
