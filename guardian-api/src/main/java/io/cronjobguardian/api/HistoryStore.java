@@ -62,6 +62,31 @@ public interface HistoryStore extends AutoCloseable {
      */
     long advanceEpoch(long epoch);
 
+    /**
+     * Takes a new epoch for a leadership term: atomically raises the store's highest epoch to
+     * {@code max(atLeast, highest + 1)} and returns it. Two calls never return the same epoch, whichever store
+     * instances or replicas make them, so two terms that start at once are still told apart by the fence.
+     *
+     * <p>The default reads then advances (two steps); SQL stores and the in-memory store override it with one
+     * atomic step. A custom store should too.
+     *
+     * @param atLeast the lowest epoch acceptable (the elector's term epoch)
+     * @return the epoch taken (strictly above every epoch the store had seen)
+     * @throws StoreUnavailableException when the store cannot be reached
+     */
+    default long claimEpoch(long atLeast) {
+        for (int attempt = 0; ; attempt++) {
+            long next = Math.max(atLeast, highestEpoch() + 1);
+            try {
+                return advanceEpoch(next);
+            } catch (StaleEpochException e) {
+                if (attempt >= 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** The highest epoch the store has seen (0 for a new store). */
     long highestEpoch();
 
