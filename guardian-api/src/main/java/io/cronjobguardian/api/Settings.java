@@ -3,6 +3,7 @@ package io.cronjobguardian.api;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -71,22 +72,51 @@ public final class Settings {
     }
 
     /**
-     * {@code true} for keys whose values are secrets and are never printed: the last segment names a password,
-     * secret, token, credential, private key, routing or API key; or it is a URL, URI, DSN or JDBC URL under
-     * {@code channels.} or {@code storage.} (webhook URLs carry tokens, JDBC URLs may carry passwords), or a
-     * webhook URL anywhere.
+     * Key segments (canonical) whose values, and every value below them, are secrets: HTTP headers can carry
+     * credentials under any name ({@code Authorization}, {@code Cookie}, {@code X-Api-Key}, a vendor's own), so all
+     * of them are redacted.
+     */
+    private static final List<String> SECRET_SUBTREES = List.of("headers", "header", "httpheaders");
+
+    /** Words that make a key segment a secret wherever the segment stands in the key. */
+    private static final List<String> SECRET_WORDS = List.of("password", "passwd", "passphrase", "secret", "token",
+            "credential", "routingkey", "integrationkey", "apikey", "accesskey", "privatekey", "signingkey",
+            "authorization", "cookie", "bearer");
+
+    /**
+     * {@code true} for keys whose values are secrets and are never printed:
+     * <ul>
+     *   <li>any segment of the key names a password, passphrase, secret, token, credential, private/signing/access
+     *       key, routing/integration/API key, authorization or cookie (so
+     *       {@code channels.x.auth.token.value} and {@code channels.x.secretRef.name} are secret, whichever segment
+     *       says it);</li>
+     *   <li>every key below a {@code headers} segment ({@code channels.<name>.headers.Authorization},
+     *       {@code ...headers.X-Api-Key}, any custom header: header values are credentials often enough that none is
+     *       printed);</li>
+     *   <li>a URL, URI, DSN or JDBC URL under {@code channels.} or {@code storage.} (webhook URLs carry tokens, JDBC
+     *       URLs may carry passwords), or a webhook URL anywhere.</li>
+     * </ul>
      */
     public static boolean isSecretKey(String key) {
         String c = canonical(key);
-        String last = c.substring(c.lastIndexOf('.') + 1);
+        String[] segments = c.split("\\.", -1);
+        String last = segments[segments.length - 1];
+        for (int i = 0; i < segments.length; i++) {
+            String seg = segments[i];
+            if (i < segments.length - 1 && SECRET_SUBTREES.contains(seg)) {
+                return true;
+            }
+            for (String word : SECRET_WORDS) {
+                if (seg.contains(word)) {
+                    return true;
+                }
+            }
+        }
         boolean urlLike = last.equals("url") || last.equals("uri") || last.endsWith("jdbcurl") || last.equals("dsn")
                 || last.equals("connectionstring");
-        boolean secretUrl = last.equals("webhookurl")
+        return last.equals("webhookurl")
                 || urlLike && (c.startsWith("channels.") || c.startsWith("storage.") || c.contains("webhook")
                         || c.contains("slack"));
-        return secretUrl || last.contains("password") || last.contains("secret") || last.contains("token")
-                || last.contains("credential") || last.contains("routingkey") || last.contains("apikey")
-                || last.contains("privatekey");
     }
 
     /** The raw value of a key. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,6 +81,25 @@ class SettingsTest {
         assertThat(Settings.isSecretKey("channels.hook.url")).isTrue();
         assertThat(Settings.isSecretKey("storage.postgres.url")).isTrue();
         assertThat(Settings.isSecretKey("monitors.files")).isFalse();
+    }
+
+    @Test
+    void everyHeaderAndEverySegmentThatNamesASecretIsRedacted() {
+        for (String key : List.of("channels.hook.headers.Authorization", "channels.hook.headers.Cookie",
+                "channels.hook.headers.X-Api-Key", "channels.hook.headers.X-Custom-Thing", "CHANNELS.HOOK.HEADERS.FOO",
+                "channels.hook.auth.token.value", "channels.hook.secretRef.name", "channels.hook.apiKeys.primary",
+                "channels.hook.basicAuth.password.file", "channels.x.credentials.user", "storage.x.sessionCookie",
+                "channels.pd.integrationKey", "channels.x.bearer")) {
+            assertThat(Settings.isSecretKey(key)).as(key).isTrue();
+        }
+        for (String key : List.of("channels.hook.headerCount", "channels.hook.timeout", "channels.pd.dedupKeyPrefix",
+                "channels.pd.groupingKey", "storage.postgres.idleInTransactionSessionTimeout", "channels.hook.headers")) {
+            assertThat(Settings.isSecretKey(key)).as(key).isFalse();
+        }
+        Settings s = Settings.of("channels.hook.headers.Authorization", "Bearer s3cr3t-AUTH",
+                "channels.hook.headers.X-Api-Key", "k3y-VALUE", "channels.hook.timeout", "5s");
+        assertThat(s.toString()).doesNotContain("s3cr3t-AUTH").doesNotContain("k3y-VALUE")
+                .contains("channels.hook.headers.Authorization=******").contains("channels.hook.timeout=5s");
     }
 
     @Test

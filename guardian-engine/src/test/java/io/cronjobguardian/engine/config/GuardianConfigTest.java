@@ -624,6 +624,24 @@ class GuardianConfigTest {
     }
 
     @Test
+    void headerValuesAreRedactedInToStringAndDescribe() {
+        GuardianConfig c = GuardianConfig.builder()
+                .set("channels.hook.type", "webhook")
+                .set("channels.hook.url", "https://hooks.example.test/x")
+                .set("channels.hook.headers.Authorization", "Bearer AUTH-s3cr3t")
+                .set("channels.hook.headers.Cookie", "sid=COOKIE-s3cr3t")
+                .set("channels.hook.headers.X-Api-Key", "APIKEY-s3cr3t")
+                .set("channels.hook.headers.X-Team", "TEAM-value")
+                .build();
+        for (String printed : List.of(c.toString(), c.describe(), c.settings().toString())) {
+            assertThat(printed).doesNotContain("AUTH-s3cr3t").doesNotContain("COOKIE-s3cr3t")
+                    .doesNotContain("APIKEY-s3cr3t").doesNotContain("TEAM-value");
+        }
+        assertThat(c.describe()).containsPattern("channels\\.hook\\.headers\\.Authorization += \\*{6}");
+        assertThat(c.channelSettings("hook").get("headers.Authorization")).hasValue("Bearer AUTH-s3cr3t");
+    }
+
+    @Test
     void secretsAreRedactedInToStringAndDescribe() {
         GuardianConfig c = withSecrets().build();
         for (String printed : List.of(c.toString(), c.describe(), c.postgres().toString(), c.mysql().toString())) {
