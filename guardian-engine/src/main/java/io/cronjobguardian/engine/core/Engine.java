@@ -44,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * for the watcher to sync, records finished Jobs the store does not have, and evaluates after
  * {@code scheduler.startupGracePeriod}; on losing it (or when the store rejects a write as fenced) it cancels
  * every timer and forgets its caches.
+ *
+ * <p>Leading or not, every engine keeps the terminal Job snapshots it sees ({@link SeenRuns}: the last hour, at
+ * most 10,000), so that a run whose Job finished and was deleted while nobody led, or while its write failed, is
+ * still recorded: at catch-up, or by the retry of the failed write. One row the store rejects never holds back the
+ * others: it is recorded without its optional text, or skipped, with an ERROR log and a counter.
  */
 public final class Engine {
 
@@ -314,9 +319,10 @@ public final class Engine {
             int recorded = 0;
             int fromMemory = 0;
             List<CronJobRef> pending = new ArrayList<>();
+            Map<CronJobRef, List<JobSnapshot>> kept = seen.byOwner();
             for (Tracked t : tracked.values()) {
                 CronJobRef ref = t.snapshot.ref();
-                Rows rows = recordRuns(t, t.monitors, watcher.jobs(ref));
+                Rows rows = recordRuns(t, t.monitors, watcher.jobs(ref), kept.getOrDefault(ref, List.of()));
                 recorded += rows.recorded;
                 fromMemory += rows.fromMemory;
                 if (rows.pending) {
@@ -455,8 +461,11 @@ public final class Engine {
      * Records a CronJob's cached Jobs, then the terminal snapshots this replica kept of its Jobs that are no longer
      * cached (finished and deleted while this replica did not lead, or while their write failed), in the order
      * they finished. A row that fails is left pending, the others are still recorded.
+     *
+     * @param kept the CronJob's kept terminal snapshots ({@link SeenRuns#of}), in the order they finished
      */
-    private Rows recordRuns(Tracked t, List<MonitorSpec> ms, Collection<JobSnapshot> cached) {
+    private Rows recordRuns(Tracked t, List<MonitorSpec> ms, Collection<JobSnapshot> cached,
+            List<JobSnapshot> kept) {
         CronJobRef ref = t.snapshot.ref();
         Set<String> inCache = new HashSet<>();
         List<String> uids = new ArrayList<>();
@@ -465,7 +474,7 @@ public final class Engine {
             uids.add(j.uid());
         }
         List<JobSnapshot> gone = new ArrayList<>();
-        for (JobSnapshot j : seen.of(ref)) {
+        for (JobSnapshot j : kept) {
             if (!inCache.contains(j.uid())) {
                 gone.add(j);
                 uids.add(j.uid());
@@ -843,7 +852,7 @@ public final class Engine {
             }
             track(s);
             Tracked t = tracked.get(ref);
-            Rows rows = recordRuns(t, t.monitors, watcher.jobs(ref));
+            Rows rows = recordRuns(t, t.monitors, watcher.jobs(ref), seen.of(ref));
             evaluate(ref);
             if (rows.pending) {
                 armRowRetry(ref);

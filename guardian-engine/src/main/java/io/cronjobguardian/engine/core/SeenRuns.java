@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -44,6 +45,9 @@ final class SeenRuns {
 
     private record Entry(JobSnapshot job, Instant seenAt) {
     }
+
+    private static final Comparator<JobSnapshot> FINISHED = Comparator.comparing(JobSnapshot::finishedAt)
+            .thenComparing(JobSnapshot::uid);
 
     private final Duration maxAge;
     private final int maxSize;
@@ -89,7 +93,17 @@ final class SeenRuns {
                 out.add(e.job());
             }
         }
-        out.sort(Comparator.comparing(JobSnapshot::finishedAt).thenComparing(JobSnapshot::uid));
+        out.sort(FINISHED);
+        return out;
+    }
+
+    /** The snapshots of every CronJob's Jobs, each CronJob's in the order they finished. */
+    Map<CronJobRef, List<JobSnapshot>> byOwner() {
+        Map<CronJobRef, List<JobSnapshot>> out = new HashMap<>();
+        for (Entry e : byUid.values()) {
+            out.computeIfAbsent(e.job().owner(), k -> new ArrayList<>()).add(e.job());
+        }
+        out.values().forEach(l -> l.sort(FINISHED));
         return out;
     }
 
