@@ -210,4 +210,25 @@ class DeadManSwitchTest {
                             org.assertj.core.groups.Tuple.tuple("team-a/b", Severity.CRITICAL));
         }
     }
+
+    @Test
+    void statusLastSuccessfulTimeCoversSuccessesNoReplicaRecordedSoTheSwitchDoesNotTriggerFalsely() {
+        MonitorSpec window = MonitorSpec.builder("team-a", "window")
+                .deadManSwitch(new MonitorSpec.DeadManSwitch(true, Duration.ofHours(2), null)).build();
+        Instant start = T0.plus(Duration.ofHours(10));
+        try (EngineHarness h = new EngineHarness(start, List.of(window)).start()) {
+            // created 10 h ago; its runs were never seen (finished and removed while no replica ran, or pruned)
+            // but the CronJob says its last success was 30 minutes ago
+            Instant lastSuccess = start.minus(Duration.ofMinutes(30));
+            h.addCronJob(TestObjects.cronJob("team-a", "unseen").schedule("0 * * * *").creationTime(T0)
+                    .lastSuccessfulTime(lastSuccess));
+            assertThat(h.openIncidents()).isEmpty();
+            h.advanceTo(lastSuccess.plus(Duration.ofHours(2)).minusMillis(1));
+            assertThat(h.openIncidents()).isEmpty();
+            h.advanceTo(lastSuccess.plus(Duration.ofHours(2)));   // the limit from the status' last success
+            assertThat(h.openIncidents(AlertType.DEAD_MAN_TRIGGERED)).singleElement()
+                    .satisfies(i -> assertThat(i.context().attributes())
+                            .containsEntry("lastSuccess", lastSuccess.toString()));
+        }
+    }
 }

@@ -111,4 +111,46 @@ class MetricsTest {
             assertThat(registry.find("cronjob.guardian.active.alerts").gauges()).isEmpty();
         }
     }
+
+    @Test
+    void countsRowsTheStoreRejectsAndSnapshotsAStandbyDropsFromItsMemory() {
+        io.cronjobguardian.api.HistoryStore rejecting = (io.cronjobguardian.api.HistoryStore)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {io.cronjobguardian.api.HistoryStore.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("upsertExecution")
+                                    && ((io.cronjobguardian.api.Execution) args[0]).jobUid().equals("bad")) {
+                                throw new IllegalArgumentException("rejected");
+                            }
+                            try {
+                                return method.invoke(store, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+        ManualElection election = ManualElection.manual();
+        try (Guardian g = Guardian.builder()
+                .config(GuardianConfig.builder().noEnvironment().set("scheduler.startupGracePeriod", "0s").build())
+                .monitor(MonitorSpec.of("team-a", "m")).store(rejecting).watcher(watcher).scheduler(scheduler)
+                .leaderElector(election.candidate("a")).meterRegistry(registry).build().start()) {
+            scheduler.runPending();
+            assertThat(registry.get("cronjob.guardian.record.failures").tag("outcome", "skipped").counter().count())
+                    .isZero();
+            CronJobSnapshot cj = TestObjects.cronJob("team-a", "c").schedule("0 * * * *").build();
+            watcher.addCronJob(cj);
+            scheduler.advance(Duration.ofMinutes(10));
+            watcher.addJob(TestObjects.job(cj).name("c-1").uid("old").failed(T0, T0.plusSeconds(5)).build());
+            scheduler.runPending();
+            // a standby drops what it kept an hour after it saw it
+            scheduler.advance(Duration.ofMinutes(61));
+            watcher.addJob(TestObjects.job(cj).name("c-2").uid("bad").failed(T0, T0.plusSeconds(6)).build());
+            scheduler.runPending();
+            assertThat(registry.get("cronjob.guardian.seen.runs.evicted").tag("reason", "age").counter().count())
+                    .isEqualTo(1.0);
+            election.elect("a");
+            scheduler.runPending();
+            assertThat(store.findExecution("bad")).isEmpty();
+            assertThat(registry.get("cronjob.guardian.record.failures").tag("outcome", "skipped").counter().count())
+                    .isEqualTo(1.0);
+        }
+    }
 }

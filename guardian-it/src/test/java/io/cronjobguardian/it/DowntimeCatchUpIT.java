@@ -13,6 +13,7 @@ import io.cronjobguardian.api.IncidentKey;
 import io.cronjobguardian.api.IncidentQuery;
 import io.cronjobguardian.api.JobSnapshot;
 import io.cronjobguardian.api.JobState;
+import io.cronjobguardian.api.LeaderElector;
 import io.cronjobguardian.api.Settings;
 import io.cronjobguardian.engine.Guardian;
 import io.cronjobguardian.engine.config.GuardianConfig;
@@ -23,7 +24,9 @@ import io.cronjobguardian.examples.simulator.ClusterSimulator;
 import io.cronjobguardian.examples.simulator.MockApiServer;
 import io.cronjobguardian.examples.simulator.SimulatedCronJob;
 import io.cronjobguardian.examples.simulator.SimulatedRun;
+import io.cronjobguardian.store.jdbc.testsupport.DbTarget;
 import io.cronjobguardian.testkit.ManualClock;
+import io.cronjobguardian.testkit.ManualElection;
 import io.cronjobguardian.watcher.k8s.KubernetesCronJobWatcher;
 import io.cronjobguardian.watcher.k8s.KubernetesWatcherConfig;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
@@ -61,6 +64,9 @@ import org.slf4j.LoggerFactory;
  * now with their final state), nothing is recorded twice, no phantom missed slot is reported for the Jobs that ran
  * and were removed while it was down ({@code status.lastScheduleTime} is the floor), a CronJob that really stopped
  * running still has its one MissedSchedule incident (the same one, not a second), and no incident is duplicated.
+ *
+ * <p>A second test plays the failover window with a standby up (two engines on PostgreSQL): the runs the standby
+ * saw finish while nobody led are recorded when it leads, although their Jobs are gone.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DowntimeCatchUpIT {
@@ -86,22 +92,31 @@ class DowntimeCatchUpIT {
     private Engine engine;
     private final List<Engine> engines = new ArrayList<>();
     private int ttlDeleted;
+    private DbTarget postgres;
 
-    /** One run of the engine: its own client, watcher and scheduler, on the one SQLite file. */
+    /** One run of an engine: its own client, watcher and scheduler, on the one store (and elector, if any). */
     private final class Engine {
         final ManualTaskScheduler scheduler = new ManualTaskScheduler(clock, clock::set);
         final KubernetesClient client = api.newClient();
         final KubernetesCronJobWatcher watcher;
         final Guardian guardian;
 
+        /** Alone, on the SQLite file. */
         Engine() {
-            Settings settings = Settings.of("storage.type", "sqlite",
-                    "storage.sqlite.path", dir.resolve("guardian.db").toString(),
-                    "watcher.namespaces", NS);
+            this(Settings.of("storage.type", "sqlite", "storage.sqlite.path", dir.resolve("guardian.db").toString()),
+                    null);
+        }
+
+        Engine(Settings store, LeaderElector elector) {
+            Settings settings = store.with("watcher.namespaces", NS);
             GuardianConfig config = GuardianConfig.builder().noEnvironment().settings(settings).build();
             watcher = new KubernetesCronJobWatcher(KubernetesWatcherConfig.from(config.settings()), client, clock);
-            guardian = Guardian.builder().config(config).monitor(MONITOR).watcher(watcher).scheduler(scheduler)
-                    .service(KubernetesClient.class, client).build();
+            Guardian.Builder b = Guardian.builder().config(config).monitor(MONITOR).watcher(watcher)
+                    .scheduler(scheduler).service(KubernetesClient.class, client);
+            if (elector != null) {
+                b.leaderElector(elector);
+            }
+            guardian = b.build();
         }
     }
 
@@ -113,6 +128,9 @@ class DowntimeCatchUpIT {
         }
         if (api != null) {
             api.close();
+        }
+        if (postgres != null) {
+            postgres.dropAll();
         }
     }
 
@@ -254,7 +272,99 @@ class DowntimeCatchUpIT {
                 running.stream().map(e -> e.job().name()).filter(n -> !visibleNow.containsKey(n)).toList());
     }
 
+    /**
+     * The same outage, but a standby watched it: the leader goes (its Lease is not renewed, it is closed) and
+     * nobody leads for 45 minutes while Jobs finish and are deleted at once (history limits 0, as with
+     * {@code ttlSecondsAfterFinished: 0}). Two engines on one PostgreSQL schema and a {@link ManualElection}
+     * (SQLite serves one replica only). When the standby is elected, every run it saw finish is recorded in the
+     * state it ended in, although most of their Jobs are gone: no run is left RUNNING that a replica saw finish.
+     */
+    @Test
+    void aStandbyThatWatchedTheOutageRecordsEveryRunItSawFinishWhenItLeads() {
+        postgres = DbTarget.postgres();
+        Settings db = postgres.freshDatabase();
+        api = MockApiServer.start(clock);
+        simulator = ClusterSimulator.builder(api, clock).seed(12).cronJobs(List.of(
+                // deleted as soon as they finish: only a replica that saw them finish knows how they ended
+                SimulatedCronJob.of(NS, "report", "*/15 * * * *", Behaviour.flaky(Duration.ofMinutes(4), 40))
+                        .withHistoryLimits(0, 0),
+                SimulatedCronJob.of(NS, "backup", "*/10 * * * *", Behaviour.healthy(Duration.ofMinutes(3)))
+                        .withHistoryLimits(0, 0),
+                // kept, removed 30 minutes after finishing by the TTL controller
+                SimulatedCronJob.of(NS, "sync", "*/5 * * * *", Behaviour.healthy(Duration.ofMinutes(1)))
+                        .withHistoryLimits(100, 100)))
+                .build();
+        simulator.createCronJobs();
+        ManualElection election = ManualElection.manual();
+        Engine a = new Engine(db, election.candidate("a"));
+        Engine b = new Engine(db, election.candidate("b"));
+        engines.add(a);
+        engines.add(b);
+        a.guardian.start();
+        b.guardian.start();
+        election.elect("a");
+        awaitCaughtUp(a);
+        engine = a;
+        run(Duration.ofHours(1), List.of(a, b));
+        assertThat(executions(a.guardian)).as("runs recorded while a leads").isNotEmpty();
+
+        // ---- the leader is gone; the standby watches for 45 minutes (within the hour it keeps what it saw)
+        election.revoke();
+        b.scheduler.runPending();
+        a.guardian.close();
+        Instant outage = clock.instant();
+        run(Duration.ofMinutes(45), List.of(b));
+        Map<String, SimulatedRun> sawFinish = simulator.runs().stream()
+                .filter(r -> r.finished() && r.finishedAt().isAfter(outage))
+                .collect(Collectors.toMap(SimulatedRun::jobName, r -> r));
+        Map<String, JobState> visible = apiJobs();
+        Set<String> gone = sawFinish.keySet().stream().filter(n -> !visible.containsKey(n)).collect(Collectors.toSet());
+        LOG.info("during the outage {} runs finished, {} of their Jobs are gone: {}", sawFinish.size(), gone.size(),
+                new java.util.TreeSet<>(gone));
+        assertThat(gone).as("runs that finished and were deleted while nobody led").hasSizeGreaterThan(5);
+        assertThat(sawFinish.values()).as("failed runs among them")
+                .anySatisfy(r -> assertThat(r.outcome()).isEqualTo(SimulatedRun.Outcome.FAILED));
+
+        // ---- the standby is elected: it catches up, then judges
+        election.elect("b");
+        awaitCaughtUp(b);
+        engine = b;
+        run(Duration.ofMinutes(2), List.of(b));
+        Map<String, List<Execution>> byName = executions(b.guardian).stream()
+                .collect(Collectors.groupingBy(e -> e.job().name()));
+        List<String> leftRunning = new ArrayList<>();
+        sawFinish.forEach((name, run) -> {
+            List<Execution> recorded = byName.get(name);
+            assertThat(recorded).as("executions of %s (finished during the outage)", name).hasSize(1);
+            JobState state = recorded.get(0).state();
+            if (state == JobState.RUNNING) {
+                leftRunning.add(name);
+            } else {
+                assertThat(state).as("state of %s", name).isEqualTo(run.outcome() == SimulatedRun.Outcome.SUCCEEDED
+                        ? JobState.SUCCEEDED : JobState.FAILED);
+            }
+        });
+        LOG.info("runs left RUNNING although a replica saw them finish: {} {}", leftRunning.size(), leftRunning);
+        assertThat(leftRunning).as("runs left RUNNING although a replica saw them finish").isEmpty();
+        // a failed run recorded at catch-up is judged like a live one: the newest report run decides JobFailed
+        SimulatedRun newestReport = simulator.runs(NS, "report").stream().filter(SimulatedRun::finished)
+                .max(java.util.Comparator.comparing(SimulatedRun::finishedAt)).orElseThrow();
+        boolean jobFailedOpen = incidents(b.guardian).stream().anyMatch(i -> i.isOpen()
+                && i.key().type() == AlertType.JOB_FAILED && i.key().cronJob().name().equals("report"));
+        assertThat(jobFailedOpen).as("JobFailed of report open (newest run %s %s)", newestReport.jobName(),
+                newestReport.outcome()).isEqualTo(newestReport.outcome() == SimulatedRun.Outcome.FAILED);
+    }
+
     // ================================================================================================ driving
+
+    /** Waits until an engine leads and has caught up, moving its clock in steps the watcher can follow. */
+    private void awaitCaughtUp(Engine e) {
+        await().atMost(Duration.ofSeconds(20)).pollInSameThread().pollInterval(Duration.ofMillis(20)).until(() -> {
+            e.scheduler.advance(Duration.ofMillis(200));
+            return e.guardian.health().leader() && e.guardian.health().ready()
+                    && !e.guardian.health().reasons().contains("leader is catching up");
+        });
+    }
 
     /** Starts an engine and waits until it leads and has caught up (the startup grace is still running). */
     private void start() {
@@ -272,21 +382,27 @@ class DowntimeCatchUpIT {
 
     /** Moves time forward minute by minute: the simulator acts, the TTL controller deletes, the engine follows. */
     private void run(Duration total, boolean engineUp) {
+        run(total, engineUp ? List.of(engine) : List.of());
+    }
+
+    /** Like {@link #run(Duration, boolean)}, with these engines running. */
+    private void run(Duration total, List<Engine> up) {
         Instant end = clock.instant().plus(total);
         while (clock.instant().isBefore(end)) {
             Instant next = clock.instant().plus(Duration.ofMinutes(1));
             if (next.isAfter(end)) {
                 next = end;
             }
-            if (engineUp) {
-                engine.scheduler.advanceTo(next);
-            } else {
+            if (up.isEmpty()) {
                 clock.set(next);
+            }
+            for (Engine e : up) {
+                e.scheduler.advanceTo(next);
             }
             simulator.runUntil(next);
             expireFinishedSyncJobs(next);
-            if (engineUp) {
-                deliverAndRun(engine);
+            for (Engine e : up) {
+                deliverAndRun(e);
             }
         }
     }

@@ -12,6 +12,7 @@ import io.cronjobguardian.api.JobSnapshot;
 import io.cronjobguardian.api.JobState;
 import io.cronjobguardian.api.LeadershipListener;
 import io.cronjobguardian.api.StaleEpochException;
+import io.cronjobguardian.api.StoreUnavailableException;
 import io.cronjobguardian.api.WatchEventType;
 import io.cronjobguardian.api.WatchListener;
 import io.cronjobguardian.engine.config.GuardianConfig;
@@ -43,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * for the watcher to sync, records finished Jobs the store does not have, and evaluates after
  * {@code scheduler.startupGracePeriod}; on losing it (or when the store rejects a write as fenced) it cancels
  * every timer and forgets its caches.
+ *
+ * <p>Leading or not, every engine keeps the terminal Job snapshots it sees ({@link SeenRuns}: the last hour, at
+ * most 10,000), so that a run whose Job finished and was deleted while nobody led, or while its write failed, is
+ * still recorded: at catch-up, or by the retry of the failed write. One row the store rejects never holds back the
+ * others: it is recorded without its optional text, or skipped, with an ERROR log and a counter.
  */
 public final class Engine {
 
@@ -50,6 +56,13 @@ public final class Engine {
     private static final Duration SYNC_POLL = Duration.ofMillis(200);
     private static final Duration RETRY_MIN = Duration.ofSeconds(1);
     private static final Duration RETRY_MAX = Duration.ofMinutes(1);
+    /** From this failed attempt on, a row the store reports unavailable for is also tried without its details. */
+    static final int BARE_AFTER_FAILURES = 2;
+    /**
+     * From this failed attempt on, a row the store still reports unavailable for (without its details too) is
+     * skipped, provided other rows were written since its first failure: the store takes writes, not this one.
+     */
+    static final int SKIP_AFTER_FAILURES = 5;
 
     private final Clock clock;
     private final TaskScheduler scheduler;
@@ -68,6 +81,12 @@ public final class Engine {
     private final TimerGroup<String> systemTimers;
     private final Map<CronJobRef, Tracked> tracked = new HashMap<>();
     private final Map<CronJobRef, Duration> backoff = new HashMap<>();
+    /** Terminal Job snapshots this replica saw, kept whether it leads or not (see {@link SeenRuns}). */
+    private final SeenRuns seen = new SeenRuns();
+    /** Job UID → failed attempts to write its row in this term. */
+    private final Map<String, RowFailures> rowFailures = new HashMap<>();
+    /** Backoff of the retries of rows left pending, per CronJob. */
+    private final Map<CronJobRef, Duration> rowBackoff = new HashMap<>();
     private Duration systemBackoff = RETRY_MIN;
 
     private boolean leading;
@@ -274,6 +293,9 @@ public final class Engine {
         }
         try {
             Instant now = clock.instant();
+            rowFailures.clear();
+            rowBackoff.clear();
+            expireSeen(now);
             Map<CronJobRef, CronJobState> states = new HashMap<>();
             for (CronJobState st : store.cronJobStates()) {
                 states.put(st.ref(), st);
@@ -292,23 +314,33 @@ public final class Engine {
                     resolveAll(gone.ref(), now);
                 }
             }
+            // the cached Jobs, then the runs this replica saw finish whose Jobs are gone; one bad row does not stop
+            // the others (it is left pending and retried per CronJob, or recorded without details, or skipped)
             int recorded = 0;
+            int fromMemory = 0;
+            List<CronJobRef> pending = new ArrayList<>();
+            Map<CronJobRef, List<JobSnapshot>> kept = seen.byOwner();
             for (Tracked t : tracked.values()) {
-                Collection<JobSnapshot> jobs = watcher.jobs(t.snapshot.ref());
-                recorder.prime(jobs.stream().map(JobSnapshot::uid).collect(Collectors.toList()));
-                for (JobSnapshot j : jobs) {
-                    if (!ofResetIncarnation(t, j) && recorder.record(j, t.monitors, epoch)) {
-                        recorded++;
-                        if (j.state().isTerminal()) {
-                            observer.recorded(j);
-                        }
-                    }
+                CronJobRef ref = t.snapshot.ref();
+                Rows rows = recordRuns(t, t.monitors, watcher.jobs(ref), kept.getOrDefault(ref, List.of()));
+                recorded += rows.recorded;
+                fromMemory += rows.fromMemory;
+                if (rows.pending) {
+                    pending.add(ref);
+                }
+            }
+            for (CronJobRef owner : seen.owners()) {
+                if (!tracked.containsKey(owner)) {
+                    dropSeen(owner);
                 }
             }
             caughtUp = true;
             caughtUpView = true;
             systemBackoff = RETRY_MIN;
-            LOG.info("caught up: {} CronJobs tracked, {} runs recorded", tracked.size(), recorded);
+            pending.forEach(this::armRowRetry);
+            LOG.info("caught up: {} CronJobs tracked, {} runs recorded ({} of them from Jobs seen finishing and gone "
+                    + "since){}", tracked.size(), recorded, fromMemory,
+                    pending.isEmpty() ? "" : "; runs of " + pending.size() + " CronJobs left to retry");
             systemTimers.arm("held", heldUntil.isAfter(now) ? heldUntil : now, this::evaluateAll);
             armSweep();
             systemTimers.arm("prune", now, this::prune);
@@ -347,29 +379,250 @@ public final class Engine {
     }
 
     void onJob(WatchEventType type, JobSnapshot job) {
-        if (!leading || !caughtUp || job.owner() == null) {
+        if (job.owner() == null) {
             return;
         }
-        if (type == WatchEventType.DELETED) {
+        if (job.state().isTerminal()) {
+            // every replica keeps what it saw finish: a Job may finish and be deleted before a leader records it
+            Instant now = clock.instant();
+            seen.put(job, now);
+            expireSeen(now);
+        }
+        if (!leading || !caughtUp) {
+            return;
+        }
+        boolean deleted = type == WatchEventType.DELETED;
+        if (deleted && (!job.state().isTerminal() || recorder.isRecorded(job))) {
             recorder.forget(job.uid());
+            seen.remove(job.uid());
             return;
         }
+        // a DELETED event that reaches here carries a terminal state not recorded yet (its write failed, or the
+        // Job finished and went between two events): it is recorded now, or kept in memory until it is
         CronJobRef ref = job.owner();
         guard(ref, () -> {
             Tracked t = tracked.get(ref);
             if (t != null && ofResetIncarnation(t, job)) {
+                seen.remove(job.uid());
                 return;
             }
             // the CronJob's own event may still be queued while it is already in the cache (separate informers):
             // its monitors decide which failure context is fetched
             List<MonitorSpec> ms = t != null ? t.monitors
                     : watcher.cronJob(ref).map(this::matching).orElse(List.of());
-            if (recorder.record(job, ms, epoch)) {
+            Row r = recordRow(job, ms);
+            if (r == Row.PENDING) {
+                armRowRetry(ref);
+                return;
+            }
+            if (deleted) {
+                recorder.forget(job.uid());
+            }
+            if (r == Row.RECORDED) {
                 if (job.state().isTerminal()) {
                     observer.recorded(job);
                 }
                 evaluate(ref);
             }
+        });
+    }
+
+    // ================================================================ recording (engine thread)
+
+    /** What an attempt to record a row came to. */
+    private enum Row {
+        /** Written, and the store changed. */
+        RECORDED,
+        /** Nothing to write, the store had it, or given up on (skipped). */
+        UNCHANGED,
+        /** Not written: retried later with backoff. */
+        PENDING
+    }
+
+    /** Failed attempts to write one row in this term. */
+    private static final class RowFailures {
+        /** {@link Recorder#writes()} at the first failure. */
+        final long writesAtFirst;
+        int count;
+
+        RowFailures(long writesAtFirst) {
+            this.writesAtFirst = writesAtFirst;
+        }
+    }
+
+    /** What {@link #recordRuns} did. */
+    private static final class Rows {
+        int recorded;
+        int fromMemory;
+        boolean pending;
+    }
+
+    /**
+     * Records a CronJob's cached Jobs, then the terminal snapshots this replica kept of its Jobs that are no longer
+     * cached (finished and deleted while this replica did not lead, or while their write failed), in the order
+     * they finished. A row that fails is left pending, the others are still recorded.
+     *
+     * @param kept the CronJob's kept terminal snapshots ({@link SeenRuns#of}), in the order they finished
+     */
+    private Rows recordRuns(Tracked t, List<MonitorSpec> ms, Collection<JobSnapshot> cached,
+            List<JobSnapshot> kept) {
+        CronJobRef ref = t.snapshot.ref();
+        Set<String> inCache = new HashSet<>();
+        List<String> uids = new ArrayList<>();
+        for (JobSnapshot j : cached) {
+            inCache.add(j.uid());
+            uids.add(j.uid());
+        }
+        List<JobSnapshot> gone = new ArrayList<>();
+        for (JobSnapshot j : kept) {
+            if (!inCache.contains(j.uid())) {
+                gone.add(j);
+                uids.add(j.uid());
+            }
+        }
+        recorder.prime(uids);
+        Rows rows = new Rows();
+        List<JobSnapshot> all = new ArrayList<>(cached);
+        all.addAll(gone);
+        for (JobSnapshot j : all) {
+            if (ofResetIncarnation(t, j)) {
+                seen.remove(j.uid());
+                continue;
+            }
+            Row r = recordRow(j, ms);
+            if (r == Row.PENDING) {
+                rows.pending = true;
+            } else if (r == Row.RECORDED) {
+                rows.recorded++;
+                if (!inCache.contains(j.uid())) {
+                    rows.fromMemory++;
+                    LOG.info("{}: recorded Job {} ({}, finished {}) from memory: the Job was deleted before its "
+                            + "run was recorded", ref, j.name(), j.state(), j.finishedAt());
+                }
+                if (j.state().isTerminal()) {
+                    observer.recorded(j);
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Records one state of a Job, isolating a failure of its row so that one bad row never stalls the others. A
+     * failure other than {@link StoreUnavailableException} (a value the store refuses) is deterministic: the row
+     * is written again at once without its optional text (log tail, events, suggested fix, termination and
+     * condition messages), and skipped when even that fails. A {@code StoreUnavailableException} may mean the
+     * store or the row: the row is left pending and retried with backoff; from its
+     * {@value #BARE_AFTER_FAILURES}nd failure on it is also tried without its optional text, and from its
+     * {@value #SKIP_AFTER_FAILURES}th it is skipped when other rows were written since its first failure. A row
+     * recorded without details or skipped is logged at ERROR and counted ({@link EngineObserver#recordFailure}).
+     *
+     * @throws StaleEpochException when the store rejects this term's epoch
+     */
+    private Row recordRow(JobSnapshot j, List<MonitorSpec> ms) {
+        try {
+            boolean changed = recorder.record(j, ms, epoch);
+            settled(j);
+            return changed ? Row.RECORDED : Row.UNCHANGED;
+        } catch (StaleEpochException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return rowFailed(j, e);
+        }
+    }
+
+    private Row rowFailed(JobSnapshot j, RuntimeException failure) {
+        CronJobRef ref = j.owner();
+        RowFailures f = rowFailures.computeIfAbsent(j.uid(), k -> new RowFailures(recorder.writes()));
+        f.count++;
+        if (failure instanceof StoreUnavailableException && f.count < BARE_AFTER_FAILURES) {
+            LOG.warn("{}: recording Job {} ({}) failed: {}; retrying", ref, j.name(), j.state(), failure.toString());
+            return Row.PENDING;
+        }
+        try {
+            boolean changed = recorder.recordWithoutDetails(j, epoch);
+            LOG.error("{}: the store rejected the run of Job {} ({}): {}; recorded it without its log tail, events "
+                    + "and messages", ref, j.name(), j.state(), failure.toString());
+            observer.recordFailure(ref, "without_details");
+            settled(j);
+            return changed ? Row.RECORDED : Row.UNCHANGED;
+        } catch (StaleEpochException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            boolean rowSpecific = !(e instanceof StoreUnavailableException)
+                    || (f.count >= SKIP_AFTER_FAILURES && recorder.writes() > f.writesAtFirst);
+            if (!rowSpecific) {
+                LOG.warn("{}: recording Job {} ({}) failed {} times, the last without its details too: {}; retrying",
+                        ref, j.name(), j.state(), f.count, e.toString());
+                return Row.PENDING;
+            }
+            LOG.error("{}: the store rejects the run of Job {} ({}) even without its details ({}; with them: {}); "
+                    + "it is not recorded", ref, j.name(), j.state(), e.toString(), failure.toString());
+            observer.recordFailure(ref, "skipped");
+            recorder.skip(j);
+            settled(j);
+            return Row.UNCHANGED;
+        }
+    }
+
+    /** The store has this state of the Job (or it was given up on): nothing about it is left to retry. */
+    private void settled(JobSnapshot j) {
+        rowFailures.remove(j.uid());
+        if (j.state().isTerminal()) {
+            seen.remove(j.uid());
+        }
+    }
+
+    /** Retries a CronJob's pending rows after a backoff of its own (evaluations that succeed do not reset it). */
+    private void armRowRetry(CronJobRef ref) {
+        Duration d = rowBackoff.merge(ref, RETRY_MIN, (a, b) -> a.multipliedBy(2).compareTo(RETRY_MAX) > 0
+                ? RETRY_MAX : a.multipliedBy(2));
+        retryTimers.arm(ref, clock.instant().plus(d), () -> resync(ref));
+    }
+
+    /**
+     * Forgets the kept snapshots of a CronJob that is gone: the runs of a CronJob no longer in the cluster are not
+     * recorded from memory.
+     */
+    private void dropSeen(CronJobRef ref) {
+        List<JobSnapshot> kept = seen.of(ref);
+        if (kept.isEmpty()) {
+            return;
+        }
+        kept.forEach(j -> seen.remove(j.uid()));
+        LOG.info("{} is gone: {} finished runs seen but not recorded are not recorded ({})", ref, kept.size(),
+                kept.stream().map(JobSnapshot::name).collect(Collectors.joining(", ")));
+    }
+
+    /**
+     * Drops kept snapshots past their age or beyond the capacity. On a leader that caught up, what is left is a
+     * run whose write kept failing: it is lost (ERROR, counted). On a standby it is routine (the leader of the
+     * time recorded it): DEBUG, counted.
+     */
+    private void expireSeen(Instant now) {
+        List<SeenRuns.Evicted> gone = seen.expire(now);
+        if (gone.isEmpty()) {
+            return;
+        }
+        if (leading && caughtUp) {
+            for (SeenRuns.Evicted e : gone) {
+                JobSnapshot j = e.job();
+                LOG.error("{}: the run of Job {} ({}, finished {}) was never recorded: its write kept failing until "
+                        + "it was dropped from memory ({})", j.owner(), j.name(), j.state(), j.finishedAt(),
+                        e.reason() == SeenRuns.Eviction.AGE ? "seen " + SeenRuns.MAX_AGE + " ago"
+                                : "more than " + SeenRuns.MAX_SIZE + " kept");
+                observer.recordFailure(j.owner(), "lost");
+                rowFailures.remove(j.uid());
+            }
+            return;
+        }
+        Map<SeenRuns.Eviction, Integer> byReason = new java.util.EnumMap<>(SeenRuns.Eviction.class);
+        gone.forEach(e -> byReason.merge(e.reason(), 1, Integer::sum));
+        byReason.forEach((reason, n) -> {
+            LOG.debug("dropped {} terminal Job snapshots kept for a future leader ({})", n,
+                    reason == SeenRuns.Eviction.AGE ? "seen " + SeenRuns.MAX_AGE + " ago or earlier"
+                            : "more than " + SeenRuns.MAX_SIZE + " kept");
+            observer.seenRunsEvicted(reason.name().toLowerCase(java.util.Locale.ROOT), n);
         });
     }
 
@@ -437,6 +690,8 @@ public final class Engine {
         evalTimers.cancel(ref);
         retryTimers.cancel(ref);
         backoff.remove(ref);
+        rowBackoff.remove(ref);
+        dropSeen(ref);
         List<MonitorSpec> ms = t != null ? t.monitors : matching(s);
         Instant now = clock.instant();
         resolveAll(ref, now);
@@ -553,6 +808,7 @@ public final class Engine {
             return;
         }
         Instant passNow = clock.instant();
+        expireSeen(passNow);
         List<CronJobRef> order = new ArrayList<>(tracked.keySet());
         PassStats pass = new PassStats(store, order);
         for (int i = 0; i < order.size(); i++) {
@@ -580,7 +836,10 @@ public final class Engine {
         }
     }
 
-    /** Re-records the cached Jobs of a CronJob and evaluates it (after a store failure). */
+    /**
+     * Re-records the cached Jobs of a CronJob and the kept snapshots of its Jobs that are gone, and evaluates it
+     * (after a store failure).
+     */
     private void resync(CronJobRef ref) {
         if (!leading || !caughtUp) {
             return;
@@ -588,18 +847,18 @@ public final class Engine {
         guard(ref, () -> {
             CronJobSnapshot s = watcher.cronJob(ref).orElse(null);
             if (s == null) {
+                dropSeen(ref);
                 return;
             }
             track(s);
             Tracked t = tracked.get(ref);
-            Collection<JobSnapshot> jobs = watcher.jobs(ref);
-            recorder.prime(jobs.stream().map(JobSnapshot::uid).collect(Collectors.toList()));
-            for (JobSnapshot j : jobs) {
-                if (!ofResetIncarnation(t, j) && recorder.record(j, t.monitors, epoch) && j.state().isTerminal()) {
-                    observer.recorded(j);
-                }
-            }
+            Rows rows = recordRuns(t, t.monitors, watcher.jobs(ref), seen.of(ref));
             evaluate(ref);
+            if (rows.pending) {
+                armRowRetry(ref);
+            } else {
+                rowBackoff.remove(ref);
+            }
         });
     }
 

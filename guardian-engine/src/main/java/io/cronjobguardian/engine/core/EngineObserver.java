@@ -28,6 +28,21 @@ public interface EngineObserver {
     default void evaluated(CronJobRef ref, Duration took, Map<Severity, Integer> openBySeverity) {
     }
 
+    /**
+     * A run could not be recorded as seen: {@code outcome} is {@code without_details} (its row was rejected and
+     * it was recorded without its optional text), {@code skipped} (rejected even so: not recorded) or
+     * {@code lost} (kept in memory unrecorded until it aged out).
+     */
+    default void recordFailure(CronJobRef ref, String outcome) {
+    }
+
+    /**
+     * {@code count} terminal Job snapshots a standby kept for a future leader were dropped ({@code reason}:
+     * {@code age} or {@code capacity}); the leader of the time normally has them.
+     */
+    default void seenRunsEvicted(String reason, int count) {
+    }
+
     /** Combines observers: each is told everything, in order. */
     static EngineObserver all(java.util.List<EngineObserver> observers) {
         java.util.List<EngineObserver> list = java.util.List.copyOf(observers);
@@ -50,6 +65,16 @@ public interface EngineObserver {
             @Override
             public void forgotten(CronJobRef ref) {
                 list.forEach(o -> o.forgotten(ref));
+            }
+
+            @Override
+            public void recordFailure(CronJobRef ref, String outcome) {
+                list.forEach(o -> o.recordFailure(ref, outcome));
+            }
+
+            @Override
+            public void seenRunsEvicted(String reason, int count) {
+                list.forEach(o -> o.seenRunsEvicted(reason, count));
             }
         };
     }

@@ -223,7 +223,7 @@ final class Evaluator {
             ev.clear(key);
             return;
         }
-        Instant lastSuccess = f.lastSuccessAt();
+        Instant lastSuccess = lastSuccess(t, f);
         Instant reference = t.snapshot.creationTime();
         if (t.state != null && t.state.missedSlotsFloor() != null && t.state.missedSlotsFloor().isAfter(reference)) {
             reference = t.state.missedSlotsFloor();
@@ -246,6 +246,19 @@ final class Evaluator {
                 what + "; the limit is " + human(dm.maxTimeSinceLastSuccess()) + ".", "",
                 withAttributes(Map.of("lastSuccess", String.valueOf(lastSuccess),
                         "maxTimeSinceLastSuccess", Settings.format(dm.maxTimeSinceLastSuccess())))));
+    }
+
+    /**
+     * The newest success: the later of the store's and the CronJob's {@code status.lastSuccessfulTime}, which
+     * covers runs no replica saw (finished and removed while none ran, or pruned from the history).
+     */
+    static Instant lastSuccess(Tracked t, Facts f) {
+        Instant stored = f.lastSuccessAt();
+        Instant status = t.snapshot.lastSuccessfulTime();
+        if (status == null || (stored != null && !status.isAfter(stored))) {
+            return stored;
+        }
+        return status;
     }
 
     /** Grace after a slot before it counts as missed: the buffer, or startingDeadlineSeconds when shorter. */

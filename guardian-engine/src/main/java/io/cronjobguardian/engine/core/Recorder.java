@@ -6,6 +6,7 @@ import io.cronjobguardian.api.HistoryStore;
 import io.cronjobguardian.api.JobSnapshot;
 import io.cronjobguardian.api.JobState;
 import io.cronjobguardian.api.LogRequest;
+import io.cronjobguardian.api.Termination;
 import io.cronjobguardian.api.UpsertResult;
 import io.cronjobguardian.engine.config.GuardianConfig;
 import io.cronjobguardian.engine.monitor.MonitorSpec;
@@ -33,8 +34,10 @@ final class Recorder {
     private final HistoryStore store;
     private final CronJobWatcher watcher;
     private final GuardianConfig config;
-    /** Job UID → state the store has (as far as this leader knows). */
+    /** Job UID → state the store has (as far as this leader knows), or that was given up on ({@link #skip}). */
     private final Map<String, JobState> recorded = new HashMap<>();
+    /** Successful execution writes, ever (lets the engine tell a bad row from a store that takes no writes). */
+    private long writes;
     /** Failure context not stored (storage off) but wanted by alerts, newest last. */
     private final Map<String, Execution> transientDetails = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -91,9 +94,40 @@ final class Recorder {
             e = withFailureContext(job, monitors);
         }
         UpsertResult r = store.upsertExecution(e, epoch);
+        writes++;
         recorded.put(job.uid(), job.state());
         LOG.debug("recorded {} {} {}: {}", job.owner(), job.name(), job.state(), r);
         return r != UpsertResult.UNCHANGED;
+    }
+
+    /**
+     * Records the Job without its optional text: no log tail, events or suggested fix, and no termination or
+     * condition message (after the full row was rejected). The failure context stays available to alerts from
+     * memory when it was fetched.
+     *
+     * @return {@code true} when the store changed
+     */
+    boolean recordWithoutDetails(JobSnapshot job, long epoch) {
+        Termination t = job.lastTermination();
+        JobSnapshot bare = new JobSnapshot(job.namespace(), job.name(), job.uid(), job.owner(), job.ownerUid(),
+                job.scheduledTime(), job.manual(), job.createdAt(), job.startedAt(), job.finishedAt(), job.state(),
+                job.attempts(), job.conditionReason(), null,
+                t == null ? null : new Termination(t.container(), t.exitCode(), t.reason(), t.signal(), null));
+        UpsertResult r = store.upsertExecution(Execution.of(bare), epoch);
+        writes++;
+        recorded.put(job.uid(), job.state());
+        LOG.debug("recorded {} {} {} without details: {}", job.owner(), job.name(), job.state(), r);
+        return r != UpsertResult.UNCHANGED;
+    }
+
+    /** Gives up on recording this state of the Job for this term (its row cannot be written). */
+    void skip(JobSnapshot job) {
+        recorded.put(job.uid(), job.state());
+    }
+
+    /** Successful execution writes so far. */
+    long writes() {
+        return writes;
     }
 
     /** The execution with details: the store's, or the context kept in memory when it was not stored. */

@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * {@code percentile} tag, {@code cronjob_guardian_active_alerts} with a {@code severity} tag) and counts
  * {@code cronjob_guardian_executions_total}; a replica that stops leading removes its per-CronJob gauges, and the
  * meters of a CronJob that is deleted are removed. {@code cronjob_guardian_evaluation_seconds} times evaluations.
+ * {@code cronjob_guardian_record_failures_total} counts runs whose row the store rejected, by {@code outcome}
+ * ({@code without_details}: recorded without log tail, events and messages; {@code skipped}: not recorded;
+ * {@code lost}: kept in memory unrecorded until it aged out), and
+ * {@code cronjob_guardian_seen_runs_evicted_total} the terminal Job snapshots a standby dropped from its bounded
+ * memory, by {@code reason} ({@code age}, {@code capacity}).
  *
  * <p>Tags are low-cardinality: {@code namespace}, {@code cronjob}, {@code outcome}, {@code severity},
  * {@code percentile} — never a Job name or UID. The success-rate and duration gauges cover the last 7 days.
@@ -57,6 +62,8 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
     private final List<Meter> global = new ArrayList<>();
     private volatile MeterRegistry registry;
     private volatile Timer evaluation;
+    private final Map<String, Counter> recordFailures = new ConcurrentHashMap<>();
+    private final Map<String, Counter> seenEvicted = new ConcurrentHashMap<>();
     private volatile java.util.function.BooleanSupplier leaderStatus;
 
     /** Meters over this store and watcher, reading time from {@code clock}. */
@@ -90,6 +97,20 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
         evaluation = Timer.builder("cronjob.guardian.evaluation").description("time to evaluate one CronJob")
                 .register(r);
         global.add(evaluation);
+        for (String outcome : new String[] {"without_details", "skipped", "lost"}) {
+            Counter c = Counter.builder("cronjob.guardian.record.failures")
+                    .description("runs whose row the store rejected, by what became of them")
+                    .tag("outcome", outcome).register(r);
+            recordFailures.put(outcome, c);
+            global.add(c);
+        }
+        for (String reason : new String[] {"age", "capacity"}) {
+            Counter c = Counter.builder("cronjob.guardian.seen.runs.evicted")
+                    .description("terminal Job snapshots dropped from the memory kept for a future leader")
+                    .tag("reason", reason).register(r);
+            seenEvicted.put(reason, c);
+            global.add(c);
+        }
     }
 
     // ---------------------------------------------------------------- EngineObserver (engine thread)
@@ -142,6 +163,22 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
         }
         openBySeverity.forEach((sev, n) -> gauge(ref, "cronjob.guardian.active.alerts",
                 "open incidents of the CronJob", "severity", sev.wireName(), null, n));
+    }
+
+    @Override
+    public void recordFailure(CronJobRef ref, String outcome) {
+        Counter c = recordFailures.get(outcome);
+        if (c != null) {
+            c.increment();
+        }
+    }
+
+    @Override
+    public void seenRunsEvicted(String reason, int count) {
+        Counter c = seenEvicted.get(reason);
+        if (c != null) {
+            c.increment(count);
+        }
     }
 
     @Override
@@ -226,6 +263,8 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
         values.clear();
         global.forEach(r::remove);
         global.clear();
+        recordFailures.clear();
+        seenEvicted.clear();
     }
 
     @Override
