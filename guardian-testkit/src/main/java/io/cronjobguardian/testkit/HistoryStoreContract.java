@@ -1884,6 +1884,54 @@ public abstract class HistoryStoreContract {
         assertThatThrownBy(() -> other.advanceEpoch(399)).isInstanceOf(StaleEpochException.class);
     }
 
+    @Test
+    @DisplayName("claimEpoch takes max(atLeast, highest + 1): strictly increasing, never below atLeast")
+    void claimEpochSequential() {
+        assertThat(store.claimEpoch(0)).isEqualTo(1);
+        assertThat(store.claimEpoch(0)).isEqualTo(2);
+        assertThat(store.claimEpoch(10)).isEqualTo(10);
+        assertThat(store.claimEpoch(10)).isEqualTo(11);
+        assertThat(store.claimEpoch(5)).isEqualTo(12);
+        assertThat(peer().claimEpoch(1)).isEqualTo(13);
+        assertThat(store.highestEpoch()).isEqualTo(13);
+
+        assertThatThrownBy(() -> store.upsertExecution(running(CJ, uid(1), T0), 12))
+                .isInstanceOfSatisfying(StaleEpochException.class, e -> assertThat(e.highestEpoch()).isEqualTo(13));
+        assertThat(store.findExecution(uid(1))).isEmpty();
+        assertThat(store.upsertExecution(running(CJ, uid(1), T0), 13)).isEqualTo(UpsertResult.INSERTED);
+        assertThat(store.claimEpoch(0)).isEqualTo(14);
+    }
+
+    @Test
+    @DisplayName("8 threads on two store instances claim 160 epochs at once: all distinct; older epochs are fenced")
+    void claimEpochConcurrent() throws Exception {
+        HistoryStore other = peer();
+        store.advanceEpoch(3);
+
+        List<List<Long>> claimed = concurrently(8, t -> () -> {
+            List<Long> mine = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                mine.add((t % 2 == 0 ? store : other).claimEpoch(t % 3 == 0 ? 0 : 4));
+            }
+            return mine;
+        });
+
+        List<Long> all = claimed.stream().flatMap(List::stream).sorted().collect(Collectors.toList());
+        assertThat(all).hasSize(160).doesNotHaveDuplicates();
+        assertThat(all.get(0)).isGreaterThanOrEqualTo(4);
+        for (List<Long> mine : claimed) {
+            assertThat(mine).as("one thread's claims").isSorted();
+        }
+        long highest = all.get(all.size() - 1);
+        assertThat(store.highestEpoch()).isEqualTo(highest);
+        assertThat(highest).as("no epoch skipped when every claim asks for at most highest + 1").isEqualTo(163);
+        assertThatThrownBy(() -> other.upsertExecution(running(CJ, uid(1), T0), highest - 1))
+                .isInstanceOf(StaleEpochException.class);
+        assertThatThrownBy(() -> store.advanceEpoch(all.get(0))).isInstanceOf(StaleEpochException.class);
+        assertThat(store.findExecution(uid(1))).isEmpty();
+        assertThat(other.upsertExecution(running(CJ, uid(1), T0), highest)).isEqualTo(UpsertResult.INSERTED);
+    }
+
     // =====================================================================================================
     // lifecycle and health
     // =====================================================================================================

@@ -137,6 +137,16 @@ public final class InMemoryHistoryStore implements HistoryStore {
         }
     }
 
+    /** Atomic under the database's lock, like the SQL stores' single UPDATE of the fence row. */
+    @Override
+    public long claimEpoch(long atLeast) {
+        synchronized (db.lock) {
+            available();
+            db.highestEpoch = Math.max(atLeast, db.highestEpoch + 1);
+            return db.highestEpoch;
+        }
+    }
+
     @Override
     public long highestEpoch() {
         synchronized (db.lock) {

@@ -552,6 +552,31 @@ public final class JdbcHistoryStore implements HistoryStore {
         return write("advanceEpoch", epoch, ctx -> epoch);
     }
 
+    /**
+     * One transaction on the fence row: {@code UPDATE guardian_fence SET epoch = GREATEST(?, epoch + 1) WHERE id = 1},
+     * then the epoch read back under the row lock the update took. Concurrent claims from any store instance queue
+     * on that lock, so each sees the one before it and none returns the same epoch. The write count is left alone:
+     * no table but the fence changes.
+     */
+    @Override
+    public long claimEpoch(long atLeast) {
+        Started s = started("claimEpoch");
+        return run(s, "claimEpoch", true, ctx -> {
+            int changed = ctx.update(Fence.T)
+                    .set(Fence.EPOCH, DSL.greatest(val(atLeast), Fence.EPOCH.plus(inline(1L))))
+                    .where(Fence.ID.eq(inline(1)))
+                    .execute();
+            Long epoch = changed == 1
+                    ? ctx.select(Fence.EPOCH).from(Fence.T).where(Fence.ID.eq(inline(1))).fetchOne(Fence.EPOCH)
+                    : null;
+            if (epoch == null) {
+                throw new StoreUnavailableException("the fence row (guardian_fence, id 1) is missing: the schema was "
+                        + "not created by the migration scripts");
+            }
+            return epoch;
+        });
+    }
+
     @Override
     public long highestEpoch() {
         return read("highestEpoch", ctx -> {
