@@ -30,6 +30,7 @@ import io.cronjobguardian.api.StaleEpochException;
 import io.cronjobguardian.api.StatsQuery;
 import io.cronjobguardian.api.StoreHealth;
 import io.cronjobguardian.api.StoreUnavailableException;
+import io.cronjobguardian.api.StoredText;
 import io.cronjobguardian.api.UpsertResult;
 import io.cronjobguardian.store.jdbc.DialectSupport.PercentileStrategy;
 import io.cronjobguardian.store.jdbc.Tables.ChannelStatsT;
@@ -596,11 +597,20 @@ public final class JdbcHistoryStore implements HistoryStore {
     @Override
     public List<UpsertResult> upsertExecutions(List<Execution> executions, long epoch) {
         Objects.requireNonNull(executions, "executions");
-        for (Execution e : executions) {
-            Objects.requireNonNull(e, "executions must not contain null");
+        List<Execution> cleaned = executions;
+        for (int i = 0; i < executions.size(); i++) {
+            Execution e = Objects.requireNonNull(executions.get(i), "executions must not contain null");
+            Execution c = StoredText.clean(e);
+            if (c != e) {
+                if (cleaned == executions) {
+                    cleaned = new ArrayList<>(executions);
+                }
+                cleaned.set(i, c);
+            }
         }
+        List<Execution> batch = cleaned;
         Started s = started("upsertExecutions");
-        return write("upsertExecutions", epoch, ctx -> upsertAll(s, ctx, executions));
+        return write("upsertExecutions", epoch, ctx -> upsertAll(s, ctx, batch));
     }
 
     /** Merge rule: a terminal state is never replaced by RUNNING; details the new value lacks are kept. */
@@ -1194,8 +1204,8 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     @Override
-    public OpenIncidentResult openIncident(IncidentDraft draft, long epoch) {
-        Objects.requireNonNull(draft, "draft");
+    public OpenIncidentResult openIncident(IncidentDraft given, long epoch) {
+        IncidentDraft draft = StoredText.clean(Objects.requireNonNull(given, "draft"));
         String openKey = Mapping.openKey(draft.key());
         Started s = started("openIncident");
         return write("openIncident", epoch, ctx -> {
@@ -1247,8 +1257,8 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     @Override
-    public Optional<Incident> updateIncident(Incident updated, long epoch) {
-        Objects.requireNonNull(updated, "updated");
+    public Optional<Incident> updateIncident(Incident given, long epoch) {
+        Incident updated = StoredText.clean(Objects.requireNonNull(given, "updated"));
         Optional<Long> id = incidentId(updated.id());
         return write("updateIncident", epoch, ctx -> {
             if (id.isEmpty()) {
@@ -1513,7 +1523,8 @@ public final class JdbcHistoryStore implements HistoryStore {
     // ================================================================= channel stats
 
     @Override
-    public void recordChannelResult(String channel, boolean success, Instant at, @Nullable String error) {
+    public void recordChannelResult(String channel, boolean success, Instant at, @Nullable String given) {
+        String error = StoredText.clean(given);
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(at, "at");
         if (channel.isBlank()) {
