@@ -1051,6 +1051,78 @@ public abstract class HistoryStoreContract {
         assertThat(store.findCronJobState(weird)).contains(st);
     }
 
+    /** Free text no SQL store keeps as given: NUL, a lone high and a lone low surrogate (and a valid pair). */
+    protected static final String UNSTORABLE = "nul\u0000 high\uD83D low\uDE80 pair \uD83D\uDE80 it's \"q\" \\";
+    /** {@link #UNSTORABLE} as every store reads it back: each of the three replaced by U+FFFD, the rest kept. */
+    protected static final String UNSTORABLE_STORED = "nul\uFFFD high\uFFFD low\uFFFD pair \uD83D\uDE80 it's "
+            + "\"q\" \\";
+
+    private static Execution unstorableRun(String uid, String text) {
+        JobSnapshot job = TestObjects.job(CJ).uid(uid).name(CJ.name() + "-" + uid).scheduled(T0)
+                .failed(T0, Duration.ofSeconds(3)).condition("BackoffLimitExceeded", "condition " + text)
+                .termination(new Termination("main", 1, "reason " + text, null, "message " + text)).build();
+        return new Execution(job, "log\n" + text, List.of("Event: " + text, "plain"), "fix " + text);
+    }
+
+    private static AlertContext unstorableContext(String text) {
+        return new AlertContext("backup-1", 1, "reason " + text, "message " + text, "log " + text,
+                List.of("Event: " + text), "Failed " + text, "fix " + text, null, Duration.ofMillis(5),
+                Map.of("node", "worker " + text));
+    }
+
+    @Test
+    @DisplayName("NUL and lone surrogates in free text are stored as U+FFFD by every store; pairs, quotes, backslashes kept")
+    void unstorableCharactersAreReplaced() {
+        Execution e = unstorableRun(uid(1), UNSTORABLE);
+
+        assertThat(store.upsertExecution(e, EPOCH)).isEqualTo(UpsertResult.INSERTED);
+
+        Execution expected = unstorableRun(uid(1), UNSTORABLE_STORED);
+        assertThat(peer().findExecution(uid(1))).contains(expected);
+        assertThat(store.executions(ExecutionQuery.forCronJob(CJ).withDetails(true)).items()).containsExactly(expected);
+        assertThat(store.upsertExecution(e, EPOCH)).as("the same run again").isEqualTo(UpsertResult.UNCHANGED);
+
+        IncidentDraft d = new IncidentDraft(key(CJ, AlertType.JOB_FAILED), Severity.CRITICAL, "title " + UNSTORABLE,
+                "message " + UNSTORABLE, "sig " + UNSTORABLE, unstorableContext(UNSTORABLE), T0);
+        Incident opened = store.openIncident(d, EPOCH).incident();
+        assertThat(opened.title()).isEqualTo("title " + UNSTORABLE_STORED);
+        assertThat(opened.message()).isEqualTo("message " + UNSTORABLE_STORED);
+        assertThat(opened.signature()).isEqualTo("sig " + UNSTORABLE_STORED);
+        assertThat(opened.context()).isEqualTo(unstorableContext(UNSTORABLE_STORED));
+        assertThat(peer().findIncident(opened.id())).contains(opened);
+
+        Incident updated = store.updateIncident(new Incident(opened.id(), opened.key(), opened.severity(),
+                "again " + UNSTORABLE, opened.message(), opened.signature(), opened.context(), opened.openedAt(),
+                T0.plusSeconds(1), 1, null, opened.version()), EPOCH).orElseThrow();
+        assertThat(updated.title()).isEqualTo("again " + UNSTORABLE_STORED);
+        assertThat(peer().findIncident(opened.id())).contains(updated);
+
+        Notification n = enqueue(opened.id(), "slack", NotificationKind.OPENED, 0, T0);
+        store.claimNotification(n.id(), "me", T0, Duration.ofMinutes(1), EPOCH).orElseThrow();
+        assertThat(store.markNotificationFailed(n.id(), "me", "HTTP 500: " + UNSTORABLE, T0.plusSeconds(30))).isTrue();
+        assertThat(peer().notifications(opened.id()).get(0).lastError()).isEqualTo("HTTP 500: " + UNSTORABLE_STORED);
+
+        store.recordChannelResult("slack", false, T0, "refused " + UNSTORABLE);
+        assertThat(peer().channelStats().get("slack").lastError()).isEqualTo("refused " + UNSTORABLE_STORED);
+    }
+
+    @Test
+    @DisplayName("a batch with one run holding NUL and lone surrogates stores every run of it")
+    void batchWithUnstorableTextStoresEveryRun() {
+        List<Execution> batch = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            batch.add(i == 3 ? unstorableRun(uid(i), UNSTORABLE) : failed(CJ, uid(i), T0.plusSeconds(i),
+                    Duration.ofSeconds(i)));
+        }
+
+        assertThat(store.upsertExecutions(batch, EPOCH)).containsOnly(UpsertResult.INSERTED).hasSize(5);
+
+        assertThat(peer().executionCount()).isEqualTo(5);
+        assertThat(store.findExecution(uid(3))).contains(unstorableRun(uid(3), UNSTORABLE_STORED));
+        assertThat(store.findExecution(uid(4))).contains(batch.get(3));
+        assertThat(store.upsertExecutions(batch, EPOCH)).containsOnly(UpsertResult.UNCHANGED);
+    }
+
     @Test
     @DisplayName("a 1 MiB log tail (multi-byte UTF-8) and 100 events round-trip")
     void largeDetailsRoundTrip() {
@@ -1882,6 +1954,54 @@ public abstract class HistoryStoreContract {
         assertThat(store.highestEpoch()).isEqualTo(400);
         assertThat(accepted.stream().flatMap(List::stream)).contains(400L);
         assertThatThrownBy(() -> other.advanceEpoch(399)).isInstanceOf(StaleEpochException.class);
+    }
+
+    @Test
+    @DisplayName("claimEpoch takes max(atLeast, highest + 1): strictly increasing, never below atLeast")
+    void claimEpochSequential() {
+        assertThat(store.claimEpoch(0)).isEqualTo(1);
+        assertThat(store.claimEpoch(0)).isEqualTo(2);
+        assertThat(store.claimEpoch(10)).isEqualTo(10);
+        assertThat(store.claimEpoch(10)).isEqualTo(11);
+        assertThat(store.claimEpoch(5)).isEqualTo(12);
+        assertThat(peer().claimEpoch(1)).isEqualTo(13);
+        assertThat(store.highestEpoch()).isEqualTo(13);
+
+        assertThatThrownBy(() -> store.upsertExecution(running(CJ, uid(1), T0), 12))
+                .isInstanceOfSatisfying(StaleEpochException.class, e -> assertThat(e.highestEpoch()).isEqualTo(13));
+        assertThat(store.findExecution(uid(1))).isEmpty();
+        assertThat(store.upsertExecution(running(CJ, uid(1), T0), 13)).isEqualTo(UpsertResult.INSERTED);
+        assertThat(store.claimEpoch(0)).isEqualTo(14);
+    }
+
+    @Test
+    @DisplayName("8 threads on two store instances claim 160 epochs at once: all distinct; older epochs are fenced")
+    void claimEpochConcurrent() throws Exception {
+        HistoryStore other = peer();
+        store.advanceEpoch(3);
+
+        List<List<Long>> claimed = concurrently(8, t -> () -> {
+            List<Long> mine = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                mine.add((t % 2 == 0 ? store : other).claimEpoch(t % 3 == 0 ? 0 : 4));
+            }
+            return mine;
+        });
+
+        List<Long> all = claimed.stream().flatMap(List::stream).sorted().collect(Collectors.toList());
+        assertThat(all).hasSize(160).doesNotHaveDuplicates();
+        assertThat(all.get(0)).isGreaterThanOrEqualTo(4);
+        for (List<Long> mine : claimed) {
+            assertThat(mine).as("one thread's claims").isSorted();
+        }
+        long highest = all.get(all.size() - 1);
+        assertThat(store.highestEpoch()).isEqualTo(highest);
+        assertThat(highest).as("no epoch skipped when every claim asks for at most highest + 1").isEqualTo(163);
+        assertThatThrownBy(() -> other.upsertExecution(running(CJ, uid(1), T0), highest - 1))
+                .isInstanceOf(StaleEpochException.class);
+        assertThatThrownBy(() -> store.advanceEpoch(all.get(0))).isInstanceOf(StaleEpochException.class);
+        assertThat(store.findExecution(uid(1))).isEmpty();
+        assertThat(other.upsertExecution(running(CJ, uid(1), T0), highest)).isEqualTo(UpsertResult.INSERTED);
     }
 
     // =====================================================================================================

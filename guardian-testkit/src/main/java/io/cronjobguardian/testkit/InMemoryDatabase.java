@@ -7,6 +7,7 @@ import io.cronjobguardian.api.Execution;
 import io.cronjobguardian.api.Incident;
 import io.cronjobguardian.api.IncidentKey;
 import io.cronjobguardian.api.Notification;
+import io.cronjobguardian.api.StoredText;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,7 +33,18 @@ public final class InMemoryDatabase {
     final Map<String, Execution> executions = new HashMap<>();
     final Map<String, Incident> incidents = new HashMap<>();
     final Map<IncidentKey, String> openIncidentByKey = new HashMap<>();
-    final TreeMap<Long, Notification> notifications = new TreeMap<>();
+    /** Notifications by id; the delivery error is kept as the SQL stores keep it ({@link StoredText#clean}). */
+    final TreeMap<Long, Notification> notifications = new TreeMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Notification put(Long id, Notification n) {
+            String error = StoredText.clean(n.lastError());
+            return super.put(id, error == n.lastError() ? n : new Notification(n.id(), n.incidentId(), n.channel(),
+                    n.kind(), n.sequence(), n.status(), n.attempts(), n.dueAt(), n.claimedBy(), n.claimExpiresAt(),
+                    error, n.createdAt(), n.sentAt()));
+        }
+    };
     final Set<List<Object>> notificationKeys = new HashSet<>();
     final Map<String, ChannelStats> channelStats = new TreeMap<>();
     final Map<CronJobRef, CronJobState> cronJobStates = new TreeMap<>();

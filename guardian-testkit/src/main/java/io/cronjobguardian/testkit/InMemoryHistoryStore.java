@@ -22,6 +22,7 @@ import io.cronjobguardian.api.StaleEpochException;
 import io.cronjobguardian.api.StatsQuery;
 import io.cronjobguardian.api.StoreHealth;
 import io.cronjobguardian.api.StoreUnavailableException;
+import io.cronjobguardian.api.StoredText;
 import io.cronjobguardian.api.UpsertResult;
 
 import java.time.Clock;
@@ -54,6 +55,8 @@ import java.util.stream.Collectors;
  *       manual runs included, whatever the window.</li>
  *   <li>Incident ids are assigned from a counter ({@code "inc-1"}, ...); new incidents have version 0.</li>
  *   <li>Notifications get {@code createdAt} from this store's clock; a successful send counts as an attempt.</li>
+ *   <li>Free text is kept as the SQL stores keep it: NUL and lone surrogates become U+FFFD
+ *       ({@link StoredText#clean(String)}).</li>
  * </ul>
  * After {@link #close()} every operation throws {@link StoreUnavailableException} and {@link #health()} is down.
  */
@@ -137,6 +140,16 @@ public final class InMemoryHistoryStore implements HistoryStore {
         }
     }
 
+    /** Atomic under the database's lock, like the SQL stores' single UPDATE of the fence row. */
+    @Override
+    public long claimEpoch(long atLeast) {
+        synchronized (db.lock) {
+            available();
+            db.highestEpoch = Math.max(atLeast, db.highestEpoch + 1);
+            return db.highestEpoch;
+        }
+    }
+
     @Override
     public long highestEpoch() {
         synchronized (db.lock) {
@@ -172,7 +185,8 @@ public final class InMemoryHistoryStore implements HistoryStore {
         }
     }
 
-    private UpsertResult upsertLocked(Execution incoming) {
+    private UpsertResult upsertLocked(Execution given) {
+        Execution incoming = StoredText.clean(given);
         Execution stored = db.executions.get(incoming.jobUid());
         if (stored == null) {
             db.executions.put(incoming.jobUid(), incoming);
@@ -391,8 +405,8 @@ public final class InMemoryHistoryStore implements HistoryStore {
     // ---------------------------------------------------------------- incidents
 
     @Override
-    public OpenIncidentResult openIncident(IncidentDraft draft, long epoch) {
-        Objects.requireNonNull(draft, "draft");
+    public OpenIncidentResult openIncident(IncidentDraft given, long epoch) {
+        IncidentDraft draft = StoredText.clean(Objects.requireNonNull(given, "draft"));
         synchronized (db.lock) {
             fence(epoch);
             String openId = db.openIncidentByKey.get(draft.key());
@@ -428,8 +442,8 @@ public final class InMemoryHistoryStore implements HistoryStore {
     }
 
     @Override
-    public Optional<Incident> updateIncident(Incident updated, long epoch) {
-        Objects.requireNonNull(updated, "updated");
+    public Optional<Incident> updateIncident(Incident given, long epoch) {
+        Incident updated = StoredText.clean(Objects.requireNonNull(given, "updated"));
         synchronized (db.lock) {
             fence(epoch);
             Incident stored = db.incidents.get(updated.id());
@@ -634,7 +648,8 @@ public final class InMemoryHistoryStore implements HistoryStore {
     // ---------------------------------------------------------------- channel stats
 
     @Override
-    public void recordChannelResult(String channel, boolean success, Instant at, @Nullable String error) {
+    public void recordChannelResult(String channel, boolean success, Instant at, @Nullable String given) {
+        String error = StoredText.clean(given);
         Objects.requireNonNull(channel, "channel");
         Instant t = millis(at, "at");
         synchronized (db.lock) {

@@ -5,6 +5,7 @@ import io.cronjobguardian.api.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.jooq.Condition;
@@ -158,6 +159,34 @@ public abstract class DialectSupport {
     /** Whether the statistics query runs in a transaction (needed for {@link #prepareStatistics}). */
     boolean statisticsNeedTransaction() {
         return false;
+    }
+
+    /**
+     * Statements run once on each connection the store uses, before its first transaction there, so that the server
+     * ends the session when it sits inside a transaction, waiting for its client, longer than
+     * {@code idleInTransaction}: a writer frozen after taking the fence row (process paused, VM suspended, network
+     * cut) then holds that row lock no longer than this. Empty where the database has no such timeout per session.
+     */
+    List<String> sessionSetup(Duration idleInTransaction) {
+        return List.of();
+    }
+
+    /**
+     * A statement run first in every write transaction, for databases that can bound only a session's idle time as a
+     * whole (MySQL's {@code wait_timeout}), or {@code null}. {@link #endWrite()} undoes it.
+     */
+    String beginWrite(Duration idleInTransaction) {
+        return null;
+    }
+
+    /** The statement run after every write transaction that ran {@link #beginWrite}, or {@code null}. */
+    String endWrite() {
+        return null;
+    }
+
+    /** Whole seconds, rounded up (the MySQL family's session timeouts are in seconds). */
+    static long seconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
     }
 
     /** Deadlocks, serialisation failures, busy databases: the transaction may simply be retried. */

@@ -30,6 +30,7 @@ import io.cronjobguardian.api.StaleEpochException;
 import io.cronjobguardian.api.StatsQuery;
 import io.cronjobguardian.api.StoreHealth;
 import io.cronjobguardian.api.StoreUnavailableException;
+import io.cronjobguardian.api.StoredText;
 import io.cronjobguardian.api.UpsertResult;
 import io.cronjobguardian.store.jdbc.DialectSupport.PercentileStrategy;
 import io.cronjobguardian.store.jdbc.Tables.ChannelStatsT;
@@ -55,6 +56,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -65,6 +67,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.jooq.Condition;
@@ -88,6 +91,15 @@ import org.slf4j.LoggerFactory;
  * leader-epoch fence row; that row lock is held to commit, which makes the epoch check atomic with the write and
  * serialises writers across replicas. A database that cannot be reached makes operations fail with
  * {@link StoreUnavailableException}; the pool reconnects by itself once it is back.
+ *
+ * <p>A writer frozen inside its transaction (process paused, VM suspended, cut off from the database) would keep the
+ * fence row locked, and every other writer waiting, for as long as the server keeps its session. With an
+ * {@linkplain Builder#idleInTransactionTimeout idle-in-transaction timeout} the server ends such a session after that
+ * long instead: each connection the store uses is set up once for it (PostgreSQL
+ * {@code idle_in_transaction_session_timeout}, MariaDB {@code idle_transaction_timeout}; on MySQL, which has
+ * neither, {@code wait_timeout} is lowered for the time of each write). The frozen writer's transaction is rolled back
+ * with its session, so when it wakes its write fails and applies nothing, and the next writer waits at most that
+ * long for the fence.
  */
 public final class JdbcHistoryStore implements HistoryStore {
 
@@ -103,7 +115,12 @@ public final class JdbcHistoryStore implements HistoryStore {
     private final String expectedDialect;
     private final ClassLoader migrationLoader;
     private final Duration migrationLockTimeout;
+    private final Duration idleInTransactionTimeout;
     private final org.jooq.conf.Settings jooqSettings;
+    /** Test hook: runs in a write's transaction right after the fence was taken (see {@link #afterFence}). */
+    private volatile Runnable afterFence;
+    /** Test hook: the dialect whose session bounds are used instead of the detected one's (see {@link #guardAs}). */
+    private volatile String guardDialect;
 
     private final Object lifecycle = new Object();
     private volatile Started started;
@@ -121,9 +138,14 @@ public final class JdbcHistoryStore implements HistoryStore {
         final RecentUids recentUids; // only where new executions are not inserted with ON CONFLICT DO NOTHING
         final String database;
         final int schemaVersion;
+        final List<String> sessionSetup; // run once per physical connection
+        final Set<Connection> preparedSessions; // physical connections set up already (weak: the pool replaces them)
+        final String beginWrite;
+        final String endWrite;
 
         Started(DataSource dataSource, HikariDataSource pool, Connection anchor, DialectSupport dialect,
-                Statistics statistics, String database, int schemaVersion) {
+                Statistics statistics, String database, int schemaVersion, Duration idleInTransaction,
+                DialectSupport guard) {
             this.dataSource = dataSource;
             this.pool = pool;
             this.anchor = anchor;
@@ -134,6 +156,11 @@ public final class JdbcHistoryStore implements HistoryStore {
             this.recentUids = dialect.insertNew() == DialectSupport.InsertNew.READ_FIRST ? new RecentUids() : null;
             this.database = database;
             this.schemaVersion = schemaVersion;
+            boolean bounded = !idleInTransaction.isZero();
+            this.sessionSetup = bounded ? guard.sessionSetup(idleInTransaction) : List.of();
+            this.preparedSessions = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+            this.beginWrite = bounded ? guard.beginWrite(idleInTransaction) : null;
+            this.endWrite = beginWrite != null ? guard.endWrite() : null;
         }
     }
 
@@ -149,6 +176,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.expectedDialect = b.expectedDialect;
         this.migrationLoader = b.migrationLoader;
         this.migrationLockTimeout = b.migrationLockTimeout;
+        this.idleInTransactionTimeout = b.idleInTransactionTimeout;
         this.jooqSettings = new org.jooq.conf.Settings()
                 .withExecuteLogging(false)
                 .withFetchWarnings(false)
@@ -198,11 +226,15 @@ public final class JdbcHistoryStore implements HistoryStore {
                     version = migrate ? m.migrate(c) : m.verify(c);
                 }
                 started = new Started(ds, pool, anchor, dialect, new Statistics(dialect, strategy), database,
-                        version);
-                LOG.info("{}: connected to {} via {}; dialect {}, percentiles by {}, schema version {}{}", name,
+                        version, idleInTransactionTimeout,
+                        guardDialect == null ? dialect : DialectSupport.forId(guardDialect));
+                LOG.info("{}: connected to {} via {}; dialect {}, percentiles by {}, schema version {}{}{}", name,
                         database, pool != null ? "pool " + poolSpec.poolName() + " (" + poolSpec.redactedUrl()
                                 + ", up to " + poolSpec.maximumPoolSize() + " connections)" : "the host's DataSource",
-                        dialect.id(), strategy, version, migrate ? "" : " (storage.migrate=false: verified only)");
+                        dialect.id(), strategy, version, migrate ? "" : " (storage.migrate=false: verified only)",
+                        started.sessionSetup.isEmpty() && started.beginWrite == null ? ""
+                                : "; sessions idle in a transaction end after "
+                                        + idleInTransactionTimeout.toMillis() + " ms");
             } catch (RuntimeException | SQLException e) {
                 closeQuietly(pool, anchor);
                 if (e instanceof GuardianException || e instanceof IllegalArgumentException) {
@@ -348,8 +380,28 @@ public final class JdbcHistoryStore implements HistoryStore {
         Started s = started(op);
         return run(s, op, true, ctx -> {
             takeFence(s, ctx, epoch);
+            Runnable hook = afterFence;
+            if (hook != null) {
+                hook.run();
+            }
             return work.run(ctx);
         });
+    }
+
+    /**
+     * Test hook: {@code hook} runs inside every fenced write's transaction right after the fence row was taken
+     * (locked), on the writing thread; blocking in it freezes the writer there. {@code null} removes it.
+     */
+    void afterFence(Runnable hook) {
+        this.afterFence = hook;
+    }
+
+    /**
+     * Test hook, before {@link #start()}: bound sessions as the dialect {@code dialectId} does, whatever the database
+     * (MySQL's {@code wait_timeout} during writes can so be tested on MariaDB, which has {@code wait_timeout} too).
+     */
+    void guardAs(String dialectId) {
+        this.guardDialect = dialectId;
     }
 
     /**
@@ -376,7 +428,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 lock.lock();
             }
             try {
-                return once(s, work);
+                return once(s, write, work);
             } catch (GuardianException | IllegalArgumentException e) {
                 throw e;
             } catch (SQLException | RuntimeException e) {
@@ -395,14 +447,20 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
     }
 
-    private <T> T once(Started s, Work<T> work) throws SQLException {
+    private <T> T once(Started s, boolean write, Work<T> work) throws SQLException {
         try (Connection c = s.dataSource.getConnection()) {
+            prepareSession(s, c);
             boolean auto = c.getAutoCommit();
             if (auto) {
                 c.setAutoCommit(false);
             }
             DSLContext ctx = dsl(s, c);
+            String endWrite = null;
             try {
+                if (write && s.beginWrite != null) {
+                    execute(c, s.beginWrite);
+                    endWrite = s.endWrite;
+                }
                 T result = work.run(ctx);
                 c.commit();
                 FrontierCache.Tx tx = (FrontierCache.Tx) ctx.data(FrontierCache.TX_KEY);
@@ -421,6 +479,14 @@ public final class JdbcHistoryStore implements HistoryStore {
                 }
                 throw t;
             } finally {
+                if (endWrite != null) {
+                    try {
+                        execute(c, endWrite);
+                    } catch (SQLException e) {
+                        LOG.debug("{}: restoring the session after a write failed (the pool discards a broken "
+                                + "connection)", name, e);
+                    }
+                }
                 if (auto) {
                     try {
                         c.setAutoCommit(true);
@@ -429,6 +495,33 @@ public final class JdbcHistoryStore implements HistoryStore {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Runs the dialect's {@link DialectSupport#sessionSetup session setup} on this connection unless its physical
+     * connection had it already. A setup that fails fails the operation (the session would not be bounded).
+     */
+    private static void prepareSession(Started s, Connection c) throws SQLException {
+        if (s.sessionSetup.isEmpty()) {
+            return;
+        }
+        Connection physical = c.isWrapperFor(Connection.class) ? c.unwrap(Connection.class) : c;
+        if (s.preparedSessions.contains(physical)) {
+            return;
+        }
+        for (String sql : s.sessionSetup) {
+            execute(c, sql);
+        }
+        if (!c.getAutoCommit()) {
+            c.commit(); // PostgreSQL: a SET in a transaction that rolls back is undone with it
+        }
+        s.preparedSessions.add(physical);
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute(sql);
         }
     }
 
@@ -552,6 +645,31 @@ public final class JdbcHistoryStore implements HistoryStore {
         return write("advanceEpoch", epoch, ctx -> epoch);
     }
 
+    /**
+     * One transaction on the fence row: {@code UPDATE guardian_fence SET epoch = GREATEST(?, epoch + 1) WHERE id = 1},
+     * then the epoch read back under the row lock the update took. Concurrent claims from any store instance queue
+     * on that lock, so each sees the one before it and none returns the same epoch. The write count is left alone:
+     * no table but the fence changes.
+     */
+    @Override
+    public long claimEpoch(long atLeast) {
+        Started s = started("claimEpoch");
+        return run(s, "claimEpoch", true, ctx -> {
+            int changed = ctx.update(Fence.T)
+                    .set(Fence.EPOCH, DSL.greatest(val(atLeast), Fence.EPOCH.plus(inline(1L))))
+                    .where(Fence.ID.eq(inline(1)))
+                    .execute();
+            Long epoch = changed == 1
+                    ? ctx.select(Fence.EPOCH).from(Fence.T).where(Fence.ID.eq(inline(1))).fetchOne(Fence.EPOCH)
+                    : null;
+            if (epoch == null) {
+                throw new StoreUnavailableException("the fence row (guardian_fence, id 1) is missing: the schema was "
+                        + "not created by the migration scripts");
+            }
+            return epoch;
+        });
+    }
+
     @Override
     public long highestEpoch() {
         return read("highestEpoch", ctx -> {
@@ -571,11 +689,20 @@ public final class JdbcHistoryStore implements HistoryStore {
     @Override
     public List<UpsertResult> upsertExecutions(List<Execution> executions, long epoch) {
         Objects.requireNonNull(executions, "executions");
-        for (Execution e : executions) {
-            Objects.requireNonNull(e, "executions must not contain null");
+        List<Execution> cleaned = executions;
+        for (int i = 0; i < executions.size(); i++) {
+            Execution e = Objects.requireNonNull(executions.get(i), "executions must not contain null");
+            Execution c = StoredText.clean(e);
+            if (c != e) {
+                if (cleaned == executions) {
+                    cleaned = new ArrayList<>(executions);
+                }
+                cleaned.set(i, c);
+            }
         }
+        List<Execution> batch = cleaned;
         Started s = started("upsertExecutions");
-        return write("upsertExecutions", epoch, ctx -> upsertAll(s, ctx, executions));
+        return write("upsertExecutions", epoch, ctx -> upsertAll(s, ctx, batch));
     }
 
     /** Merge rule: a terminal state is never replaced by RUNNING; details the new value lacks are kept. */
@@ -1169,8 +1296,8 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     @Override
-    public OpenIncidentResult openIncident(IncidentDraft draft, long epoch) {
-        Objects.requireNonNull(draft, "draft");
+    public OpenIncidentResult openIncident(IncidentDraft given, long epoch) {
+        IncidentDraft draft = StoredText.clean(Objects.requireNonNull(given, "draft"));
         String openKey = Mapping.openKey(draft.key());
         Started s = started("openIncident");
         return write("openIncident", epoch, ctx -> {
@@ -1222,8 +1349,8 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     @Override
-    public Optional<Incident> updateIncident(Incident updated, long epoch) {
-        Objects.requireNonNull(updated, "updated");
+    public Optional<Incident> updateIncident(Incident given, long epoch) {
+        Incident updated = StoredText.clean(Objects.requireNonNull(given, "updated"));
         Optional<Long> id = incidentId(updated.id());
         return write("updateIncident", epoch, ctx -> {
             if (id.isEmpty()) {
@@ -1488,7 +1615,8 @@ public final class JdbcHistoryStore implements HistoryStore {
     // ================================================================= channel stats
 
     @Override
-    public void recordChannelResult(String channel, boolean success, Instant at, @Nullable String error) {
+    public void recordChannelResult(String channel, boolean success, Instant at, @Nullable String given) {
+        String error = StoredText.clean(given);
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(at, "at");
         if (channel.isBlank()) {
@@ -1595,6 +1723,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         private String expectedDialect;
         private ClassLoader migrationLoader;
         private Duration migrationLockTimeout = Duration.ofMinutes(2);
+        private Duration idleInTransactionTimeout = Duration.ZERO;
 
         private Builder() {
         }
@@ -1644,6 +1773,21 @@ public final class JdbcHistoryStore implements HistoryStore {
         /** How long start() waits for another replica's migration. */
         public Builder migrationLockTimeout(Duration value) {
             this.migrationLockTimeout = Objects.requireNonNull(value, "migrationLockTimeout");
+            return this;
+        }
+
+        /**
+         * How long the server may keep a session of this store that waits inside a transaction for its client
+         * (default {@code 0}: as long as the server's own settings allow). Bounds how long a writer frozen inside a
+         * write can keep the others waiting on the fence. Applied to every connection the store uses, the host's
+         * DataSource's included; not supported by SQLite (one process writes it).
+         */
+        public Builder idleInTransactionTimeout(Duration value) {
+            Objects.requireNonNull(value, "idleInTransactionTimeout");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("idleInTransactionTimeout must not be negative, was " + value);
+            }
+            this.idleInTransactionTimeout = value;
             return this;
         }
 

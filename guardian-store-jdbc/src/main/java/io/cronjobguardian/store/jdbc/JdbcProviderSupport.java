@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Settings handling shared by the database providers: the pool keys every server database understands, secret
@@ -17,6 +19,11 @@ public final class JdbcProviderSupport {
 
     /** {@code storage.migrate}: apply migrations at start (default {@code true}). */
     public static final String MIGRATE_KEY = "storage.migrate";
+    /** The Lease duration of leader election, which the default idle-in-transaction timeout is derived from. */
+    public static final String LEASE_DURATION_KEY = "leaderElection.leaseDuration";
+    /** {@code leaderElection.leaseDuration}'s default. */
+    public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcProviderSupport.class);
 
     private JdbcProviderSupport() {
     }
@@ -102,6 +109,30 @@ public final class JdbcProviderSupport {
     public static String sslMode(Settings s, String prefix, String defaultValue, String... accepted) {
         String v = s.getChoice(prefix + ".sslMode", defaultValue, accepted);
         return v.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * {@code prefix.idleInTransactionTimeout}: how long the server keeps a session of the store that waits inside a
+     * transaction for its client, see {@link JdbcHistoryStore.Builder#idleInTransactionTimeout}. A leader frozen
+     * inside a write holds the fence row, and a new leader's writes wait, no longer than this. Default: half of
+     * {@code leaderElection.leaseDuration} (default 15s) in whole seconds, at least 1s, which keeps that wait below
+     * the Lease duration; {@code 0} turns it off (the server's own settings apply). Accepted: 0 or 1s to 1h.
+     */
+    public static Duration idleInTransactionTimeout(Settings s, String prefix) {
+        String key = prefix + ".idleInTransactionTimeout";
+        Duration lease = s.getDuration(LEASE_DURATION_KEY, DEFAULT_LEASE_DURATION, Duration.ofMillis(1),
+                Duration.ofDays(365));
+        Duration byDefault = Duration.ofSeconds(Math.max(1, lease.toSeconds() / 2));
+        Duration v = s.getDuration(key, byDefault, Duration.ZERO, Duration.ofHours(1));
+        if (!v.isZero() && v.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new ConfigException(key, Settings.format(v) + " is out of range; accepted: 0 (off) or 1s to 1h");
+        }
+        if (v.isZero() || v.compareTo(lease) >= 0) {
+            LOG.warn("{} is {}: a leader frozen inside a write can delay a new leader's writes by {} (more than "
+                    + "{} = {})", key, Settings.format(v), v.isZero() ? "as long as the database keeps its session"
+                    : Settings.format(v), LEASE_DURATION_KEY, Settings.format(lease));
+        }
+        return v;
     }
 
     /** The socket (read) timeout under {@code prefix.socketTimeout}: a statement that gets no answer fails. */

@@ -4,6 +4,8 @@ import io.cronjobguardian.api.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jooq.SQLDialect;
@@ -26,6 +28,22 @@ final class MariaDbDialect extends MySqlDialect {
     @Override
     PercentileStrategy percentileStrategy(Connection connection) {
         return PercentileStrategy.WINDOW_FUNCTION;
+    }
+
+    /** {@code idle_transaction_timeout} (MariaDB 10.3+, whole seconds): the server closes the connection. */
+    @Override
+    List<String> sessionSetup(Duration idleInTransaction) {
+        return List.of("SET SESSION idle_transaction_timeout = " + seconds(idleInTransaction));
+    }
+
+    @Override
+    String beginWrite(Duration idleInTransaction) {
+        return null;
+    }
+
+    @Override
+    String endWrite() {
+        return null;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -120,6 +121,27 @@ class MySqlDialect extends DialectSupport {
     @Override
     int maxRefsPerStatement() {
         return 15_000; // two lists of binds, twice, stay below the 65,535 placeholders of the protocol
+    }
+
+    /** Keeps the session's own {@code wait_timeout}, which {@link #endWrite()} restores after each write. */
+    @Override
+    List<String> sessionSetup(Duration idleInTransaction) {
+        return List.of("SET @guardian_wait_timeout = @@SESSION.wait_timeout");
+    }
+
+    /**
+     * MySQL 8 has no idle-in-transaction timeout; {@code wait_timeout} ends a session idle for that long, inside a
+     * transaction or not. It is lowered for the time of each write only, so that pooled connections keep the
+     * server's (or the session's) own idle limit between writes.
+     */
+    @Override
+    String beginWrite(Duration idleInTransaction) {
+        return "SET SESSION wait_timeout = " + seconds(idleInTransaction);
+    }
+
+    @Override
+    String endWrite() {
+        return "SET SESSION wait_timeout = @guardian_wait_timeout";
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -107,6 +108,12 @@ final class PostgresDialect extends DialectSupport {
     @Override
     boolean statisticsNeedTransaction() {
         return true;
+    }
+
+    /** {@code idle_in_transaction_session_timeout}: the server ends the session, and its transaction with it. */
+    @Override
+    List<String> sessionSetup(Duration idleInTransaction) {
+        return List.of("SET idle_in_transaction_session_timeout = " + Math.max(1, idleInTransaction.toMillis()));
     }
 
     @Override

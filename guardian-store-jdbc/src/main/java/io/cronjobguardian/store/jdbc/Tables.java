@@ -4,6 +4,8 @@ import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
 
+import io.cronjobguardian.api.StoredText;
+import org.jooq.Converter;
 import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -23,7 +25,13 @@ final class Tables {
     private Tables() {
     }
 
-    private static final DataType<String> TEXT = SQLDataType.VARCHAR;
+    /**
+     * Free text: written through {@link StoredText#clean} wherever jOOQ binds it (inserts, updates, conditions), so a
+     * NUL or a lone surrogate that reached a statement without being cleaned first cannot fail it. The write methods
+     * clean their records on entry as well, so that what they return equals what is read back.
+     */
+    private static final DataType<String> TEXT = SQLDataType.VARCHAR.asConvertedDataType(
+            Converter.of(String.class, String.class, s -> s, StoredText::clean));
 
     private static <T> Field<T> col(String table, String column, DataType<T> type) {
         return field(name(table, column), type);

@@ -47,9 +47,13 @@ abstract class MySqlFamilyProvider implements HistoryStoreProvider {
             if (JdbcProviderSupport.hostOrUrlSet(settings, p)) {
                 LOG.warn("{}: the host supplied a DataSource; {}.host/url are ignored", name(), p);
             }
+            LOG.info("{}: the host's DataSource keeps its own session settings; give its connections an "
+                    + "idle_transaction_timeout (MariaDB) or wait_timeout (MySQL) below leaderElection.leaseDuration "
+                    + "so that a replica frozen inside a write cannot hold back the next leader", name());
             return b.dataSource(host.get()).build();
         }
-        return b.pool(poolSpec(settings, p, context)).build();
+        return b.pool(poolSpec(settings, p, context))
+                .idleInTransactionTimeout(JdbcProviderSupport.idleInTransactionTimeout(settings, p)).build();
     }
 
     PoolSpec poolSpec(Settings s, String p, ProviderContext context) {

@@ -10,8 +10,10 @@ import io.cronjobguardian.store.jdbc.JdbcProviderSupport;
  * {@code username}, {@code password}, {@code sslMode} (disable; prefer, require, verify-ca, verify-full) or
  * {@code useSsl} (false), {@code sslRootCert}, {@code driver} (mysql when Connector/J is on the classpath, else
  * mariadb), {@code maxOpenConns} (10), {@code maxIdleConns} (2), {@code connMaxLifetime} (30m),
- * {@code healthCheckInterval} (30s), {@code connectTimeout} (5s), {@code socketTimeout} (5m), {@code url},
- * {@code properties.*}; and {@code storage.migrate} (true).
+ * {@code healthCheckInterval} (30s), {@code connectTimeout} (5s), {@code socketTimeout} (5m),
+ * {@code idleInTransactionTimeout} (half of {@code leaderElection.leaseDuration}: see
+ * {@link JdbcProviderSupport#idleInTransactionTimeout}), {@code url}, {@code properties.*}; and
+ * {@code storage.migrate} (true).
  */
 public final class MySqlHistoryStoreProvider extends MySqlFamilyProvider {
 

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code port} (5432), {@code database} (guardian), {@code schema}, {@code username}, {@code password},
  * {@code sslMode} (prefer), {@code sslRootCert}, {@code maxOpenConns} (10), {@code maxIdleConns} (2),
  * {@code connMaxLifetime} (30m), {@code healthCheckInterval} (30s), {@code connectTimeout} (5s),
- * {@code socketTimeout} (5m), {@code url} (instead of host/port/database), {@code properties.*} (driver
- * properties); and {@code storage.migrate} (true). Creating the store does not connect.
+ * {@code socketTimeout} (5m), {@code idleInTransactionTimeout} (half of {@code leaderElection.leaseDuration}: see
+ * {@link JdbcProviderSupport#idleInTransactionTimeout}), {@code url} (instead of host/port/database),
+ * {@code properties.*} (driver properties); and {@code storage.migrate} (true). Creating the store does not connect.
  */
 public final class PostgresHistoryStoreProvider implements HistoryStoreProvider {
 
@@ -59,9 +60,13 @@ public final class PostgresHistoryStoreProvider implements HistoryStoreProvider 
             if (JdbcProviderSupport.hostOrUrlSet(settings, P)) {
                 LOG.warn("postgres: the host supplied a DataSource; {}.host/url are ignored", P);
             }
+            LOG.info("postgres: the host's DataSource keeps its own session settings; give its connections an "
+                    + "idle_in_transaction_session_timeout below leaderElection.leaseDuration so that a replica frozen "
+                    + "inside a write cannot hold back the next leader");
             return b.dataSource(host.get()).build();
         }
-        return b.pool(poolSpec(settings, context)).build();
+        return b.pool(poolSpec(settings, context))
+                .idleInTransactionTimeout(JdbcProviderSupport.idleInTransactionTimeout(settings, P)).build();
     }
 
     /** The pool these settings describe (validated; nothing connects). */

@@ -10,6 +10,8 @@ import io.cronjobguardian.api.ProviderContext;
 import io.cronjobguardian.api.Providers;
 import io.cronjobguardian.api.SecretResolver;
 import io.cronjobguardian.api.Settings;
+import io.cronjobguardian.store.jdbc.JdbcProviderSupport;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +72,27 @@ class PostgresProviderTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("jdbc:postgresql:");
         assertThatThrownBy(() -> p.create(Settings.of("storage.type", "postgres"), CTX))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("storage.postgres.host");
+    }
+
+    @Test
+    void idleInTransactionTimeoutIsHalfTheLeaseDurationUnlessSet() {
+        String key = "storage.postgres.idleInTransactionTimeout";
+        assertThat(JdbcProviderSupport.idleInTransactionTimeout(Settings.empty(), "storage.postgres"))
+                .isEqualTo(Duration.ofSeconds(7));
+        assertThat(JdbcProviderSupport.idleInTransactionTimeout(Settings.of("leaderElection.leaseDuration", "4s"),
+                "storage.postgres")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(JdbcProviderSupport.idleInTransactionTimeout(Settings.of("leaderElection.leaseDuration", "1s"),
+                "storage.postgres")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(JdbcProviderSupport.idleInTransactionTimeout(Settings.of(key, "3s"), "storage.postgres"))
+                .isEqualTo(Duration.ofSeconds(3));
+        assertThat(JdbcProviderSupport.idleInTransactionTimeout(Settings.of(key, "0"), "storage.postgres")).isZero();
+
+        PostgresHistoryStoreProvider p = new PostgresHistoryStoreProvider();
+        Settings base = Settings.of("storage.postgres.host", "db");
+        assertThatThrownBy(() -> p.create(base.with(key, "500ms"), CTX)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(key).hasMessageContaining("0 (off) or 1s to 1h");
+        assertThatThrownBy(() -> p.create(base.with(key, "2h"), CTX)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(key);
     }
 
     @Test

@@ -12,8 +12,10 @@ import io.cronjobguardian.api.ProviderContext;
 import io.cronjobguardian.api.Settings;
 import io.cronjobguardian.api.StatsQuery;
 import io.cronjobguardian.api.StoreHealth;
+import io.cronjobguardian.api.StaleEpochException;
 import io.cronjobguardian.api.StoreUnavailableException;
 import io.cronjobguardian.api.UpsertResult;
+import io.cronjobguardian.store.jdbc.StoreHooks;
 import io.cronjobguardian.store.jdbc.testsupport.TestDatabases.Server;
 import java.net.ServerSocket;
 import java.sql.Connection;
@@ -21,7 +23,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -114,6 +124,78 @@ public abstract class ServerStoreScenarios extends JdbcStoreScenarios {
             }
             assertThat(s.executionCount()).isGreaterThanOrEqualTo(committed.size());
         }
+    }
+
+    @Test
+    @DisplayName("a leader frozen inside a write holds the next leader back by less than leaseDuration; woken, its write fails and applies nothing")
+    void frozenWriterHoldsTheFenceNoLongerThanTheBound() throws Exception {
+        assertFrozenWriterBounded(store -> { });
+    }
+
+    /**
+     * Two stores on one database with {@code leaderElection.leaseDuration=4s} (so the default idle-in-transaction
+     * timeout of 2s), each passed to {@code beforeStart}: the old leader, after a write rejected as stale (rolled back
+     * on its first connection), freezes inside a write with epoch 1 right after taking the fence; the new leader's
+     * write with epoch 2 must complete within the lease duration. Woken, the old leader's write fails and applies
+     * nothing, and its next write is fenced.
+     */
+    protected void assertFrozenWriterBounded(Consumer<HistoryStore> beforeStart) throws Exception {
+        Duration lease = Duration.ofSeconds(4);
+        Settings db = target().freshDatabase().with("leaderElection.leaseDuration", Settings.format(lease));
+        HistoryStore oldLeader = track(target().store(db));
+        HistoryStore newLeader = track(target().store(db));
+        beforeStart.accept(oldLeader);
+        beforeStart.accept(newLeader);
+        oldLeader.start();
+        newLeader.start();
+        newLeader.advanceEpoch(1);
+        assertThatThrownBy(() -> oldLeader.upsertExecution(ok(CJ, "older", T0, Duration.ofSeconds(1)), 0))
+                .isInstanceOf(StaleEpochException.class);
+        CountDownLatch frozen = new CountDownLatch(1);
+        CountDownLatch wake = new CountDownLatch(1);
+        StoreHooks.afterFence(oldLeader, () -> {
+            frozen.countDown();
+            try {
+                wake.await(120, TimeUnit.SECONDS); // a paused process: it holds the fence row until woken
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<UpsertResult> stale = threads.submit(() -> oldLeader.upsertExecution(
+                    ok(CJ, "stale", T0.plusSeconds(1), Duration.ofSeconds(1)), 1));
+            assertThat(frozen.await(30, TimeUnit.SECONDS)).as("the old leader took the fence").isTrue();
+
+            long t0 = System.nanoTime();
+            Future<UpsertResult> next = threads.submit(() -> newLeader.upsertExecution(
+                    ok(CJ, "next", T0.plusSeconds(2), Duration.ofSeconds(1)), 2));
+            UpsertResult r;
+            try {
+                r = next.get(lease.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("the new leader's write still waits on the frozen one after " + lease, e);
+            }
+            Duration waited = Duration.ofNanos(System.nanoTime() - t0);
+
+            assertThat(r).isEqualTo(UpsertResult.INSERTED);
+            assertThat(waited).isLessThan(lease);
+            assertThat(stale.isDone()).as("the old leader is still frozen").isFalse();
+
+            wake.countDown();
+            assertThatThrownBy(() -> stale.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(StoreUnavailableException.class);
+        } finally {
+            wake.countDown();
+            threads.shutdownNow();
+            StoreHooks.afterFence(oldLeader, null);
+        }
+        assertThat(newLeader.findExecution("stale")).as("the frozen write was not applied").isEmpty();
+        assertThat(newLeader.findExecution("next")).isPresent();
+        assertThat(newLeader.highestEpoch()).isEqualTo(2);
+        assertThatThrownBy(() -> oldLeader.upsertExecution(ok(CJ, "later", T0.plusSeconds(3), Duration.ofSeconds(1)),
+                1)).isInstanceOf(StaleEpochException.class);
+        assertThat(newLeader.executionCount()).isEqualTo(1);
     }
 
     @Test
