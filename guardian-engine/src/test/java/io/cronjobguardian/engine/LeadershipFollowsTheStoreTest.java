@@ -2,12 +2,16 @@ package io.cronjobguardian.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cronjobguardian.api.AlertType;
 import io.cronjobguardian.api.CronJobSnapshot;
 import io.cronjobguardian.api.ExecutionQuery;
 import io.cronjobguardian.api.HistoryStore;
+import io.cronjobguardian.api.Incident;
+import io.cronjobguardian.api.IncidentQuery;
 import io.cronjobguardian.api.JobSnapshot;
 import io.cronjobguardian.api.LeaderElector;
 import io.cronjobguardian.api.LeadershipListener;
+import io.cronjobguardian.api.StaleEpochException;
 import io.cronjobguardian.api.StoreHealth;
 import io.cronjobguardian.api.StoreUnavailableException;
 import io.cronjobguardian.engine.config.GuardianConfig;
@@ -69,6 +73,7 @@ class LeadershipFollowsTheStoreTest {
     private final class StoreLink implements InvocationHandler {
         final HistoryStore target = store.createPeer();
         final Map<String, Runnable> before = new ConcurrentHashMap<>();
+        final List<String> calls = new CopyOnWriteArrayList<>();
         volatile boolean cut;
 
         HistoryStore proxy() {
@@ -90,8 +95,21 @@ class LeadershipFollowsTheStoreTest {
             }
         }
 
+        /** The next call of this operation throws the exception instead of reaching the database. */
+        void failNext(String operation, RuntimeException e) {
+            before.put(operation, () -> {
+                before.remove(operation);
+                throw e;
+            });
+        }
+
+        long calls(String operation) {
+            return calls.stream().filter(operation::equals).count();
+        }
+
         @Override
         public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
+            calls.add(m.getName());
             Runnable hook = before.get(m.getName());
             if (hook != null) {
                 hook.run();
@@ -265,12 +283,18 @@ class LeadershipFollowsTheStoreTest {
         runAll();
     }
 
-    /** A Job of the CronJob that finished just now, seen by every replica. */
+    /** A Job of the CronJob that succeeded just now, seen by every replica. */
     private JobSnapshot jobFinishes() {
+        return jobFinishes(true);
+    }
+
+    private JobSnapshot jobFinishes(boolean succeeded) {
         Instant now = clock.instant();
         int n = ++jobs;
-        JobSnapshot j = TestObjects.job(cronJob).name("lead-" + n).uid("lead-" + n).scheduled(now.minusSeconds(5))
-                .succeeded(now.minusSeconds(5), now).build();
+        TestObjects.JobBuilder b = TestObjects.job(cronJob).name("lead-" + n).uid("lead-" + n)
+                .scheduled(now.minusSeconds(5));
+        JobSnapshot j = (succeeded ? b.succeeded(now.minusSeconds(5), now) : b.failed(now.minusSeconds(5), now))
+                .build();
         replicas.forEach(r -> r.watcher.addJob(j));
         runAll();
         return j;
@@ -419,6 +443,26 @@ class LeadershipFollowsTheStoreTest {
         assertThat(a.gaugeSaysLeader()).isTrue();
         assertThat(a.epoch()).isGreaterThan(foreign);
         assertThat(recorded()).isEqualTo(1);
+    }
+
+    @Test
+    void aLeaderFencedInTheLastEvaluationOfASweepWritesNothingMoreAndLeavesOpenIncidentsAlone() {
+        Replica a = replica("a");
+        Replica b = replica("b");
+        startAll();
+        jobFinishes(false);
+        List<Incident> open = store.incidents(IncidentQuery.open()).items();
+        assertThat(open).singleElement().satisfies(i -> assertThat(i.key().type()).isEqualTo(AlertType.JOB_FAILED));
+        advanceAll(Duration.ofMinutes(4));   // the safety sweep runs every 5 min
+        // the sweep's only evaluation is fenced (its first store operation is rejected)
+        a.link.failNext("incidents", new StaleEpochException(a.epoch(), a.epoch() + 1));
+
+        advanceAll(Duration.ofMinutes(2));
+
+        assertThat(a.link.calls("resolveIncident")).as("a's resolutions").isZero();
+        assertThat(store.incidents(IncidentQuery.open()).items()).as("still open")
+                .extracting(Incident::id).containsExactly(open.get(0).id());
+        assertThat(leaders()).containsExactly(b);
     }
 
     // ================================================================ stale starts

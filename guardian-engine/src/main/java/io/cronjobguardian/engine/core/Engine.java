@@ -792,6 +792,9 @@ public final class Engine {
             pass.at(i);
             evaluate(ref, passNow, pass);
         }
+        if (!leading) {
+            return;   // fenced by the last evaluation: nothing is tracked any more, every incident would look orphaned
+        }
         try {
             Instant now = clock.instant();
             for (Incident i : store.incidents(IncidentQuery.open()).items()) {
