@@ -157,7 +157,7 @@ public final class Guardian implements AutoCloseable {
             store.start();
             watcher.start(engine.watchListener());
             if (elector != null) {
-                elector.start(engine.leadershipListener());
+                elector.start(engine.leadershipListener(elector));
             } else {
                 engine.leadAlone();
             }
@@ -324,8 +324,11 @@ public final class Guardian implements AutoCloseable {
     }
 
     /**
-     * Liveness and readiness. Live: started, not closed. Ready: live, the watcher has synced and the store
-     * answers. Checks the store now (one round trip).
+     * Liveness and readiness. Live: started, not closed. Ready: live, the watcher has synced, the store answers,
+     * and, if this replica was given leadership, it can act on it: not ready while the leader's store operations
+     * keep failing (until they succeed again, or it gives leadership up after {@code leaderElection.renewDeadline}),
+     * nor while a single replica stands aside after another process fenced it. Checks the store now (one round
+     * trip).
      */
     public GuardianHealth health() {
         List<String> reasons = new ArrayList<>();
@@ -348,7 +351,9 @@ public final class Guardian implements AutoCloseable {
         if (leader && !engine.isCaughtUp()) {
             reasons.add("leader is catching up");
         }
-        return new GuardianHealth(live, live && synced && sh.up(), leader, reasons);
+        Optional<String> problem = engine.leadershipProblem();
+        problem.ifPresent(reasons::add);
+        return new GuardianHealth(live, live && synced && sh.up() && problem.isEmpty(), leader, reasons);
     }
 
     /** The engine, for the metrics binder and tests in this module. */

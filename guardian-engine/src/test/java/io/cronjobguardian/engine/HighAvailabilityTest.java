@@ -103,6 +103,7 @@ class HighAvailabilityTest {
         @Override public OptionalLong currentEpoch() { return delegate.currentEpoch(); }
         @Override public String identity() { return delegate.identity(); }
         @Override public Optional<String> currentLeader() { return delegate.currentLeader(); }
+        @Override public boolean relinquish(long epoch) { return delegate.relinquish(epoch); }
         @Override public void close() { delegate.close(); }
     }
 

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Timeout;
  * for each test.
  *
  * <p>The suite checks safety by sampling {@link LeaderElector#isLeader()} of every candidate every 50 ms for
- * {@link #samplingPeriod()}, and liveness with {@link #electionTimeout()} and {@link #handoverTimeout()}. Epochs
- * must be non-negative and strictly increase from term to term.
+ * {@link #samplingPeriod()}, and liveness with {@link #electionTimeout()}, {@link #handoverTimeout()} and
+ * {@link #recontendTimeout()}. Epochs must be non-negative and strictly increase from term to term.
  */
 @TestInstance(TestInstance.Lifecycle.PER_METHOD)
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -44,6 +44,14 @@ public abstract class LeaderElectorContract {
 
     /** Upper bound for someone to lead after start. */
     protected Duration electionTimeout() {
+        return handoverTimeout();
+    }
+
+    /**
+     * Upper bound for a candidate that relinquished its term to lead again when no other candidate contends (it
+     * may wait to give standbys a chance first; default {@link #handoverTimeout()}).
+     */
+    protected Duration recontendTimeout() {
         return handoverTimeout();
     }
 
@@ -302,5 +310,79 @@ public abstract class LeaderElectorContract {
         awaitSingleLeader(List.of(standby), handoverTimeout());
         assertThat(standby.currentEpoch()).isPresent();
         assertThat(standby.currentEpoch().getAsLong()).isEqualTo(listener(standby).epochs().get(0));
+    }
+
+    @Test
+    @DisplayName("relinquish: the leader stops at once, a standby leads within handoverTimeout, and the one that "
+            + "relinquished keeps contending")
+    void relinquishHandsOverToAStandbyAndKeepsContending() {
+        List<LeaderElector> all = startCandidates("a", "b");
+        LeaderElector first = awaitSingleLeader(all, electionTimeout());
+        LeaderElector other = all.get(0) == first ? all.get(1) : all.get(0);
+        long firstEpoch = first.currentEpoch().orElseThrow();
+
+        assertThat(first.relinquish(firstEpoch)).as("relinquish of the current term").isTrue();
+
+        assertThat(first.isLeader()).as("stops leading at once").isFalse();
+        assertThat(first.currentEpoch()).isEmpty();
+        listener(first).await(Kind.STOPPED, 1, handoverTimeout());
+        LeaderElector second = awaitSingleLeader(all, handoverTimeout());
+        assertThat(second).as("a contending standby gets the first chance").isSameAs(other);
+        long secondEpoch = second.currentEpoch().orElseThrow();
+        assertThat(secondEpoch).as("epoch after relinquish").isGreaterThan(firstEpoch);
+        assertNeverTwoLeaders(all);
+        assertThat(leaders(all)).as("the standby keeps leading").containsExactly(other);
+        assertThat(listener(first).count(Kind.STARTED)).as("starts of the one that relinquished").isEqualTo(1);
+
+        other.close();
+        LeaderElector again = awaitSingleLeader(List.of(first), recontendTimeout().plus(handoverTimeout()));
+        assertThat(again.currentEpoch().orElseThrow()).isGreaterThan(secondEpoch);
+        assertThat(listener(first).epochs()).as("terms of the one that relinquished").hasSize(2);
+        assertProtocolKept();
+    }
+
+    @Test
+    @DisplayName("a lone candidate that relinquishes leads again in a new term within recontendTimeout")
+    void loneCandidateLeadsAgainAfterRelinquish() {
+        LeaderElector solo = startCandidates("solo").get(0);
+        awaitSingleLeader(List.of(solo), electionTimeout());
+        long firstEpoch = solo.currentEpoch().orElseThrow();
+
+        assertThat(solo.relinquish(firstEpoch)).isTrue();
+
+        listener(solo).await(Kind.STOPPED, 1, handoverTimeout());
+        Await.until(recontendTimeout(), () -> "solo leads again", () -> listener(solo).count(Kind.STARTED) == 2
+                && solo.isLeader());
+        List<Long> epochs = listener(solo).epochs();
+        assertThat(epochs).hasSize(2);
+        assertThat(epochs.get(1)).as("a new term").isGreaterThan(firstEpoch);
+        assertThat(solo.currentEpoch()).hasValue(epochs.get(1));
+        assertProtocolKept();
+    }
+
+    @Test
+    @DisplayName("relinquish of a term that is not the current one (stale, on a standby, unstarted, closed) does "
+            + "nothing")
+    void relinquishOfAnotherTermDoesNothing() {
+        LeaderElector unstarted = candidate("unstarted");
+        assertThat(unstarted.relinquish(0)).isFalse();
+        List<LeaderElector> all = startCandidates("a", "b");
+        LeaderElector leader = awaitSingleLeader(all, electionTimeout());
+        LeaderElector standby = all.get(0) == leader ? all.get(1) : all.get(0);
+        long epoch = leader.currentEpoch().orElseThrow();
+
+        assertThat(leader.relinquish(epoch - 1)).as("a stale term").isFalse();
+        assertThat(leader.relinquish(epoch + 1)).as("a term not started").isFalse();
+        assertThat(standby.relinquish(epoch)).as("a standby").isFalse();
+        assertNeverTwoLeaders(all);
+        assertThat(leaders(all)).containsExactly(leader);
+        assertThat(leader.currentEpoch()).hasValue(epoch);
+        assertThat(listener(leader).count(Kind.STOPPED)).isZero();
+
+        leader.close();
+        listener(leader).await(Kind.STOPPED, 1, handoverTimeout());
+        assertThat(leader.relinquish(epoch)).as("after close").isFalse();
+        assertThat(listener(leader).count(Kind.STOPPED)).isEqualTo(1);
+        assertProtocolKept();
     }
 }

@@ -20,6 +20,11 @@ import java.util.Optional;
  *   <li>With {@link #autoElect(boolean) autoElect}, a candidate that starts while nobody leads is elected at
  *       once. With {@link #autoFailover(boolean) autoFailover}, when the leader closes, the longest-waiting other
  *       started candidate is elected.</li>
+ *   <li>When the leader {@linkplain ManualLeaderElector#relinquish(long) relinquishes} its term it gets
+ *       {@code onStoppedLeading} and goes to the back of the queue, still contending. With auto-failover the
+ *       longest-waiting other candidate is elected; when there is none and auto-elect is on, the one that
+ *       relinquished is elected again in a new term (a lone replica leads again; the pause a real elector makes
+ *       before contending again is not simulated). Otherwise nobody leads until {@link #elect(String)}.</li>
  * </ul>
  * Callbacks run one at a time in the order of the changes that caused them, on the thread making the change (so a
  * single-threaded test sees them before {@code elect}/{@code revoke}/{@code close} returns). No two callbacks of
@@ -165,6 +170,29 @@ public final class ManualElection {
                 announceLocked(null);
             }
         }
+    }
+
+    /** The leader gives up its term (see the class comment); {@code false} when it does not lead. */
+    boolean relinquished(ManualLeaderElector candidate) {
+        if (leader != candidate) {
+            return false;
+        }
+        stepDownLocked();
+        contenders.remove(candidate);
+        contenders.add(candidate);
+        ManualLeaderElector next = null;
+        if (autoFailover) {
+            next = contenders.stream().filter(c -> c != candidate).findFirst().orElse(null);
+        }
+        if (next == null && autoElect) {
+            next = candidate;
+        }
+        if (next != null) {
+            electLocked(next);
+        } else {
+            announceLocked(null);
+        }
+        return true;
     }
 
     @Nullable ManualLeaderElector leaderLocked() {

@@ -12,6 +12,7 @@ import java.util.OptionalLong;
  * A {@link LeaderElector} whose leadership is granted and revoked by its {@link ManualElection}; create it with
  * {@link ManualElection#candidate(String)}. Single use like a real elector: {@link #start} once, then
  * {@link #close()} (which releases leadership and, with auto-failover, hands it to a standby).
+ * {@link #relinquish(long)} gives up the current term and keeps contending.
  */
 public final class ManualLeaderElector implements LeaderElector {
 
@@ -77,6 +78,20 @@ public final class ManualLeaderElector implements LeaderElector {
             }
             return Optional.ofNullable(lastSeenLeader);
         }
+    }
+
+    /**
+     * Gives up the term with this epoch if this candidate leads it; see
+     * {@link ManualElection} for who leads next.
+     */
+    @Override
+    public boolean relinquish(long termEpoch) {
+        boolean done;
+        synchronized (election.lock) {
+            done = started && !closed && leading && epoch == termEpoch && election.relinquished(this);
+        }
+        election.dispatcher.drain();
+        return done;
     }
 
     /** {@code true} once started. */

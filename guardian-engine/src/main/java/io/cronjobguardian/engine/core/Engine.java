@@ -10,7 +10,9 @@ import io.cronjobguardian.api.IncidentKey;
 import io.cronjobguardian.api.IncidentQuery;
 import io.cronjobguardian.api.JobSnapshot;
 import io.cronjobguardian.api.JobState;
+import io.cronjobguardian.api.LeaderElector;
 import io.cronjobguardian.api.LeadershipListener;
+import io.cronjobguardian.api.Nullable;
 import io.cronjobguardian.api.StaleEpochException;
 import io.cronjobguardian.api.StoreUnavailableException;
 import io.cronjobguardian.api.WatchEventType;
@@ -30,6 +32,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -49,6 +53,14 @@ import org.slf4j.LoggerFactory;
  * most 10,000), so that a run whose Job finished and was deleted while nobody led, or while its write failed, is
  * still recorded: at catch-up, or by the retry of the failed write. One row the store rejects never holds back the
  * others: it is recorded without its optional text, or skipped, with an ERROR log and a counter.
+ *
+ * <p>Leadership follows the ability to act. A term starts only while the elector still leads it (a late
+ * {@code onStartedLeading} is ignored) and takes its store epoch in one atomic {@link HistoryStore#claimEpoch}. When
+ * the store keeps failing ({@link StoreUnavailableException}, no store operation of the leader succeeding) for longer
+ * than {@code leaderElection.renewDeadline}, or rejects a write as fenced, the engine stops acting and
+ * {@linkplain LeaderElector#relinquish relinquishes} the term, so that a replica that can act takes over; its elector
+ * contends again later. Leading alone (no elector), a store failure only retries (there is nobody to hand over to),
+ * and a fenced engine stands aside until the store's epoch has stayed put for a while (see {@link #leadAlone()}).
  */
 public final class Engine {
 
@@ -63,6 +75,11 @@ public final class Engine {
      * skipped, provided other rows were written since its first failure: the store takes writes, not this one.
      */
     static final int SKIP_AFTER_FAILURES = 5;
+    /** The term of an engine leading alone (no elector): its store epoch is simply the next one. */
+    private static final long ALONE = 0;
+    /** How long a fenced engine leading alone first waits for the store's epoch to stay put; doubles up to the max. */
+    private static final Duration ALONE_QUIET_MIN = Duration.ofMinutes(1);
+    private static final Duration ALONE_QUIET_MAX = Duration.ofMinutes(30);
 
     private final Clock clock;
     private final TaskScheduler scheduler;
@@ -87,12 +104,25 @@ public final class Engine {
     private final Map<String, RowFailures> rowFailures = new HashMap<>();
     /** Backoff of the retries of rows left pending, per CronJob. */
     private final Map<CronJobRef, Duration> rowBackoff = new HashMap<>();
+    /** Store failures noted so far ({@link #storeFailed}); an operation that saw one is no proof of a healthy store. */
+    private long storeFailures;
     private Duration systemBackoff = RETRY_MIN;
 
     private boolean leading;
     private boolean caughtUp;
+    /** The elector's term this engine holds or is taking ({@link #ALONE} without an elector). */
     private long term;
     private long epoch;
+    /** The elector this engine's leadership comes from; {@code null} while it leads alone. */
+    private volatile @Nullable LeaderElector elector;
+    /** Start of the current run of store failures (no store operation of the leader succeeded since), or null. */
+    private @Nullable Instant failingSince;
+    private boolean failureReported;
+    private Duration aloneQuiet = ALONE_QUIET_MIN;
+    private Instant aloneSince = Instant.MIN;
+    private volatile @Nullable Instant failingSinceView;
+    private volatile @Nullable String lastFailureView;
+    private volatile @Nullable String standingAsideView;
     private Instant heldUntil = Instant.MIN;
     /** When the purge timer for deleted CronJobs (purge-after-days) is armed, or {@code null}. */
     private Instant purgeDue;
@@ -138,8 +168,12 @@ public final class Engine {
         };
     }
 
-    /** The listener to start the elector with; it only enqueues. */
-    public LeadershipListener leadershipListener() {
+    /**
+     * The listener to start {@code leaderElector} with; it only enqueues. The engine asks that elector whether a
+     * term is still current before and after taking its store epoch, and relinquishes terms through it.
+     */
+    public LeadershipListener leadershipListener(LeaderElector leaderElector) {
+        this.elector = Objects.requireNonNull(leaderElector, "leaderElector");
         return new LeadershipListener() {
             @Override
             public void onStartedLeading(long newEpoch) {
@@ -160,17 +194,17 @@ public final class Engine {
 
     /**
      * Single-replica mode: lead from now on, with an epoch above the store's (so that a previous process still
-     * running, e.g. during a rolling deployment, is fenced off).
+     * running, e.g. during a rolling deployment, is fenced off: the newer process wins).
+     *
+     * <p>When this engine is fenced in turn (another process on the same store took a newer epoch), it stands aside
+     * and leads again, with a new epoch, only once the store's highest epoch has stayed put for a quiet period (1 min,
+     * doubling at each further fencing up to 30 min; back to 1 min after leading for longer than that): the other
+     * process is then taken to be gone (a rolling deployment's old instance exits well within it; after a rollback
+     * the remaining instance resumes). Should two single-replica processes really run on one store, they take turns
+     * at ever longer intervals, each fenced write rejected by the store; such a deployment needs leader election.
      */
     public void leadAlone() {
-        scheduler.execute(() -> {
-            try {
-                startLeading(store.highestEpoch() + 1);
-            } catch (RuntimeException e) {
-                LOG.warn("cannot read the store's epoch ({}); retrying", e.toString());
-                systemTimers.arm("alone", clock.instant().plus(nextSystemBackoff()), this::leadAlone);
-            }
-        });
+        scheduler.execute(() -> startLeading(ALONE));
     }
 
     /** {@code true} while this engine acts as leader. Any thread. */
@@ -199,13 +233,28 @@ public final class Engine {
     }
 
     /**
+     * Why this engine cannot do a leader's work although it was given leadership, or empty: its store operations
+     * have been failing since some instant, or (leading alone) another process fenced it. Any thread.
+     */
+    public Optional<String> leadershipProblem() {
+        Instant since = failingSinceView;
+        if (since != null) {
+            Duration limit = config.leaderElection().renewDeadline();
+            return Optional.of("the leader's store operations have been failing since " + since + " ("
+                    + lastFailureView + "); " + (elector == null ? "single replica: retrying"
+                    : "leadership is given up once they have failed for leaderElection.renewDeadline (" + limit + ")"));
+        }
+        return Optional.ofNullable(standingAsideView);
+    }
+
+    /**
      * Stands down because the store rejected a write of the term with {@code writeEpoch} as stale (a write made
-     * by a collaborator such as the alert dispatcher; the engine's own writes are handled where they fail).
-     * Nothing happens when that term is over already. Engine thread.
+     * by a collaborator such as the alert dispatcher; the engine's own writes are handled where they fail), and
+     * relinquishes the term. Nothing happens when that term is over already. Engine thread.
      */
     public void fenced(long writeEpoch, String reason) {
         if (leading && writeEpoch == epoch) {
-            stopLeading("fenced: " + reason);
+            fencedOut("fenced: " + reason);
         }
     }
 
@@ -218,30 +267,41 @@ public final class Engine {
         if (leading) {
             stopLeading("new term " + termEpoch);
         }
-        long newEpoch = termEpoch;
+        clearStoreFailures();   // a new term gets the whole renewDeadline
+        term = termEpoch;
+        takeTerm(termEpoch);
+    }
+
+    /**
+     * Takes a term: only while the elector still leads it (a late start of a term already lost must not raise the
+     * store's fence above the real leader's), with a store epoch taken in one atomic claim (strictly above every
+     * epoch the store has seen, so that two terms never share one and the previous leader is fenced off), and then
+     * only if the term is still current (it may have ended during the claim).
+     */
+    private void takeTerm(long termEpoch) {
+        String over = termOver(termEpoch);
+        if (over != null) {
+            LOG.warn("ignoring the start of leadership term {}: {} (a late notification); the store's fence is left "
+                    + "alone", termEpoch, over);
+            return;
+        }
+        long newEpoch;
         try {
-            long highest = store.highestEpoch();
-            if (newEpoch < highest) {
-                // the elector's counter went back (e.g. the Lease was deleted and recreated): continue above the
-                // store's fence so that this term is still newer than every earlier one
-                LOG.warn("leadership epoch {} is below the store's highest epoch {} (was the Lease deleted?); "
-                        + "using epoch {}", newEpoch, highest, highest + 1);
-                newEpoch = highest + 1;
-            } else if (newEpoch == highest) {
-                // expected, not a problem: a new store starts at 0, which is also the first Lease's epoch, and from
-                // then on each term's store epoch is one above its Lease epoch. An earlier term may have written
-                // with this epoch, so go above it.
-                LOG.debug("leadership epoch {} equals the store's highest epoch; using epoch {}", newEpoch,
-                        highest + 1);
-                newEpoch = highest + 1;
-            }
-            store.advanceEpoch(newEpoch);
+            newEpoch = store.claimEpoch(termEpoch);
         } catch (StaleEpochException e) {
-            LOG.error("not taking leadership: {}", e.getMessage());
+            fencedOut("cannot take a store epoch for term " + termEpoch + ": " + e.getMessage());
             return;
         } catch (RuntimeException e) {
-            LOG.warn("cannot fence the store for epoch {} ({}); retrying", newEpoch, e.toString());
-            systemTimers.arm("lead", clock.instant().plus(nextSystemBackoff()), () -> startLeading(termEpoch));
+            LOG.warn("cannot fence the store for leadership term {} ({}); retrying", termEpoch, e.toString());
+            storeFailed(e);
+            systemTimers.arm("lead", clock.instant().plus(nextSystemBackoff()), () -> takeTerm(termEpoch));
+            return;
+        }
+        storeSucceeded();
+        over = termOver(termEpoch);
+        if (over != null) {
+            LOG.warn("leadership term {} ended while the store was fenced for epoch {} ({}); not acting", termEpoch,
+                    newEpoch, over);
             return;
         }
         leading = true;
@@ -250,14 +310,191 @@ public final class Engine {
         epoch = newEpoch;
         epochView = newEpoch;
         leaderView = true;
+        standingAsideView = null;
+        aloneSince = clock.instant();
         heldUntil = clock.instant().plus(config.scheduler().startupGracePeriod());
-        LOG.info("leading with epoch {}; evaluation held until {}", newEpoch, heldUntil);
+        LOG.info("leading with epoch {}{}; evaluation held until {}", newEpoch,
+                elector == null ? " (single replica)" : " (leadership term " + termEpoch + ")", heldUntil);
         observer.leadership(true, newEpoch);
         awaitSyncThenCatchUp();
     }
 
+    /** Why the elector no longer leads the term, or {@code null} while it does (always while leading alone). */
+    private @Nullable String termOver(long termEpoch) {
+        LeaderElector el = elector;
+        if (el == null) {
+            return null;
+        }
+        OptionalLong current = el.currentEpoch();
+        if (!el.isLeader() || current.isEmpty()) {
+            return "the elector no longer leads";
+        }
+        if (current.getAsLong() != termEpoch) {
+            return "the elector leads term " + current.getAsLong() + " now";
+        }
+        return null;
+    }
+
+    /**
+     * The store rejected a write as stale: another replica (or process) leads with a newer epoch. Stops acting and,
+     * with an elector, relinquishes the term so that leadership and the ability to act come together again;
+     * leading alone, stands aside (see {@link #leadAlone()}).
+     */
+    private void fencedOut(String reason) {
+        long t = term;
+        stopLeading(reason);
+        if (elector != null) {
+            relinquish(t, reason);
+        } else {
+            standAside();
+        }
+    }
+
+    /**
+     * Gives the term up through the elector. An elector that cannot relinquish keeps leadership: the engine then
+     * tries to act in that term again after a backoff rather than idle while holding it.
+     */
+    private void relinquish(long termEpoch, String reason) {
+        LeaderElector el = Objects.requireNonNull(elector);
+        boolean done;
+        try {
+            done = el.relinquish(termEpoch);
+        } catch (RuntimeException e) {
+            LOG.warn("relinquishing leadership term {} failed: {}", termEpoch, e.toString());
+            done = false;
+        }
+        if (done) {
+            LOG.warn("gave up leadership term {} so that a replica that can act takes over: {}", termEpoch, reason);
+        } else if (termOver(termEpoch) == null) {
+            Duration d = nextSystemBackoff();
+            LOG.warn("the leader elector kept leadership term {} (it cannot relinquish); acting in it again in {}",
+                    termEpoch, d);
+            systemTimers.arm("lead", clock.instant().plus(d), () -> takeTerm(termEpoch));
+        }
+    }
+
+    /** Leading alone and fenced: leads again once the store's epoch has stayed put for the quiet period. */
+    private void standAside() {
+        Instant now = clock.instant();
+        if (Duration.between(aloneSince, now).compareTo(ALONE_QUIET_MAX) > 0) {
+            aloneQuiet = ALONE_QUIET_MIN;   // led for long: this is a new situation, not a ping-pong
+        }
+        Duration wait = aloneQuiet;
+        aloneQuiet = wait.multipliedBy(2).compareTo(ALONE_QUIET_MAX) > 0 ? ALONE_QUIET_MAX : wait.multipliedBy(2);
+        long seen;
+        try {
+            seen = store.highestEpoch();
+        } catch (RuntimeException e) {
+            seen = -1;
+        }
+        String why = "not leading: another process took a newer epoch" + (seen >= 0 ? " (" + seen + ")" : "")
+                + " on this store; leading again once the store's epoch has stayed put for " + wait;
+        standingAsideView = why;
+        LOG.error("single replica fenced: {}. Two engines without leader election share the store (during a rolling "
+                + "deployment the newer one leads); run one replica per store or enable leader election", why);
+        long seenEpoch = seen;
+        systemTimers.arm("alone", now.plus(wait), () -> leadAgainIfQuiet(seenEpoch, wait));
+    }
+
+    private void leadAgainIfQuiet(long seen, Duration wait) {
+        long highest;
+        try {
+            highest = store.highestEpoch();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read the store's epoch ({}); retrying", e.toString());
+            systemTimers.arm("alone", clock.instant().plus(nextSystemBackoff()), () -> leadAgainIfQuiet(seen, wait));
+            return;
+        }
+        if (highest != seen) {
+            LOG.info("the store's epoch moved to {}: another process started leading meanwhile; waiting another {}",
+                    highest, wait);
+            standingAsideView = "not leading: another process took a newer epoch (" + highest + ") on this store; "
+                    + "leading again once the store's epoch has stayed put for " + wait;
+            systemTimers.arm("alone", clock.instant().plus(wait), () -> leadAgainIfQuiet(highest, wait));
+            return;
+        }
+        LOG.warn("the store's epoch stayed at {} for {}: the process that fenced this one is taken to be gone; "
+                + "leading again", seen, wait);
+        startLeading(ALONE);
+    }
+
+    // ---------------------------------------------------------------- store failures (engine thread)
+
+    /**
+     * A store operation of the leader failed. Only {@link StoreUnavailableException} counts (the store cannot be
+     * reached or cannot complete the operation), not a bug. Once they have been failing for longer than
+     * {@code leaderElection.renewDeadline}, with no success in between, the leader gives up its term.
+     */
+    private void storeFailed(RuntimeException e) {
+        if (!(e instanceof StoreUnavailableException)) {
+            return;
+        }
+        storeFailures++;
+        if (failingSince == null) {
+            failingSince = clock.instant();
+            failingSinceView = failingSince;
+        }
+        lastFailureView = e.getMessage();
+        systemTimers.arm("unwritable", failingSince.plus(config.leaderElection().renewDeadline()),
+                this::checkUnwritable);
+    }
+
+    /**
+     * An operation that may have left rows pending (see {@link #recordRow}) ended without an exception: it counts
+     * as a success only when no store failure was noted since {@code failuresBefore} ({@link #storeFailures}).
+     */
+    private void storeSucceededSince(long failuresBefore) {
+        if (storeFailures == failuresBefore) {
+            storeSucceeded();
+        }
+    }
+
+    /** A store operation of the leader succeeded: the store is reachable. */
+    private void storeSucceeded() {
+        if (failingSince != null) {
+            LOG.info("the store answers again after failing since {}", failingSince);
+            clearStoreFailures();
+        }
+    }
+
+    private void clearStoreFailures() {
+        failingSince = null;
+        failingSinceView = null;
+        lastFailureView = null;
+        failureReported = false;
+        systemTimers.cancel("unwritable");
+    }
+
+    private void checkUnwritable() {
+        if (failingSince == null) {
+            return;
+        }
+        Duration limit = config.leaderElection().renewDeadline();
+        Duration failing = Duration.between(failingSince, clock.instant());
+        if (failing.compareTo(limit) < 0) {
+            systemTimers.arm("unwritable", failingSince.plus(limit), this::checkUnwritable);
+            return;
+        }
+        String why = "the store has been failing for " + failing + ", longer than leaderElection.renewDeadline ("
+                + limit + "): " + lastFailureView;
+        if (elector == null) {
+            if (!failureReported) {
+                failureReported = true;
+                LOG.error("{}; single replica: nobody to hand over to, retrying", why);
+            }
+            return;
+        }
+        if (!leading && systemTimers.dueAt("lead") == null) {
+            return;   // not leading nor taking a term
+        }
+        long t = term;
+        stopLeading(why);
+        relinquish(t, why);
+    }
+
     void stopLeading(String reason) {
         systemTimers.cancelAll();
+        clearStoreFailures();
         purgeDue = null;
         if (!leading) {
             return;
@@ -291,6 +528,7 @@ public final class Engine {
         if (!leading) {
             return;
         }
+        long failuresBefore = storeFailures;
         try {
             Instant now = clock.instant();
             rowFailures.clear();
@@ -344,10 +582,12 @@ public final class Engine {
             systemTimers.arm("held", heldUntil.isAfter(now) ? heldUntil : now, this::evaluateAll);
             armSweep();
             systemTimers.arm("prune", now, this::prune);
+            storeSucceededSince(failuresBefore);
         } catch (StaleEpochException e) {
-            stopLeading("fenced during catch-up: " + e.getMessage());
+            fencedOut("fenced during catch-up: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("catch-up failed ({}); retrying", e.toString());
+            storeFailed(e);
             tracked.clear();
             recorder.reset();
             systemTimers.arm("catchup", clock.instant().plus(nextSystemBackoff()), this::catchUp);
@@ -537,6 +777,7 @@ public final class Engine {
         f.count++;
         if (failure instanceof StoreUnavailableException && f.count < BARE_AFTER_FAILURES) {
             LOG.warn("{}: recording Job {} ({}) failed: {}; retrying", ref, j.name(), j.state(), failure.toString());
+            storeFailed(failure);
             return Row.PENDING;
         }
         try {
@@ -554,6 +795,7 @@ public final class Engine {
             if (!rowSpecific) {
                 LOG.warn("{}: recording Job {} ({}) failed {} times, the last without its details too: {}; retrying",
                         ref, j.name(), j.state(), f.count, e.toString());
+                storeFailed(e);
                 return Row.PENDING;
             }
             LOG.error("{}: the store rejects the run of Job {} ({}) even without its details ({}; with them: {}); "
@@ -821,6 +1063,9 @@ public final class Engine {
             pass.at(i);
             evaluate(ref, passNow, pass);
         }
+        if (!leading) {
+            return;   // fenced by the last evaluation: nothing is tracked any more, every incident would look orphaned
+        }
         try {
             Instant now = clock.instant();
             for (Incident i : store.incidents(IncidentQuery.open()).items()) {
@@ -829,10 +1074,12 @@ public final class Engine {
                     store.resolveIncident(i.id(), now, epoch).ifPresent(r -> listener.resolvedWithoutMonitor(r, epoch));
                 }
             }
+            storeSucceeded();
         } catch (StaleEpochException e) {
-            stopLeading("fenced: " + e.getMessage());
+            fencedOut("fenced: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("sweeping orphaned incidents failed: {}", e.toString());
+            storeFailed(e);
         }
     }
 
@@ -862,13 +1109,19 @@ public final class Engine {
         });
     }
 
-    /** Runs an action for one CronJob; on a stale epoch stands down, on any other failure retries with backoff. */
+    /**
+     * Runs an action for one CronJob; on a stale epoch stands down and relinquishes, on any other failure retries
+     * with backoff (a store failure also counts towards giving up leadership, a success ends the count).
+     */
     private void guard(CronJobRef ref, Runnable action) {
+        long failuresBefore = storeFailures;
         try {
             action.run();
+            storeSucceededSince(failuresBefore);
         } catch (StaleEpochException e) {
-            stopLeading("fenced: " + e.getMessage());
+            fencedOut("fenced: " + e.getMessage());
         } catch (RuntimeException e) {
+            storeFailed(e);
             Duration d = backoff.merge(ref, RETRY_MIN, (a, b) -> a.multipliedBy(2).compareTo(RETRY_MAX) > 0
                     ? RETRY_MAX : a.multipliedBy(2));
             LOG.warn("{}: {}; retrying in {}", ref, e.toString(), d);
@@ -921,10 +1174,12 @@ public final class Engine {
             systemBackoff = RETRY_MIN;
             systemTimers.arm("prune", now.plus(config.scheduler().pruneInterval()), this::prune);
             armPurge(nextPurge);
+            storeSucceeded();
         } catch (StaleEpochException e) {
-            stopLeading("fenced during pruning: " + e.getMessage());
+            fencedOut("fenced during pruning: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("retention failed ({}); retrying", e.toString());
+            storeFailed(e);
             systemTimers.arm("prune", now.plus(nextSystemBackoff()), this::prune);
         }
     }
@@ -970,10 +1225,12 @@ public final class Engine {
                 }
             }
             armPurge(next);
+            storeSucceeded();
         } catch (StaleEpochException e) {
-            stopLeading("fenced during purging: " + e.getMessage());
+            fencedOut("fenced during purging: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("purging deleted CronJobs failed ({}); retrying", e.toString());
+            storeFailed(e);
             armPurge(now.plus(nextSystemBackoff()));
         }
     }

@@ -56,6 +56,11 @@ import org.slf4j.LoggerFactory;
  * when the holder changes; {@link GuardianLeaseLock} also increments it when a new term of the same identity
  * re-acquires a Lease that still names it, so epochs strictly increase across terms and replicas.
  *
+ * <h2>Relinquishing</h2>
+ * {@link #relinquish(long)} ends the current term like a lost Lease, but releases the Lease (as {@link #close()}
+ * does) and waits {@code leaseDuration} instead of one retry period before the next term, so that a standby that can
+ * act takes over first.
+ *
  * <h2>Callbacks</h2>
  * Listener callbacks run on one thread per elector ({@code guardian-leader-k8s-events-<identity>}), in order,
  * never concurrently; {@code onStartedLeading}/{@code onStoppedLeading} strictly alternate. {@link #close()} delivers
@@ -230,6 +235,31 @@ public final class KubernetesLeaderElector implements LeaderElector {
         LOG.info("Leader election stopped: {}", config.identity());
     }
 
+    /**
+     * Gives up the term with this epoch if this replica leads it: steps down at once, then (off the caller's thread,
+     * once the listener's {@code onStoppedLeading} returned, at most {@code renewDeadline}) releases the Lease as
+     * {@link #close()} does, and starts the next term after {@code leaseDuration} (plus up to 20 % jitter). A
+     * contending standby, which tries every {@code retryPeriod} to {@code 2.2 × retryPeriod}, takes the released
+     * Lease first; a lone replica leads again after that pause, with a new epoch.
+     */
+    @Override
+    public boolean relinquish(long termEpoch) {
+        Term t;
+        ExecutorService ioPool;
+        ExecutorService ev;
+        synchronized (lock) {
+            if (status != Status.STARTED || !leading || epoch != termEpoch || term == null) {
+                return false;
+            }
+            t = term;
+            ev = events;
+            ioPool = endTermLocked(t, "relinquished epoch " + termEpoch + "; contending again in "
+                    + config.leaseDuration().toMillis() + " ms");
+        }
+        finishTerm(t, "relinquished", ioPool, true, ev);
+        return true;
+    }
+
     // ------------------------------------------------------------------------------------------------ terms
 
     /** One fabric8 elector and its lock. */
@@ -314,39 +344,58 @@ public final class KubernetesLeaderElector implements LeaderElector {
 
     /**
      * Ends a term: steps down if it led, then (off the caller's thread) cancels it if asked, retires its lock and
-     * schedules the next term.
+     * schedules the next term after one retry period.
      */
     private void endTerm(Term t, String reason, boolean cancel) {
         ExecutorService ioPool;
         synchronized (lock) {
-            if (term != t) {
-                return;
-            }
-            term = null;
-            if (leading) {
-                stepDownLocked(reason);
-            }
-            if (status != Status.STARTED) {
-                return;
-            }
-            ioPool = io;
+            ioPool = endTermLocked(t, reason);
+        }
+        finishTerm(t, reason, ioPool, cancel, null);
+    }
+
+    /** The locked part of ending a term; returns the I/O pool to finish it on, or {@code null} if nothing is left to do. */
+    private @Nullable ExecutorService endTermLocked(Term t, String reason) {
+        if (term != t) {
+            return null;
+        }
+        term = null;
+        if (leading) {
+            stepDownLocked(reason);
+        }
+        return status == Status.STARTED ? io : null;
+    }
+
+    /**
+     * Off the caller's thread: waits for the listener when {@code yielding} is the events executor (so that the
+     * listener has stopped before a standby can acquire), cancels the term if asked (fabric8 releases the Lease if it
+     * holds it), retires its lock and schedules the next term: after one retry period, or after one lease duration
+     * when yielding, so that a contending standby gets the released Lease first.
+     */
+    private void finishTerm(Term t, String reason, @Nullable ExecutorService ioPool, boolean cancel,
+            @Nullable ExecutorService yielding) {
+        if (ioPool == null) {
+            return;
         }
         LOG.debug("{}: {} over ({})", config.identity(), t, reason);
         try {
             ioPool.execute(() -> {
+                if (yielding != null) {
+                    awaitQueued(yielding, config.renewDeadline());
+                }
                 if (cancel) {
                     t.cancel();
                 }
                 t.lock.retire();
-                scheduleNextTerm();
+                scheduleNextTerm(yielding != null ? config.leaseDuration() : config.retryPeriod());
             });
         } catch (RejectedExecutionException e) {
             t.lock.retire(); // closing
         }
     }
 
-    private void scheduleNextTerm() {
-        long delay = config.retryPeriod().toMillis();
+    private void scheduleNextTerm(Duration after) {
+        long delay = after.toMillis();
         delay += (long) (delay * 0.2 * ThreadLocalRandom.current().nextDouble());
         try {
             timer().schedule(this::startTerm, delay, TimeUnit.MILLISECONDS);

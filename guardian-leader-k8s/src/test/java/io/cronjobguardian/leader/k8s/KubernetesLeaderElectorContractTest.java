@@ -38,6 +38,12 @@ class KubernetesLeaderElectorContractTest extends LeaderElectorContract {
         return Duration.ofSeconds(3);
     }
 
+    /** A relinquished term is followed by the next after leaseDuration × (1 .. 1.2), which acquires at once. */
+    @Override
+    protected Duration recontendTimeout() {
+        return Duration.ofSeconds(4);
+    }
+
     @Override
     protected Duration electionTimeout() {
         return Duration.ofSeconds(5);

@@ -301,4 +301,61 @@ class KubernetesLeaderElectorTest {
         assertThat(lease(c).getSpec().getHolderIdentity()).isNull();
         assertThat(recorder.violations).isEmpty();
     }
+
+    @Test
+    void relinquishReleasesTheLeaseAtOnceAndALoneReplicaLeadsAgainOnlyAfterLeaseDuration() {
+        Cluster c = cluster("relinquish-alone");
+        KubernetesLeaderElector a = c.start(c.candidate("pod-a"));
+        RecordingListener l = c.listeners.get("pod-a");
+        await().atMost(Duration.ofSeconds(5)).until(a::isLeader);
+        long epoch1 = a.currentEpoch().orElseThrow();
+
+        long t0 = System.nanoTime();
+        assertThat(a.relinquish(epoch1)).isTrue();
+        assertThat(a.isLeader()).as("stops leading at once").isFalse();
+        assertThat(a.relinquish(epoch1)).as("that term is over").isFalse();
+        await().atMost(c.renewDeadline).pollInterval(Duration.ofMillis(10)).until(() -> l.stops() == 1
+                && lease(c).getSpec().getHolderIdentity() == null);
+        long releasedMs = (System.nanoTime() - t0) / 1_000_000;
+
+        // nobody else contends: it leads again in a new term, after leaseDuration (x 1..1.2) and one acquisition
+        await().atMost(c.leaseDuration.multipliedBy(12).dividedBy(10).plus(c.retryPeriod.multipliedBy(3)))
+                .pollInterval(Duration.ofMillis(10)).until(a::isLeader);
+        long againMs = (System.nanoTime() - t0) / 1_000_000;
+        LOG.info("relinquished: Lease released after {} ms, led again after {} ms", releasedMs, againMs);
+        assertThat(againMs).as("contends again only after leaseDuration").isGreaterThanOrEqualTo(
+                c.leaseDuration.toMillis());
+        long epoch2 = a.currentEpoch().orElseThrow();
+        assertThat(epoch2).isGreaterThan(epoch1);
+        assertThat(lease(c).getSpec().getLeaseTransitions()).isEqualTo((int) epoch2);
+        assertThat(l.epochs()).containsExactly(epoch1, epoch2);
+        assertThat(c.violations()).isEmpty();
+    }
+
+    @Test
+    void aRelinquishingLeaderLeavesTheLeaseToAStandbyAndStaysAStandbyWhileItLeads() {
+        Cluster c = cluster("relinquish-standby");
+        for (String id : List.of("pod-a", "pod-b", "pod-c")) {
+            c.start(c.candidate(id));
+        }
+        KubernetesLeaderElector first = await().atMost(Duration.ofSeconds(5)).until(c::leader, Optional::isPresent)
+                .get();
+        long firstEpoch = first.currentEpoch().orElseThrow();
+
+        long t0 = System.nanoTime();
+        assertThat(first.relinquish(firstEpoch)).isTrue();
+        KubernetesLeaderElector second = await().atMost(c.retryPeriod.multipliedBy(3).plusMillis(500))
+                .pollInterval(Duration.ofMillis(10)).until(c::leader, Optional::isPresent).get();
+        LOG.info("relinquished: {} -> {} in {} ms", first.identity(), second.identity(),
+                (System.nanoTime() - t0) / 1_000_000);
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.currentEpoch().orElseThrow()).isGreaterThan(firstEpoch);
+
+        // the one that relinquished contends again (after leaseDuration) but the standby keeps the Lease
+        await().during(c.leaseDuration.multipliedBy(2)).atMost(c.leaseDuration.multipliedBy(3))
+                .until(() -> second.isLeader() && !first.isLeader());
+        await().atMost(Duration.ofSeconds(2)).until(() -> first.currentLeader().equals(Optional.of(second.identity())));
+        assertThat(c.listeners.get(first.identity()).epochs()).containsExactly(firstEpoch);
+        assertThat(c.violations()).isEmpty();
+    }
 }
