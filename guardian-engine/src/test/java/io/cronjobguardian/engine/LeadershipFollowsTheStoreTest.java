@@ -75,6 +75,8 @@ class LeadershipFollowsTheStoreTest {
         final Map<String, Runnable> before = new ConcurrentHashMap<>();
         final List<String> calls = new CopyOnWriteArrayList<>();
         volatile boolean cut;
+        /** Only writes fail (a database that turned read-only, e.g. a demoted primary); reads still answer. */
+        volatile boolean cutWrites;
 
         HistoryStore proxy() {
             return (HistoryStore) Proxy.newProxyInstance(HistoryStore.class.getClassLoader(),
@@ -113,6 +115,9 @@ class LeadershipFollowsTheStoreTest {
             Runnable hook = before.get(m.getName());
             if (hook != null) {
                 hook.run();
+            }
+            if (cutWrites && m.getDeclaringClass() == HistoryStore.class && isWrite(m.getName())) {
+                throw new StoreUnavailableException(m.getName() + ": the database is read-only (test)");
             }
             if (cut && m.getDeclaringClass() == HistoryStore.class && !m.getName().equals("close")) {
                 if (m.getName().equals("health")) {
@@ -193,6 +198,11 @@ class LeadershipFollowsTheStoreTest {
     }
 
     /** One replica: its scheduler, watcher (fed the same cluster), store link, elector (or none), meters. */
+    private static boolean isWrite(String operation) {
+        return operation.matches("(upsert|open|update|resolve|enqueue|save|delete|claim|advance|mark|record|extend"
+                + "|release).*");
+    }
+
     private final class Replica {
         final String id;
         final ManualTaskScheduler scheduler = new ManualTaskScheduler(clock, clock::set);
@@ -348,6 +358,27 @@ class LeadershipFollowsTheStoreTest {
         assertThat(leaders()).containsExactly(b);
         assertThat(recorded()).isEqualTo(2);
         assertThat(a.guardian.health().ready()).isTrue();
+    }
+
+    @Test
+    void aLeaderThatCanReadButNotRecordHandsOverAfterRenewDeadline() {
+        // reads succeed, so only the failed recordings (left pending and retried per row) tell the engine that it
+        // cannot act: they must count towards giving up leadership just as a failed evaluation does
+        Replica a = replica("a");
+        Replica b = replica("b");
+        startAll();
+        assertThat(leaders()).containsExactly(a);
+
+        a.link.cutWrites = true;
+        jobFinishes(false);
+        assertThat(recorded()).isZero();
+        advanceAll(RENEW_DEADLINE.minusSeconds(1));
+        assertThat(election.leader()).as("leader before renewDeadline").hasValue("a");
+
+        advanceAll(Duration.ofSeconds(2));
+        assertThat(election.leader()).as("leader after renewDeadline").hasValue("b");
+        assertThat(leaders()).containsExactly(b);
+        assertThat(recorded()).as("recorded by the new leader from what it saw").isEqualTo(1);
     }
 
     @Test

@@ -104,8 +104,6 @@ public final class Engine {
     private final Map<String, RowFailures> rowFailures = new HashMap<>();
     /** Backoff of the retries of rows left pending, per CronJob. */
     private final Map<CronJobRef, Duration> rowBackoff = new HashMap<>();
-    /** Store failures noted so far ({@link #storeFailed}); an operation that saw one is no proof of a healthy store. */
-    private long storeFailures;
     private Duration systemBackoff = RETRY_MIN;
 
     private boolean leading;
@@ -429,7 +427,6 @@ public final class Engine {
         if (!(e instanceof StoreUnavailableException)) {
             return;
         }
-        storeFailures++;
         if (failingSince == null) {
             failingSince = clock.instant();
             failingSinceView = failingSince;
@@ -440,17 +437,14 @@ public final class Engine {
     }
 
     /**
-     * An operation that may have left rows pending (see {@link #recordRow}) ended without an exception: it counts
-     * as a success only when no store failure was noted since {@code failuresBefore} ({@link #storeFailures}).
+     * A store operation of the leader succeeded: the store is reachable. It does not end the count while a run's
+     * write that failed as unavailable is still pending and no run has been written since (reads answer, writes
+     * do not: e.g. a database that turned read-only).
      */
-    private void storeSucceededSince(long failuresBefore) {
-        if (storeFailures == failuresBefore) {
-            storeSucceeded();
-        }
-    }
-
-    /** A store operation of the leader succeeded: the store is reachable. */
     private void storeSucceeded() {
+        if (writesBlocked()) {
+            return;
+        }
         if (failingSince != null) {
             LOG.info("the store answers again after failing since {}", failingSince);
             clearStoreFailures();
@@ -528,7 +522,6 @@ public final class Engine {
         if (!leading) {
             return;
         }
-        long failuresBefore = storeFailures;
         try {
             Instant now = clock.instant();
             rowFailures.clear();
@@ -582,7 +575,7 @@ public final class Engine {
             systemTimers.arm("held", heldUntil.isAfter(now) ? heldUntil : now, this::evaluateAll);
             armSweep();
             systemTimers.arm("prune", now, this::prune);
-            storeSucceededSince(failuresBefore);
+            storeSucceeded();
         } catch (StaleEpochException e) {
             fencedOut("fenced during catch-up: " + e.getMessage());
         } catch (RuntimeException e) {
@@ -684,6 +677,8 @@ public final class Engine {
         /** {@link Recorder#writes()} at the first failure. */
         final long writesAtFirst;
         int count;
+        /** The last failure was {@link StoreUnavailableException}. */
+        boolean unavailable;
 
         RowFailures(long writesAtFirst) {
             this.writesAtFirst = writesAtFirst;
@@ -775,6 +770,7 @@ public final class Engine {
         CronJobRef ref = j.owner();
         RowFailures f = rowFailures.computeIfAbsent(j.uid(), k -> new RowFailures(recorder.writes()));
         f.count++;
+        f.unavailable = failure instanceof StoreUnavailableException;
         if (failure instanceof StoreUnavailableException && f.count < BARE_AFTER_FAILURES) {
             LOG.warn("{}: recording Job {} ({}) failed: {}; retrying", ref, j.name(), j.state(), failure.toString());
             storeFailed(failure);
@@ -795,6 +791,7 @@ public final class Engine {
             if (!rowSpecific) {
                 LOG.warn("{}: recording Job {} ({}) failed {} times, the last without its details too: {}; retrying",
                         ref, j.name(), j.state(), f.count, e.toString());
+                f.unavailable = true;
                 storeFailed(e);
                 return Row.PENDING;
             }
@@ -805,6 +802,17 @@ public final class Engine {
             settled(j);
             return Row.UNCHANGED;
         }
+    }
+
+    /** A run's write failed as unavailable and is still pending, and no run has been written since. */
+    private boolean writesBlocked() {
+        long writes = recorder.writes();
+        for (RowFailures f : rowFailures.values()) {
+            if (f.unavailable && writes == f.writesAtFirst) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The store has this state of the Job (or it was given up on): nothing about it is left to retry. */
@@ -1114,10 +1122,9 @@ public final class Engine {
      * with backoff (a store failure also counts towards giving up leadership, a success ends the count).
      */
     private void guard(CronJobRef ref, Runnable action) {
-        long failuresBefore = storeFailures;
         try {
             action.run();
-            storeSucceededSince(failuresBefore);
+            storeSucceeded();
         } catch (StaleEpochException e) {
             fencedOut("fenced: " + e.getMessage());
         } catch (RuntimeException e) {
