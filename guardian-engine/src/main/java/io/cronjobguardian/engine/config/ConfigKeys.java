@@ -120,6 +120,10 @@ final class ConfigKeys {
             d.add(duration(p + "connectTimeout", "5s", "250ms", "5m", "how long opening a connection may take"));
             d.add(duration(p + "socketTimeout", "5m", "0s", "1d", "a statement that gets no answer for this long "
                     + "fails; 0 = never"));
+            d.add(zeroOr(duration(p + "idleInTransactionTimeout", null, "1s", "1h", "the server ends a session of "
+                    + "the store that waits this long inside a transaction (a leader frozen mid-write), so a new "
+                    + "leader waits no longer for the fence; default: half of leaderElection.leaseDuration; 0 = off"),
+                    "0 (off) or 1s to 1h, below leaderElection.leaseDuration"));
         }
         d.add(bool("storage.logStorageEnabled", false, "store log tails of failed runs (per monitor: "
                 + "dataRetention.storeLogs)"));

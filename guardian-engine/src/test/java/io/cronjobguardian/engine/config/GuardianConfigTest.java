@@ -146,7 +146,8 @@ class GuardianConfigTest {
                 Arguments.of("storage." + db + ".healthCheckInterval", "2h", "0 (off) or 30s to 1h, shorter than "
                         + "connMaxLifetime"),
                 Arguments.of("storage." + db + ".connectTimeout", "100ms", "250ms to 5m"),
-                Arguments.of("storage." + db + ".socketTimeout", "forever", "from 0s to 1d")));
+                Arguments.of("storage." + db + ".socketTimeout", "forever", "from 0s to 1d"),
+                Arguments.of("storage." + db + ".idleInTransactionTimeout", "2h", "0 (off) or 1s to 1h")));
         return Stream.concat(general, perDatabase);
     }
 
@@ -621,6 +622,21 @@ class GuardianConfigTest {
                 .set("channels.mail.type", "email")
                 .set("channels.mail.smtpPassword", SECRETS.get(5))
                 .set("storage.mysql.url", SECRETS.get(6));
+    }
+
+    @Test
+    void idleInTransactionTimeoutIsAKnownStoreKey() {
+        GuardianConfig ok = GuardianConfig.builder().noEnvironment()
+                .set("storage.postgres.idleInTransactionTimeout", "3s")
+                .set("storage.mysql.idleInTransactionTimeout", "0")
+                .build();
+        assertThat(ok.settings().get("storage.postgres.idleInTransactionTimeout")).hasValue("3s");
+        assertThat(GuardianConfig.knownKeys()).extracting(ConfigKey::key)
+                .contains("storage.postgres.idleInTransactionTimeout", "storage.mysql.idleInTransactionTimeout");
+        assertThatThrownBy(() -> GuardianConfig.builder().noEnvironment()
+                .set("storage.postgres.idleInTransactionTimeout", "500ms").build())
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("storage.postgres.idleInTransactionTimeout");
     }
 
     @Test
