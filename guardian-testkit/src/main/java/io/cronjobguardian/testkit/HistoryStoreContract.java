@@ -1352,6 +1352,9 @@ public abstract class HistoryStoreContract {
         assertThat(store.incidents(IncidentQuery.all().openedFrom(T0.plusSeconds(10))).items())
                 .containsExactly(d, c, b);
         assertThat(store.incidents(IncidentQuery.open().cronJob(CJ).type(AlertType.JOB_FAILED)).items()).isEmpty();
+        assertThat(store.incidents(IncidentQuery.all().resolvedFrom(T0.plusSeconds(40))).items())
+                .as("resolved at or after").containsExactly(aResolved);
+        assertThat(store.incidents(IncidentQuery.all().resolvedFrom(T0.plusSeconds(41))).items()).isEmpty();
 
         Page<Incident> p0 = store.incidents(IncidentQuery.all().page(0, 3));
         Page<Incident> p1 = store.incidents(IncidentQuery.all().page(3, 3));

@@ -50,9 +50,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Routing</b> (engine thread, leader only, as {@link IncidentListener}): an opened incident queues one
  * {@link NotificationKind#OPENED} notification per channel of the monitor's {@code channelRefs} that accepts its
  * severity, due after {@code alertDelay}; a changed failure signature or severity, and each
- * {@code renotifyInterval}, queue a {@link NotificationKind#REMINDER}; a resolution queues
- * {@link NotificationKind#RESOLVED} for exactly the channels that got the opening, and cancels openings still
- * waiting (so an incident that recovers within {@code alertDelay} is never announced). An incident opened again
+ * {@code renotifyInterval}, queue a {@link NotificationKind#REMINDER} (an opening on a channel that has none yet,
+ * e.g. one that accepts only the new severity); a resolution cancels notifications not being sent (so an incident
+ * that recovers within {@code alertDelay} is never announced) and queues {@link NotificationKind#RESOLVED} for the
+ * channels whose opening was attempted. An incident opened again
  * within {@code suppressDuplicatesFor} of a notified one with the same key and failure signature is recorded but
  * not announced.
  *
@@ -95,6 +96,7 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
     /** How often to look again while another claimant holds due notifications (a leader handing over). */
     private static final Duration FOREIGN_POLL = Duration.ofMillis(500);
     private static final int BATCH = 100;
+    private static final String CANCELLED = "cancelled: the incident was resolved first";
 
     private final HistoryStore store;
     private final Map<String, AlertChannel> channels;
@@ -115,6 +117,8 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
     private final Map<Long, Delivered> unmarked = new ConcurrentHashMap<>();
     /** Open incidents whose openings are known to be queued in this term (engine thread). */
     private final Set<String> settled = new HashSet<>();
+    /** Resolved incidents whose resolutions could not be queued yet in this term (engine thread). */
+    private final Map<String, Incident> unresolved = new LinkedHashMap<>();
     /** {@code incident|channel} of resolutions waiting for another notification to finish. */
     private final Set<String> awaiting = ConcurrentHashMap.newKeySet();
     private final AtomicInteger sending = new AtomicInteger();
@@ -200,11 +204,82 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
         epoch = newEpoch;
         timers.cancelAll();
         settled.clear();
+        unresolved.clear();
         awaiting.clear();
         releaseQueued(isLeading ? claimant(newEpoch) : null);
         if (isLeading) {
             scheduler.execute(this::dispatch);
+            scheduler.execute(() -> sweepResolutions(newEpoch, 0));
         }
+    }
+
+    /**
+     * Queues the resolutions an earlier term left out: resolving an incident and queuing its resolutions are
+     * separate writes, and a leader that lost its term (or died) between them left a resolved incident whose
+     * opening was announced without its resolution. Looks at the incidents resolved in the last
+     * {@value #GIVE_UP_HOURS} hours, one page per task. Engine thread.
+     */
+    private void sweepResolutions(long term, int offset) {
+        if (!leading || closed || epoch != term) {
+            return;
+        }
+        try {
+            io.cronjobguardian.api.Page<Incident> page = store.incidents(IncidentQuery.all()
+                    .resolvedFrom(clock.instant().minus(Duration.ofHours(GIVE_UP_HOURS))).page(offset, BATCH));
+            int repaired = 0;
+            for (Incident i : page.items()) {
+                if (lacksResolution(store.notifications(i.id()))) {
+                    resolve(i, term);
+                    repaired++;
+                }
+            }
+            if (repaired > 0) {
+                LOG.info("queued the resolutions of {} resolved incident(s) an earlier term left out", repaired);
+            }
+            if (page.hasMore()) {
+                scheduler.execute(() -> sweepResolutions(term, offset + BATCH));
+            }
+        } catch (StaleEpochException ex) {
+            fenced.accept(term);
+        } catch (RuntimeException ex) {
+            LOG.warn("looking for resolutions an earlier term left out failed ({}); retrying", ex.toString());
+            timers.arm("sweep", clock.instant().plus(POLL), () -> sweepResolutions(term, offset));
+        }
+    }
+
+    /** {@code true} when a resolved incident's notifications miss a resolution {@link #resolve} would queue. */
+    private static boolean lacksResolution(List<Notification> ns) {
+        Set<String> resolved = new HashSet<>();
+        for (Notification n : ns) {
+            if (n.kind() == NotificationKind.RESOLVED) {
+                resolved.add(n.channel());
+            }
+        }
+        for (Notification n : ns) {
+            if (n.kind() != NotificationKind.RESOLVED && n.status() == NotificationStatus.PENDING) {
+                return true;   // not cancelled when the incident was resolved
+            }
+            if (n.kind() == NotificationKind.OPENED && !resolved.contains(n.channel()) && wantsResolution(n, false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code true} when the opening {@code n} was, or may have been, delivered, so its channel gets the resolution:
+     * anything but an opening cancelled before its first attempt.
+     *
+     * @param cancelledNow {@code n} (as read before) was just cancelled
+     */
+    private static boolean wantsResolution(Notification n, boolean cancelledNow) {
+        if (cancelledNow) {
+            return n.attempts() > 0;
+        }
+        if (n.status() == NotificationStatus.FAILED && CANCELLED.equals(n.lastError())) {
+            return n.attempts() > 1;   // the cancellation counted as an attempt
+        }
+        return true;
     }
 
     /**
@@ -390,6 +465,7 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
 
     private void resolve(Incident incident, long writeEpoch) {
         settled.remove(incident.id());
+        unresolved.put(incident.id(), incident);   // until done: retried by the dispatcher
         String claimant = claimant(writeEpoch) + "-router";
         Instant now = clock.instant();
         Set<String> resolutions = new LinkedHashSet<>();
@@ -403,13 +479,13 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
                 Optional<Notification> c = store.claimNotification(n.id(), claimant, now.isBefore(n.dueAt())
                         ? n.dueAt() : now, CLAIM_TTL, writeEpoch);
                 if (c.isPresent()) {
-                    store.markNotificationFailed(n.id(), claimant, "cancelled: the incident was resolved first", null);
+                    store.markNotificationFailed(n.id(), claimant, CANCELLED, null);
                     cancelled = true;
                 }
             }
             // an opening that was attempted, even one given up on or cancelled before its retry, may have reached
             // the receiver (a timeout): it gets the resolution, which waits until the opening is final
-            if (n.kind() == NotificationKind.OPENED && (n.attempts() > 0 || !cancelled)) {
+            if (n.kind() == NotificationKind.OPENED && wantsResolution(n, cancelled)) {
                 resolutions.add(n.channel());
             }
         }
@@ -417,6 +493,7 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
             store.enqueueNotification(new NotificationDraft(incident.id(), channel, NotificationKind.RESOLVED, 0, now),
                     writeEpoch);
         }
+        unresolved.remove(incident.id());
         if (!resolutions.isEmpty()) {
             wake(now);
         }
@@ -483,6 +560,9 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
         Instant now = clock.instant();
         try {
             recordUnmarked();   // throws while the store is unreachable: nothing new is claimed before they are
+            for (Incident i : List.copyOf(unresolved.values())) {
+                resolve(i, e);   // resolved, but queuing its resolutions failed
+            }
             int budget = Math.min(BATCH, global.available(now));
             if (budget == 0) {
                 timers.arm("dispatch", global.nextTokenAt(now), this::dispatch);

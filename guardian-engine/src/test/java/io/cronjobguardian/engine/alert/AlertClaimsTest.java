@@ -135,6 +135,31 @@ class AlertClaimsTest {
     }
 
     @Test
+    void aNewLeaderQueuesTheResolutionsTheLastTermLeftOut() {
+        twoOpenings();
+        // the last leader sent the first opening and cancelled the second (still waiting out alertDelay), resolved
+        // both incidents, and lost its term before it queued the resolution
+        storeA.claimNotification(queued.get(0).id(), "a#1", T0, Duration.ofSeconds(5), 1).orElseThrow();
+        storeA.markNotificationSent(queued.get(0).id(), "a#1", T0);
+        storeA.claimNotification(queued.get(1).id(), "a#1-router", T0, Duration.ofSeconds(5), 1).orElseThrow();
+        storeA.markNotificationFailed(queued.get(1).id(), "a#1-router", "cancelled: the incident was resolved first",
+                null);
+        clock.set(T0.plusSeconds(30));
+        storeA.resolveIncident(queued.get(0).incidentId(), clock.instant(), 1).orElseThrow();
+        storeA.resolveIncident(queued.get(1).incidentId(), clock.instant(), 1).orElseThrow();
+
+        storeB.advanceEpoch(2);
+        b.leadership(true, 2);
+        schedulerB.runPending();
+
+        assertThat(slackB.delivered()).singleElement().satisfies(m -> {
+            assertThat(m.kind()).isEqualTo(NotificationKind.RESOLVED);
+            assertThat(m.incidentId()).isEqualTo(queued.get(0).incidentId());
+        });
+        assertThat(storeA.notifications(queued.get(1).incidentId())).as("never announced: no resolution").hasSize(1);
+    }
+
+    @Test
     void aFrozenLeadersClaimsHaveLapsedWhenTheNextLeaderStarts() {
         aClaimsBoth();
 

@@ -366,6 +366,25 @@ class AlertPipelineTest {
     }
 
     @Test
+    void aResolutionLostBetweenResolvingTheIncidentAndQueuingItIsQueuedByTheDispatcher() {
+        FaultyStore faulty = new FaultyStore(new io.cronjobguardian.testkit.InMemoryHistoryStore());
+        try (EngineHarnessAccess h = new EngineHarnessAccess(T0, faulty.store(),
+                List.of(monitor(alerting(Duration.ZERO, Duration.ZERO, null))), c -> { },
+                gb -> gb.alertChannel(slack, pager).synchronousAlertDelivery(true))) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "unresolved").schedule("0 0 1 1 *"));
+            h.advance(Duration.ofMinutes(2));
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            faulty.failNext("enqueueNotification", 1);   // the incident resolves, queuing its resolution fails
+            succeed(h, cj, "j2", h.now().minusSeconds(10), Duration.ofSeconds(5));
+            assertThat(faulty.failed("enqueueNotification")).isEqualTo(1);
+            assertThat(h.openIncidents(AlertType.JOB_FAILED)).isEmpty();
+            h.advance(Duration.ofSeconds(10));
+            assertThat(kinds(slack.delivered())).containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+            assertThat(kinds(pager.delivered())).containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+        }
+    }
+
+    @Test
     void remindersGoOnAfterRecordingOneOnTheIncidentFailed() {
         FaultyStore faulty = new FaultyStore(new io.cronjobguardian.testkit.InMemoryHistoryStore());
         try (EngineHarnessAccess h = new EngineHarnessAccess(T0, faulty.store(),

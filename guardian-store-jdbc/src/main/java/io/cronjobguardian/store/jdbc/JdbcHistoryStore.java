@@ -1295,6 +1295,9 @@ public final class JdbcHistoryStore implements HistoryStore {
         if (query.openedFrom() != null) {
             c = c.and(Incidents.OPENED_AT.ge(query.openedFrom().toEpochMilli()));
         }
+        if (query.resolvedFrom() != null) {
+            c = c.and(Incidents.RESOLVED_AT.ge(query.resolvedFrom().toEpochMilli()));
+        }
         Condition cond = c;
         return read("incidents", ctx -> {
             long total = ctx.fetchCount(Incidents.T, cond);
