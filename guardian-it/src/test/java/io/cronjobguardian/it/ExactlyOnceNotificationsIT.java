@@ -208,9 +208,14 @@ class ExactlyOnceNotificationsIT {
         resolve(7);
 
         Guardian any = replicas.get("a").guardian;
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
-                recording.delivered("rec").size() >= 2 * CRONJOBS && hook.accepted().size() >= 2 * CRONJOBS
-                        && any.incidents(IncidentQuery.open()).total() == 0);
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    recording.delivered("rec").size() >= 2 * CRONJOBS && hook.accepted().size() >= 2 * CRONJOBS
+                            && any.incidents(IncidentQuery.open()).total() == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            describeOutbox(any);
+            throw e;
+        }
         // the outbox is final: nothing can be claimed and sent any more
         List<Incident> incidents = any.incidents(IncidentQuery.all().page(0, 10_000)).items();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> incidents.stream()
@@ -269,6 +274,22 @@ class ExactlyOnceNotificationsIT {
         LOG.info("{} incidents; recording channel: {} sends over {} instances; webhook: {} accepted, {} answered 500 "
                 + "first; leadership epochs handed out: {}", incidents.size(), recording.sent("rec").size(),
                 recording.instances().size(), hook.accepted().size(), hook.answered500(), election.lastEpoch());
+    }
+
+    /** Logs what is missing when the end is not reached: the receivers' counts and every unfinished notification. */
+    private void describeOutbox(Guardian any) {
+        List<Incident> all = any.incidents(IncidentQuery.all().page(0, 10_000)).items();
+        LOG.error("not done: recording channel {} delivered, webhook {} accepted, {} incident(s) open; leaders: {}",
+                recording.delivered("rec").size(), hook.accepted().size(),
+                all.stream().filter(Incident::isOpen).count(), replicas.values().stream()
+                        .filter(r -> r.guardian.isLeader()).map(r -> r.id).collect(Collectors.toList()));
+        for (Incident i : all) {
+            List<Notification> ns = any.notifications(i.id());
+            boolean unfinished = ns.stream().anyMatch(n -> !n.status().isFinal()) || ns.size() != 4 || i.isOpen();
+            if (unfinished) {
+                LOG.error("{} {} {}: {}", i.id(), i.key().asString(), i.isOpen() ? "open" : "resolved", ns);
+            }
+        }
     }
 
     // ================================================================================================ script
