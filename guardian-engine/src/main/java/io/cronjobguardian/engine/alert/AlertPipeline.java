@@ -561,7 +561,13 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
         try {
             recordUnmarked();   // throws while the store is unreachable: nothing new is claimed before they are
             for (Incident i : List.copyOf(unresolved.values())) {
-                resolve(i, e);   // resolved, but queuing its resolutions failed
+                try {
+                    resolve(i, e);   // resolved, but queuing its resolutions failed
+                } catch (StaleEpochException ex) {
+                    throw ex;
+                } catch (RuntimeException ex) {
+                    LOG.warn("queuing the resolutions of {} failed again ({}); retrying", i.id(), ex.toString());
+                }
             }
             int budget = Math.min(BATCH, global.available(now));
             if (budget == 0) {
