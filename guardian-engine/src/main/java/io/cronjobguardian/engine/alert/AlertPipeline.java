@@ -716,6 +716,8 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
                         n.channel());
             }
             unmarked.remove(n.id(), d);
+            finished(n);
+            store.recordChannelResult(n.channel(), true, d.sentAt(), null);
         }
     }
 
