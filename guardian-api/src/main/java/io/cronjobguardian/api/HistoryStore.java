@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Where runs, incidents, the alert outbox and engine state are kept.
@@ -24,9 +25,10 @@ import java.util.OptionalInt;
  *   <li><b>Fencing:</b> every write takes the writer's leader epoch. The store remembers the highest epoch it has
  *       seen (through {@link #advanceEpoch} or any write) and rejects, with {@link StaleEpochException} and without
  *       applying anything, a write whose epoch is lower. Check and write are atomic: once a write with epoch
- *       {@code n} has returned, no write with an epoch below {@code n} succeeds. The exceptions are the three
- *       writes that record what a sender did under a claim it holds ({@link #markNotificationSent},
- *       {@link #markNotificationFailed}, {@link #recordChannelResult}): they take no epoch, because the claim —
+ *       {@code n} has returned, no write with an epoch below {@code n} succeeds. The exceptions are the writes
+ *       that record what a sender did under a claim it holds ({@link #markNotificationSent},
+ *       {@link #markNotificationFailed}, {@link #extendClaims}, {@link #releaseClaims},
+ *       {@link #recordChannelResult}): they take no epoch, because the claim —
  *       made under the claimant's epoch and checked by compare-and-set — is their guard, and a delivery that
  *       happened must be recorded even when leadership moved meanwhile (otherwise the new leader would send it
  *       again).</li>
@@ -207,8 +209,10 @@ public interface HistoryStore extends AutoCloseable {
 
     /**
      * CAS: claims one notification for {@code claimant} until {@code now + claimTtl} if it is claimable at
-     * {@code now} (see {@link Notification#isClaimableAt}). Among concurrent claimants, on one store instance or
-     * several, exactly one wins.
+     * {@code now}: {@link Notification#isClaimableAt} holds and, for a {@link NotificationKind#RESOLVED}, every
+     * other notification of its incident and channel is final (a resolution never overtakes the opening or a
+     * reminder still being sent or retried). Among concurrent claimants, on one store instance or several,
+     * exactly one wins.
      *
      * @return the claimed notification, or empty if it was not claimable
      */
@@ -222,8 +226,10 @@ public interface HistoryStore extends AutoCloseable {
     List<Notification> claimDueNotifications(String claimant, Instant now, Duration claimTtl, int limit, long epoch);
 
     /**
-     * CAS: marks a notification claimed by {@code claimant} as sent. {@code false} if the claim was lost. Not
-     * fenced (see the class contract): a claimant completes its own claim even after a newer epoch was seen.
+     * CAS: marks a notification claimed by {@code claimant} as sent. {@code false} if the claim was lost (another
+     * claimant took it, or it is no longer CLAIMED). A claim whose time lapsed is still held until another
+     * claimant takes it, so a delivery recorded late (the store was unreachable meanwhile) is recorded. Not fenced
+     * (see the class contract): a claimant completes its own claim even after a newer epoch was seen.
      */
     boolean markNotificationSent(long notificationId, String claimant, Instant sentAt);
 
@@ -233,6 +239,26 @@ public interface HistoryStore extends AutoCloseable {
      * Not fenced (see the class contract).
      */
     boolean markNotificationFailed(long notificationId, String claimant, String error, @Nullable Instant retryAt);
+
+    /**
+     * CAS: moves the claim expiry of each of these notifications that {@code claimant} holds (CLAIMED by it, lapsed
+     * or not) to {@code until}; a sender calls it while it holds notifications so that their claims outlive the
+     * send, however long it takes, and lapse soon after the sender dies. Not fenced (see the class contract).
+     *
+     * @return the ids among {@code notificationIds} that {@code claimant} holds (and were extended); an id
+     *         missing from the result was lost to another claimant or finished
+     */
+    Set<Long> extendClaims(Collection<Long> notificationIds, String claimant, Instant until);
+
+    /**
+     * CAS: gives back the claims {@code claimant} holds on these notifications without an attempt: each goes back to
+     * {@link NotificationStatus#PENDING}, unclaimed, with its due time and attempts unchanged, so another claimant
+     * may take it at once (a leader stepping down releases what it claimed but did not start sending). Not fenced
+     * (see the class contract).
+     *
+     * @return how many were released
+     */
+    int releaseClaims(Collection<Long> notificationIds, String claimant);
 
     /** Notifications of one incident, in creation order. */
     List<Notification> notifications(String incidentId);

@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param monitor    only incidents of this monitor, or {@code null}
  * @param type       only this type, or {@code null}
  * @param openedFrom only incidents opened at or after this instant, or {@code null}
+ * @param resolvedFrom only incidents resolved at or after this instant (so only resolved ones), or {@code null}
  * @param offset     rows to skip
  * @param limit      page size, 1 to {@link ExecutionQuery#MAX_LIMIT}
  */
@@ -19,11 +20,13 @@ public record IncidentQuery(
         @Nullable String monitor,
         @Nullable AlertType type,
         @Nullable Instant openedFrom,
+        @Nullable Instant resolvedFrom,
         int offset,
         int limit) {
 
     public IncidentQuery {
         openedFrom = Checks.millis(openedFrom);
+        resolvedFrom = Checks.millis(resolvedFrom);
         Checks.nonNegative(offset, "offset");
         if (limit < 1 || limit > ExecutionQuery.MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be between 1 and " + ExecutionQuery.MAX_LIMIT
@@ -33,37 +36,42 @@ public record IncidentQuery(
 
     /** Open incidents, any CronJob, first page of {@link ExecutionQuery#MAX_LIMIT}. */
     public static IncidentQuery open() {
-        return new IncidentQuery(true, null, null, null, null, 0, ExecutionQuery.MAX_LIMIT);
+        return new IncidentQuery(true, null, null, null, null, null, 0, ExecutionQuery.MAX_LIMIT);
     }
 
     /** All incidents (open and resolved), first page of {@link ExecutionQuery#DEFAULT_LIMIT}. */
     public static IncidentQuery all() {
-        return new IncidentQuery(false, null, null, null, null, 0, ExecutionQuery.DEFAULT_LIMIT);
+        return new IncidentQuery(false, null, null, null, null, null, 0, ExecutionQuery.DEFAULT_LIMIT);
     }
 
     /** Restricts to one CronJob. */
     public IncidentQuery cronJob(@Nullable CronJobRef ref) {
-        return new IncidentQuery(openOnly, ref, monitor, type, openedFrom, offset, limit);
+        return new IncidentQuery(openOnly, ref, monitor, type, openedFrom, resolvedFrom, offset, limit);
     }
 
     /** Restricts to one monitor. */
     public IncidentQuery monitor(@Nullable String id) {
-        return new IncidentQuery(openOnly, cronJob, id, type, openedFrom, offset, limit);
+        return new IncidentQuery(openOnly, cronJob, id, type, openedFrom, resolvedFrom, offset, limit);
     }
 
     /** Restricts to one type. */
     public IncidentQuery type(@Nullable AlertType t) {
-        return new IncidentQuery(openOnly, cronJob, monitor, t, openedFrom, offset, limit);
+        return new IncidentQuery(openOnly, cronJob, monitor, t, openedFrom, resolvedFrom, offset, limit);
     }
 
     /** Restricts to incidents opened at or after {@code from}. */
     public IncidentQuery openedFrom(@Nullable Instant from) {
-        return new IncidentQuery(openOnly, cronJob, monitor, type, from, offset, limit);
+        return new IncidentQuery(openOnly, cronJob, monitor, type, from, resolvedFrom, offset, limit);
+    }
+
+    /** Restricts to incidents resolved at or after {@code from}. */
+    public IncidentQuery resolvedFrom(@Nullable Instant from) {
+        return new IncidentQuery(openOnly, cronJob, monitor, type, openedFrom, from, offset, limit);
     }
 
     /** Sets offset and page size. */
     public IncidentQuery page(int newOffset, int newLimit) {
-        return new IncidentQuery(openOnly, cronJob, monitor, type, openedFrom, newOffset, newLimit);
+        return new IncidentQuery(openOnly, cronJob, monitor, type, openedFrom, resolvedFrom, newOffset, newLimit);
     }
 
     /** {@code true} when the incident passes every filter (paging aside). */
@@ -72,6 +80,7 @@ public record IncidentQuery(
                 && (cronJob == null || cronJob.equals(i.key().cronJob()))
                 && (monitor == null || monitor.equals(i.key().monitor()))
                 && (type == null || type == i.key().type())
-                && (openedFrom == null || !i.openedAt().isBefore(openedFrom));
+                && (openedFrom == null || !i.openedAt().isBefore(openedFrom))
+                && (resolvedFrom == null || (i.resolvedAt() != null && !i.resolvedAt().isBefore(resolvedFrom)));
     }
 }

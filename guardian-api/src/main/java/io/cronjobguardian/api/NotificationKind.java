@@ -6,7 +6,10 @@ public enum NotificationKind {
     OPENED,
     /** The incident is still open; a re-notification ({@link NotificationDraft#sequence()} counts them). */
     REMINDER,
-    /** The incident was resolved; sent to every channel that got the opening. */
+    /**
+     * The incident was resolved; sent to every channel whose opening was attempted, never before that opening is
+     * final (see {@link HistoryStore#claimNotification}).
+     */
     RESOLVED,
     /** A test message. */
     TEST

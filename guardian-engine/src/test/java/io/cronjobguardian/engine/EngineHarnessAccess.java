@@ -23,8 +23,14 @@ public final class EngineHarnessAccess implements AutoCloseable {
 
     public EngineHarnessAccess(Instant start, List<MonitorSpec> monitors, Consumer<GuardianConfig.Builder> config,
             Consumer<Guardian.Builder> builder) {
+        this(start, new InMemoryHistoryStore(), monitors, config, builder);
+    }
+
+    /** On {@code store} (e.g. a wrapper that fails chosen calls). */
+    public EngineHarnessAccess(Instant start, HistoryStore store, List<MonitorSpec> monitors,
+            Consumer<GuardianConfig.Builder> config, Consumer<Guardian.Builder> builder) {
         ScriptableCronJobWatcher w = new ScriptableCronJobWatcher();
-        this.h = new EngineHarness(new ManualClock(start), monitors, new InMemoryHistoryStore(), w, w, config, builder);
+        this.h = new EngineHarness(new ManualClock(start), monitors, store, w, w, config, builder);
         h.start();
     }
 

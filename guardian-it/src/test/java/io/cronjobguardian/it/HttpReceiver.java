@@ -23,7 +23,7 @@ import java.util.function.Predicate;
 /**
  * A real HTTP endpoint on 127.0.0.1 for the {@code webhook} channel: it reads each JSON document's incident
  * {@code id} and {@code kind}, answers 500 to the first attempt of the messages a predicate picks, 200 otherwise,
- * and counts attempts and accepted messages per (id, kind).
+ * and counts attempts and accepted messages per (id, kind), with the {@code Idempotency-Key} headers each carried.
  */
 final class HttpReceiver implements AutoCloseable {
 
@@ -42,6 +42,7 @@ final class HttpReceiver implements AutoCloseable {
     private final Predicate<Key> failFirstAttempt;
     private final Map<Key, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private final Map<Key, AtomicInteger> accepted = new ConcurrentHashMap<>();
+    private final Map<Key, java.util.Set<String>> idempotencyKeys = new ConcurrentHashMap<>();
     private final AtomicInteger answered500 = new AtomicInteger();
     private final List<String> malformed = new ArrayList<>();
 
@@ -70,6 +71,9 @@ final class HttpReceiver implements AutoCloseable {
         try {
             JsonNode doc = JSON.readTree(body);
             Key key = new Key(doc.path("id").asText(), doc.path("kind").asText());
+            String idempotencyKey = ex.getRequestHeaders().getFirst("Idempotency-Key");
+            idempotencyKeys.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet())
+                    .add(idempotencyKey == null ? "(none)" : idempotencyKey);
             int attempt = attempts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
             if (attempt == 1 && failFirstAttempt.test(key)) {
                 status = 500;
@@ -103,6 +107,13 @@ final class HttpReceiver implements AutoCloseable {
     Map<Key, Integer> attempts() {
         Map<Key, Integer> m = new ConcurrentHashMap<>();
         attempts.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    /** The {@code Idempotency-Key} headers each message's attempts carried ("(none)" for a request without). */
+    Map<Key, java.util.Set<String>> idempotencyKeys() {
+        Map<Key, java.util.Set<String>> m = new ConcurrentHashMap<>();
+        idempotencyKeys.forEach((k, v) -> m.put(k, java.util.Set.copyOf(v)));
         return m;
     }
 

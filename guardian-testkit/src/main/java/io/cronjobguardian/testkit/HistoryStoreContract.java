@@ -1424,6 +1424,9 @@ public abstract class HistoryStoreContract {
         assertThat(store.incidents(IncidentQuery.all().openedFrom(T0.plusSeconds(10))).items())
                 .containsExactly(d, c, b);
         assertThat(store.incidents(IncidentQuery.open().cronJob(CJ).type(AlertType.JOB_FAILED)).items()).isEmpty();
+        assertThat(store.incidents(IncidentQuery.all().resolvedFrom(T0.plusSeconds(40))).items())
+                .as("resolved at or after").containsExactly(aResolved);
+        assertThat(store.incidents(IncidentQuery.all().resolvedFrom(T0.plusSeconds(41))).items()).isEmpty();
 
         Page<Incident> p0 = store.incidents(IncidentQuery.all().page(0, 3));
         Page<Incident> p1 = store.incidents(IncidentQuery.all().page(3, 3));
@@ -1638,6 +1641,100 @@ public abstract class HistoryStoreContract {
         assertThat(store.claimNotification(n.id(), "a", T0.plusSeconds(86_400), Duration.ofSeconds(30), EPOCH))
                 .isEmpty();
         assertThat(store.markNotificationFailed(n.id(), "a", "again", T0)).isFalse();
+    }
+
+    @Test
+    @DisplayName("extendClaims: moves the expiry of the claims the claimant holds, even lapsed ones nobody took")
+    void extendClaims() {
+        Incident i = openIncident(key(CJ, AlertType.JOB_FAILED), T0);
+        Notification a = enqueue(i.id(), "slack", NotificationKind.OPENED, 0, T0);
+        Notification b = enqueue(i.id(), "email", NotificationKind.OPENED, 0, T0);
+        Notification c = enqueue(i.id(), "webhook", NotificationKind.OPENED, 0, T0);
+        Notification unclaimed = enqueue(i.id(), "pagerduty", NotificationKind.OPENED, 0, T0);
+        store.claimNotification(a.id(), "a#1", T0, Duration.ofSeconds(5), EPOCH).orElseThrow();
+        store.claimNotification(b.id(), "a#1", T0, Duration.ofSeconds(5), EPOCH).orElseThrow();
+        store.claimNotification(c.id(), "a#1", T0, Duration.ofSeconds(5), EPOCH).orElseThrow();
+        // c's claim lapses and another claimant takes it; b's lapses and nobody takes it
+        peer().claimNotification(c.id(), "b#2", T0.plusSeconds(6), Duration.ofSeconds(30), EPOCH).orElseThrow();
+
+        Set<Long> kept = store.extendClaims(List.of(a.id(), b.id(), c.id(), unclaimed.id(), 987654321L), "a#1",
+                T0.plusSeconds(11));
+
+        assertThat(kept).containsExactlyInAnyOrder(a.id(), b.id());
+        Map<Long, Notification> byId = store.notifications(i.id()).stream()
+                .collect(Collectors.toMap(Notification::id, n -> n));
+        assertThat(byId.get(a.id()).claimExpiresAt()).isEqualTo(T0.plusSeconds(11));
+        assertThat(byId.get(a.id()).status()).isEqualTo(NotificationStatus.CLAIMED);
+        assertThat(byId.get(a.id()).attempts()).isZero();
+        assertThat(byId.get(b.id()).claimExpiresAt()).isEqualTo(T0.plusSeconds(11));
+        assertThat(byId.get(c.id()).claimedBy()).isEqualTo("b#2");
+        assertThat(byId.get(c.id()).claimExpiresAt()).as("another claimant's claim is untouched")
+                .isEqualTo(T0.plusSeconds(36));
+        assertThat(byId.get(unclaimed.id()).status()).isEqualTo(NotificationStatus.PENDING);
+        assertThat(peer().claimNotification(a.id(), "b#2", T0.plusSeconds(10), Duration.ofSeconds(5), EPOCH))
+                .as("extended: not claimable before the new expiry").isEmpty();
+        assertThat(peer().claimNotification(a.id(), "b#2", T0.plusSeconds(11), Duration.ofSeconds(5), EPOCH))
+                .as("claimable once the extended claim lapsed").isPresent();
+        assertThat(store.extendClaims(List.of(), "a#1", T0)).isEmpty();
+        // a lapsed claim nobody took is still recorded by its claimant
+        assertThat(store.markNotificationSent(b.id(), "a#1", T0.plusSeconds(60))).isTrue();
+        assertThat(store.extendClaims(List.of(b.id()), "a#1", T0.plusSeconds(70))).as("SENT is final").isEmpty();
+    }
+
+    @Test
+    @DisplayName("releaseClaims: the claimant's claims go back to PENDING, due and attempts unchanged, claimable at once")
+    void releaseClaims() {
+        Incident i = openIncident(key(CJ, AlertType.JOB_FAILED), T0);
+        Notification a = enqueue(i.id(), "slack", NotificationKind.OPENED, 0, T0);
+        Notification b = enqueue(i.id(), "email", NotificationKind.OPENED, 0, T0);
+        store.claimNotification(a.id(), "old#1", T0, Duration.ofMinutes(5), EPOCH).orElseThrow();
+        store.claimNotification(b.id(), "other#1", T0, Duration.ofMinutes(5), EPOCH).orElseThrow();
+
+        assertThat(store.releaseClaims(List.of(a.id(), b.id()), "old#1")).isEqualTo(1);
+
+        Notification released = store.notifications(i.id()).get(0);
+        assertThat(released.status()).isEqualTo(NotificationStatus.PENDING);
+        assertThat(released.claimedBy()).isNull();
+        assertThat(released.claimExpiresAt()).isNull();
+        assertThat(released.attempts()).isZero();
+        assertThat(released.dueAt()).isEqualTo(T0);
+        assertThat(store.notifications(i.id()).get(1).claimedBy()).isEqualTo("other#1");
+        assertThat(store.markNotificationSent(a.id(), "old#1", T0)).as("released: no longer held").isFalse();
+        assertThat(peer().claimDueNotifications("new#2", T0.plusSeconds(1), Duration.ofSeconds(5), 10, EPOCH))
+                .extracting(Notification::id).containsExactly(a.id());
+        assertThat(store.releaseClaims(List.of(), "old#1")).isZero();
+    }
+
+    @Test
+    @DisplayName("a resolution is claimable only once every other notification of its incident and channel is final")
+    void resolutionWaitsForTheRestOfItsChannel() {
+        Incident i = openIncident(key(CJ, AlertType.JOB_FAILED), T0);
+        Notification opened = enqueue(i.id(), "slack", NotificationKind.OPENED, 0, T0);
+        Notification reminder = enqueue(i.id(), "slack", NotificationKind.REMINDER, 1, T0);
+        Notification otherChannel = enqueue(i.id(), "email", NotificationKind.OPENED, 0, T0);
+        store.claimNotification(opened.id(), "a", T0, Duration.ofSeconds(5), EPOCH).orElseThrow();
+        Notification resolved = enqueue(i.id(), "slack", NotificationKind.RESOLVED, 0, T0);
+        Notification emailResolved = enqueue(i.id(), "email", NotificationKind.RESOLVED, 0, T0);
+        store.claimNotification(otherChannel.id(), "a", T0, Duration.ofSeconds(5), EPOCH).orElseThrow();
+        store.markNotificationSent(otherChannel.id(), "a", T0);
+
+        assertThat(store.claimNotification(resolved.id(), "a", T0.plusSeconds(1), Duration.ofSeconds(5), EPOCH))
+                .as("the opening is being sent").isEmpty();
+        assertThat(store.claimDueNotifications("a", T0.plusSeconds(1), Duration.ofSeconds(5), 10, EPOCH))
+                .as("the email resolution may go (its opening is sent), the slack one waits for the reminder")
+                .extracting(Notification::id).containsExactly(reminder.id(), emailResolved.id());
+        assertThat(store.markNotificationSent(emailResolved.id(), "a", T0.plusSeconds(1))).isTrue();
+        assertThat(store.markNotificationFailed(opened.id(), "a", "timeout", T0.plusSeconds(30))).isTrue();
+        assertThat(store.claimDueNotifications("a", T0.plusSeconds(2), Duration.ofSeconds(5), 10, EPOCH))
+                .as("the opening is retried later: still not final").isEmpty();
+        assertThat(store.markNotificationSent(reminder.id(), "a", T0.plusSeconds(2))).isTrue();
+        Notification retried = store.claimNotification(opened.id(), "a", T0.plusSeconds(30), Duration.ofSeconds(5),
+                EPOCH).orElseThrow();
+        assertThat(store.claimDueNotifications("a", T0.plusSeconds(31), Duration.ofSeconds(5), 10, EPOCH)).isEmpty();
+        assertThat(store.markNotificationFailed(retried.id(), "a", "HTTP 400", null)).isTrue();
+        assertThat(peer().claimDueNotifications("b", T0.plusSeconds(32), Duration.ofSeconds(5), 10, EPOCH))
+                .as("the opening is final (given up on): the resolution goes").extracting(Notification::id)
+                .containsExactly(resolved.id());
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.cronjobguardian.api.IncidentQuery;
 import io.cronjobguardian.api.JobState;
 import io.cronjobguardian.api.Notification;
 import io.cronjobguardian.api.NotificationDraft;
+import io.cronjobguardian.api.NotificationKind;
 import io.cronjobguardian.api.NotificationStatus;
 import io.cronjobguardian.api.Nullable;
 import io.cronjobguardian.api.OpenIncidentResult;
@@ -34,10 +35,12 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -545,7 +548,7 @@ public final class InMemoryHistoryStore implements HistoryStore {
         Instant t = millis(now, "now");
         synchronized (db.lock) {
             fence(epoch);
-            List<Notification> due = db.notifications.values().stream().filter(n -> n.isClaimableAt(t))
+            List<Notification> due = db.notifications.values().stream().filter(n -> claimableLocked(n, t))
                     .sorted(DUE_ORDER).limit(limit).collect(Collectors.toList());
             List<Notification> claimed = new ArrayList<>(due.size());
             for (Notification n : due) {
@@ -568,7 +571,7 @@ public final class InMemoryHistoryStore implements HistoryStore {
 
     private @Nullable Notification claimLocked(@Nullable Notification n, String claimant, Instant now,
             Duration ttl) {
-        if (n == null || !n.isClaimableAt(now)) {
+        if (n == null || !claimableLocked(n, now)) {
             return null;
         }
         Notification claimed = new Notification(n.id(), n.incidentId(), n.channel(), n.kind(), n.sequence(),
@@ -576,6 +579,64 @@ public final class InMemoryHistoryStore implements HistoryStore {
                 n.createdAt(), null);
         db.notifications.put(n.id(), claimed);
         return claimed;
+    }
+
+    /** {@link Notification#isClaimableAt}, and a resolution only once the rest of its incident and channel is final. */
+    private boolean claimableLocked(Notification n, Instant now) {
+        if (!n.isClaimableAt(now)) {
+            return false;
+        }
+        if (n.kind() != NotificationKind.RESOLVED) {
+            return true;
+        }
+        for (Notification o : db.notifications.values()) {
+            if (o.id() != n.id() && o.incidentId().equals(n.incidentId()) && o.channel().equals(n.channel())
+                    && !o.status().isFinal()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public Set<Long> extendClaims(Collection<Long> notificationIds, String claimant, Instant until) {
+        Objects.requireNonNull(notificationIds, "notificationIds");
+        Objects.requireNonNull(claimant, "claimant");
+        Instant t = millis(until, "until");
+        synchronized (db.lock) {
+            available();
+            Set<Long> held = new LinkedHashSet<>();
+            for (Long id : notificationIds) {
+                Notification n = db.notifications.get(id);
+                if (heldBy(n, claimant)) {
+                    db.notifications.put(n.id(), new Notification(n.id(), n.incidentId(), n.channel(), n.kind(),
+                            n.sequence(), n.status(), n.attempts(), n.dueAt(), claimant, t, n.lastError(),
+                            n.createdAt(), null));
+                    held.add(n.id());
+                }
+            }
+            return held;
+        }
+    }
+
+    @Override
+    public int releaseClaims(Collection<Long> notificationIds, String claimant) {
+        Objects.requireNonNull(notificationIds, "notificationIds");
+        Objects.requireNonNull(claimant, "claimant");
+        synchronized (db.lock) {
+            available();
+            int released = 0;
+            for (Long id : notificationIds) {
+                Notification n = db.notifications.get(id);
+                if (heldBy(n, claimant)) {
+                    db.notifications.put(n.id(), new Notification(n.id(), n.incidentId(), n.channel(), n.kind(),
+                            n.sequence(), NotificationStatus.PENDING, n.attempts(), n.dueAt(), null, null,
+                            n.lastError(), n.createdAt(), null));
+                    released++;
+                }
+            }
+            return released;
+        }
     }
 
     @Override

@@ -27,7 +27,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +50,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Routing</b> (engine thread, leader only, as {@link IncidentListener}): an opened incident queues one
  * {@link NotificationKind#OPENED} notification per channel of the monitor's {@code channelRefs} that accepts its
  * severity, due after {@code alertDelay}; a changed failure signature or severity, and each
- * {@code renotifyInterval}, queue a {@link NotificationKind#REMINDER}; a resolution queues
- * {@link NotificationKind#RESOLVED} for exactly the channels that got the opening, and cancels openings still
- * waiting (so an incident that recovers within {@code alertDelay} is never announced). An incident opened again
+ * {@code renotifyInterval}, queue a {@link NotificationKind#REMINDER} (an opening on a channel that has none yet,
+ * e.g. one that accepts only the new severity); a resolution cancels notifications not being sent (so an incident
+ * that recovers within {@code alertDelay} is never announced) and queues {@link NotificationKind#RESOLVED} for the
+ * channels whose opening was attempted. An incident opened again
  * within {@code suppressDuplicatesFor} of a notified one with the same key and failure signature is recorded but
  * not announced.
  *
@@ -58,16 +62,41 @@ import org.slf4j.LoggerFactory;
  * recording of runs), marks it sent, or schedules a retry with exponential backoff (or the receiver's
  * {@code Retry-After}) for network errors, timeouts, 5xx and 429; gives up on other errors and after
  * {@value #GIVE_UP_HOURS} hours. The global ({@code rateLimits.*}) and per-channel ({@code maxAlertsPerHour},
- * {@code burstLimit}) rate limits defer notifications; they never drop them. A delivery completed after this
- * replica lost leadership is still recorded (the claim guards it), so the new leader does not send it again.
+ * {@code burstLimit}) rate limits defer notifications; they never drop them.
+ *
+ * <p><b>Claims</b>: a claim lasts {@link #CLAIM_TTL} and is extended every {@link #HEARTBEAT} while this replica
+ * holds it (queued for its channel or being sent), so a send may take as long as it takes while the claim of a
+ * replica that died lapses within {@link #CLAIM_TTL}, before a new leader starts (the Lease's
+ * {@code leaseDuration} is longer). On losing leadership the claims of notifications not yet being sent are given
+ * back at once; a send in flight completes, keeps its claim and is recorded, so the new leader does not send it
+ * again. A delivery whose recording failed (the store was unreachable) is kept in memory and recorded before
+ * anything else is claimed, never sent again. Each message carries {@link AlertMessage#idempotencyKey()}, the same
+ * for every attempt of one notification on any replica, so a receiver can drop the one duplicate that a crash
+ * between a delivery and its recording can cause.
+ *
+ * <p><b>Repair</b>: opening an incident and queuing its openings are separate writes; when a failure between them
+ * lost the openings, the next evaluation of the open incident queues what it lacks ({@link #stillOpen}), once per
+ * incident and leadership term. Reminder sequence numbers are derived from the notifications stored, never from
+ * the incident's counter, which a failed write may have left behind.
+ *
+ * <p><b>Order</b>: a resolution goes to every channel whose opening was attempted (an opening still waiting out
+ * {@code alertDelay} is cancelled instead), and the store lets it be claimed only once every other notification of
+ * its incident and channel is final: it never overtakes the opening, even one that is being retried or whose
+ * outcome is unknown.
  */
 public final class AlertPipeline implements IncidentListener, EngineObserver, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertPipeline.class);
     static final int GIVE_UP_HOURS = 24;
-    private static final Duration CLAIM_TTL = Duration.ofMinutes(5);
+    /** How long a claim lasts without being extended. */
+    static final Duration CLAIM_TTL = Duration.ofSeconds(5);
+    /** How often the claims this replica holds are extended. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final Duration POLL = Duration.ofSeconds(5);
+    /** How often to look again while another claimant holds due notifications (a leader handing over). */
+    private static final Duration FOREIGN_POLL = Duration.ofMillis(500);
     private static final int BATCH = 100;
+    private static final String CANCELLED = "cancelled: the incident was resolved first";
 
     private final HistoryStore store;
     private final Map<String, AlertChannel> channels;
@@ -77,16 +106,56 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
     private final String identity;
     private final boolean synchronous;
     private final TimerGroup<String> timers;
+    /** The heartbeat: not cancelled with leadership, since sends in flight keep their claims. */
+    private final TimerGroup<String> claimTimers;
     private final TokenBucket global;
     private final Map<String, TokenBucket> perChannel = new ConcurrentHashMap<>();
     private final Map<String, ExecutorService> executors = new ConcurrentHashMap<>();
-    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    /** Notifications claimed here and not finished, by id. */
+    private final Map<Long, Held> held = new ConcurrentHashMap<>();
+    /** Delivered notifications whose recording failed, by id: recorded before anything else is claimed. */
+    private final Map<Long, Delivered> unmarked = new ConcurrentHashMap<>();
+    /** Open incidents whose openings are known to be queued in this term (engine thread). */
+    private final Set<String> settled = new HashSet<>();
+    /** Resolved incidents whose resolutions could not be queued yet in this term (engine thread). */
+    private final Map<String, Incident> unresolved = new LinkedHashMap<>();
+    /** {@code incident|channel} of resolutions waiting for another notification to finish. */
+    private final Set<String> awaiting = ConcurrentHashMap.newKeySet();
     private final AtomicInteger sending = new AtomicInteger();
     private volatile MeterRegistry registry;
     private volatile java.util.function.LongConsumer fenced = e -> { };
     private volatile boolean leading;
     private volatile long epoch;
     private volatile boolean closed;
+
+    /** A notification this replica claimed: queued for its channel, being sent, or given back. */
+    private static final class Held {
+        static final int QUEUED = 0;
+        static final int SENDING = 1;
+        static final int RELEASED = 2;
+
+        final Notification notification;
+        /** The claim to record under (a new term's dispatcher may claim a lapsed claim of this one again). */
+        final AtomicReference<String> claimant;
+        final AtomicInteger state = new AtomicInteger(QUEUED);
+
+        Held(Notification notification, String claimant) {
+            this.notification = notification;
+            this.claimant = new AtomicReference<>(claimant);
+        }
+
+        boolean start() {
+            return state.compareAndSet(QUEUED, SENDING);
+        }
+
+        boolean release() {
+            return state.compareAndSet(QUEUED, RELEASED);
+        }
+    }
+
+    /** A delivery not yet recorded. */
+    private record Delivered(Held held, Instant sentAt) {
+    }
 
     /**
      * @param channels    the channels by name
@@ -103,6 +172,7 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
         this.identity = Objects.requireNonNull(identity, "identity");
         this.synchronous = synchronous;
         this.timers = new TimerGroup<>(scheduler);
+        this.claimTimers = new TimerGroup<>(scheduler);
         GuardianConfig.RateLimits rl = config.rateLimits();
         this.global = new TokenBucket(rl.maxAlertsPerMinute(), Duration.ofMinutes(1), rl.burstLimit(),
                 clock.instant());
@@ -133,9 +203,107 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
         leading = isLeading;
         epoch = newEpoch;
         timers.cancelAll();
+        settled.clear();
+        unresolved.clear();
+        awaiting.clear();
+        releaseQueued(isLeading ? claimant(newEpoch) : null);
         if (isLeading) {
             scheduler.execute(this::dispatch);
+            scheduler.execute(() -> sweepResolutions(newEpoch, 0));
         }
+    }
+
+    /**
+     * Queues the resolutions an earlier term left out: resolving an incident and queuing its resolutions are
+     * separate writes, and a leader that lost its term (or died) between them left a resolved incident whose
+     * opening was announced without its resolution. Looks at the incidents resolved in the last
+     * {@value #GIVE_UP_HOURS} hours, one page per task. Engine thread.
+     */
+    private void sweepResolutions(long term, int offset) {
+        if (!leading || closed || epoch != term) {
+            return;
+        }
+        try {
+            io.cronjobguardian.api.Page<Incident> page = store.incidents(IncidentQuery.all()
+                    .resolvedFrom(clock.instant().minus(Duration.ofHours(GIVE_UP_HOURS))).page(offset, BATCH));
+            int repaired = 0;
+            for (Incident i : page.items()) {
+                if (lacksResolution(store.notifications(i.id()))) {
+                    resolve(i, term);
+                    repaired++;
+                }
+            }
+            if (repaired > 0) {
+                LOG.info("queued the resolutions of {} resolved incident(s) an earlier term left out", repaired);
+            }
+            if (page.hasMore()) {
+                scheduler.execute(() -> sweepResolutions(term, offset + BATCH));
+            }
+        } catch (StaleEpochException ex) {
+            fenced.accept(term);
+        } catch (RuntimeException ex) {
+            LOG.warn("looking for resolutions an earlier term left out failed ({}); retrying", ex.toString());
+            timers.arm("sweep", clock.instant().plus(POLL), () -> sweepResolutions(term, offset));
+        }
+    }
+
+    /** {@code true} when a resolved incident's notifications miss a resolution {@link #resolve} would queue. */
+    private static boolean lacksResolution(List<Notification> ns) {
+        Set<String> resolved = new HashSet<>();
+        for (Notification n : ns) {
+            if (n.kind() == NotificationKind.RESOLVED) {
+                resolved.add(n.channel());
+            }
+        }
+        for (Notification n : ns) {
+            if (n.kind() != NotificationKind.RESOLVED && n.status() == NotificationStatus.PENDING) {
+                return true;   // not cancelled when the incident was resolved
+            }
+            if (n.kind() == NotificationKind.OPENED && !resolved.contains(n.channel()) && wantsResolution(n, false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code true} when the opening {@code n} was, or may have been, delivered, so its channel gets the resolution:
+     * anything but an opening cancelled before its first attempt.
+     *
+     * @param cancelledNow {@code n} (as read before) was just cancelled
+     */
+    private static boolean wantsResolution(Notification n, boolean cancelledNow) {
+        if (cancelledNow) {
+            return n.attempts() > 0;
+        }
+        if (n.status() == NotificationStatus.FAILED && CANCELLED.equals(n.lastError())) {
+            return n.attempts() > 1;   // the cancellation counted as an attempt
+        }
+        return true;
+    }
+
+    /**
+     * Gives back the claims of notifications claimed here but not being sent (except those claimed as
+     * {@code keep}), so that the next leader sends them at once instead of after their claims lapse.
+     */
+    private void releaseQueued(String keep) {
+        Map<String, List<Long>> byClaimant = new LinkedHashMap<>();
+        for (Held h : held.values()) {
+            String c = h.claimant.get();
+            if (!c.equals(keep) && h.release()) {
+                held.remove(h.notification.id(), h);
+                byClaimant.computeIfAbsent(c, k -> new ArrayList<>()).add(h.notification.id());
+            }
+        }
+        byClaimant.forEach((c, ids) -> {
+            try {
+                int n = store.releaseClaims(ids, c);
+                LOG.info("gave back {} claimed notification(s) not yet sent", n);
+            } catch (RuntimeException ex) {
+                LOG.warn("giving back {} claimed notification(s) failed ({}); their claims lapse within {}",
+                        ids.size(), ex.toString(), Settings.format(CLAIM_TTL));
+            }
+        });
     }
 
     @Override
@@ -150,32 +318,62 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
         if (!a.enabled() || a.channelRefs().isEmpty()) {
             return;
         }
-        Instant now = clock.instant();
-        if (isDuplicate(incident, a, now)) {
+        if (isDuplicate(incident, a)) {
             LOG.info("{} not announced: a notified incident with the same key and failure resolved within {}",
                     incident.key().asString(), Settings.format(a.suppressDuplicatesFor(
                             config.rateLimits().defaultSuppressDuplicatesFor())));
+            settled.add(incident.id());
             return;
         }
-        queue(incident, monitor, NotificationKind.OPENED, 0, now.plus(a.alertDelay()), writeEpoch);
+        announce(incident, monitor, NotificationKind.OPENED, incident.openedAt().plus(a.alertDelay()), writeEpoch,
+                List.of());
+    }
+
+    /**
+     * Queues the openings an open incident lacks: those lost when a failure came between opening the incident and
+     * queuing them, or for a channel that accepts it only now. Also brings the incident's notification count and
+     * time up to date when a failure left them behind. Checked once per incident and leadership term.
+     */
+    @Override
+    public Incident stillOpen(Incident incident, MonitorSpec monitor, long writeEpoch) {
+        MonitorSpec.Alerting a = monitor.alerting();
+        if (settled.contains(incident.id())) {
+            return incident;
+        }
+        if (!a.enabled() || a.channelRefs().isEmpty()) {
+            settled.add(incident.id());
+            return incident;
+        }
+        List<Notification> ns = store.notifications(incident.id());
+        if (ns.stream().noneMatch(n -> n.kind() == NotificationKind.OPENED) && isDuplicate(incident, a)) {
+            settled.add(incident.id());
+            return incident;
+        }
+        Incident current = announce(incident, monitor, NotificationKind.OPENED,
+                incident.openedAt().plus(a.alertDelay()), writeEpoch, ns);
+        if (current != incident) {
+            LOG.info("{} {}: queued what an earlier failure left out", incident.key().asString(), incident.id());
+        }
+        return current;
     }
 
     @Override
     public void changed(Incident before, Incident after, MonitorSpec monitor, long writeEpoch) {
-        if (!monitor.alerting().enabled() || monitor.alerting().channelRefs().isEmpty()
-                || !announced(after.id())) {
+        if (!monitor.alerting().enabled() || monitor.alerting().channelRefs().isEmpty()) {
             return;
         }
-        queue(after, monitor, NotificationKind.REMINDER, after.notificationCount() + 1, clock.instant(), writeEpoch);
+        List<Notification> ns = store.notifications(after.id());
+        if (announced(ns)) {
+            announce(after, monitor, NotificationKind.REMINDER, clock.instant(), writeEpoch, ns);
+        }
     }
 
     @Override
     public void remind(Incident incident, MonitorSpec monitor, long writeEpoch) {
-        if (!announced(incident.id())) {
-            return;
+        List<Notification> ns = store.notifications(incident.id());
+        if (announced(ns)) {
+            announce(incident, monitor, NotificationKind.REMINDER, clock.instant(), writeEpoch, ns);
         }
-        queue(incident, monitor, NotificationKind.REMINDER, incident.notificationCount() + 1, clock.instant(),
-                writeEpoch);
     }
 
     @Override
@@ -188,9 +386,34 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
         resolve(incident, writeEpoch);
     }
 
-    private void queue(Incident incident, MonitorSpec monitor, NotificationKind kind, int sequence, Instant due,
-            long writeEpoch) {
+    /**
+     * Queues an announcement on every channel of the monitor that accepts the incident's severity: an opening for a
+     * channel that has none (due at {@code due} for {@link NotificationKind#OPENED}, now for a reminder), and for
+     * {@link NotificationKind#REMINDER} the next reminder on the others, numbered after the reminders stored
+     * ({@code known}: the incident's notifications). Then records the announcement on the incident.
+     *
+     * @return the incident as stored afterwards
+     */
+    private Incident announce(Incident incident, MonitorSpec monitor, NotificationKind kind, Instant due,
+            long writeEpoch, List<Notification> known) {
+        settled.remove(incident.id());
+        Set<String> opened = new HashSet<>();
+        Set<String> announcements = new HashSet<>();   // distinct (kind, sequence): what notificationCount counts
+        int lastReminder = 0;
+        for (Notification n : known) {
+            if (n.kind() == NotificationKind.OPENED) {
+                opened.add(n.channel());
+            }
+            if (n.kind() == NotificationKind.REMINDER) {
+                lastReminder = Math.max(lastReminder, n.sequence());
+            }
+            if (n.kind() == NotificationKind.OPENED || n.kind() == NotificationKind.REMINDER) {
+                announcements.add(n.kind() + "/" + n.sequence());
+            }
+        }
+        Instant now = clock.instant();
         int queued = 0;
+        Instant wakeAt = null;
         for (MonitorSpec.ChannelRef ref : monitor.alerting().channelRefs()) {
             if (!ref.accepts(incident.severity())) {
                 continue;
@@ -200,50 +423,84 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
                         monitor.id(), ref.name(), channels.keySet());
                 continue;
             }
-            if (store.enqueueNotification(new NotificationDraft(incident.id(), ref.name(), kind, sequence, due),
-                    writeEpoch).isPresent()) {
+            NotificationDraft d;
+            if (!opened.contains(ref.name())) {
+                d = new NotificationDraft(incident.id(), ref.name(), NotificationKind.OPENED, 0,
+                        kind == NotificationKind.OPENED ? due : now);
+            } else if (kind == NotificationKind.REMINDER) {
+                d = new NotificationDraft(incident.id(), ref.name(), NotificationKind.REMINDER, lastReminder + 1, now);
+            } else {
+                continue;
+            }
+            if (store.enqueueNotification(d, writeEpoch).isPresent()) {
                 queued++;
+                announcements.add(d.kind() + "/" + d.sequence());
+                wakeAt = wakeAt == null || d.dueAt().isBefore(wakeAt) ? d.dueAt() : wakeAt;
             }
         }
-        if (queued > 0) {
-            store.updateIncident(incident.notifiedAt(clock.instant()), writeEpoch);
-            wake(due);
+        Incident current = incident;
+        int count = announcements.size();
+        boolean record = queued > 0 || incident.notificationCount() < count
+                || (count > 0 && incident.lastNotifiedAt() == null);
+        if (record) {
+            Optional<Incident> u = store.updateIncident(new Incident(incident.id(), incident.key(),
+                    incident.severity(), incident.title(), incident.message(), incident.signature(),
+                    incident.context(), incident.openedAt(), now, Math.max(count, incident.notificationCount()),
+                    incident.resolvedAt(), incident.version()), writeEpoch);
+            if (u.isEmpty()) {
+                LOG.debug("{}: the incident changed meanwhile; its notification count is brought up to date on its "
+                        + "next evaluation", incident.id());
+            } else {
+                current = u.get();
+            }
         }
+        if (wakeAt != null) {
+            wake(wakeAt);
+        }
+        if (!record || current != incident) {
+            settled.add(incident.id());
+        }
+        return current;
     }
 
     private void resolve(Incident incident, long writeEpoch) {
+        settled.remove(incident.id());
+        unresolved.put(incident.id(), incident);   // until done: retried by the dispatcher
         String claimant = claimant(writeEpoch) + "-router";
         Instant now = clock.instant();
-        Map<String, Boolean> opened = new LinkedHashMap<>();
+        Set<String> resolutions = new LinkedHashSet<>();
         for (Notification n : store.notifications(incident.id())) {
             if (n.kind() == NotificationKind.RESOLVED) {
                 continue;
             }
             boolean cancelled = false;
             if (n.status() == NotificationStatus.PENDING) {
-                // not sent yet (alertDelay, retry, rate limit): cancel it
+                // not being sent (alertDelay, retry, rate limit): cancel it
                 Optional<Notification> c = store.claimNotification(n.id(), claimant, now.isBefore(n.dueAt())
                         ? n.dueAt() : now, CLAIM_TTL, writeEpoch);
                 if (c.isPresent()) {
-                    store.markNotificationFailed(n.id(), claimant, "cancelled: the incident was resolved first", null);
+                    store.markNotificationFailed(n.id(), claimant, CANCELLED, null);
                     cancelled = true;
                 }
             }
-            if (n.kind() == NotificationKind.OPENED && !cancelled && n.status() != NotificationStatus.FAILED) {
-                opened.put(n.channel(), true);   // sent, or being sent: it gets the resolution
+            // an opening that was attempted, even one given up on or cancelled before its retry, may have reached
+            // the receiver (a timeout): it gets the resolution, which waits until the opening is final
+            if (n.kind() == NotificationKind.OPENED && wantsResolution(n, cancelled)) {
+                resolutions.add(n.channel());
             }
         }
-        for (String channel : opened.keySet()) {
+        for (String channel : resolutions) {
             store.enqueueNotification(new NotificationDraft(incident.id(), channel, NotificationKind.RESOLVED, 0, now),
                     writeEpoch);
         }
-        if (!opened.isEmpty()) {
+        unresolved.remove(incident.id());
+        if (!resolutions.isEmpty()) {
             wake(now);
         }
     }
 
-    private boolean announced(String incidentId) {
-        for (Notification n : store.notifications(incidentId)) {
+    private static boolean announced(List<Notification> ns) {
+        for (Notification n : ns) {
             if (n.kind() == NotificationKind.OPENED && n.status() != NotificationStatus.FAILED) {
                 return true;
             }
@@ -251,19 +508,25 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
         return false;
     }
 
-    private boolean isDuplicate(Incident incident, MonitorSpec.Alerting a, Instant now) {
+    /**
+     * {@code true} when a notified incident with the same key and failure signature resolved within the
+     * monitor's {@code suppressDuplicatesFor} before this one opened (judged at its opening, so the repair pass
+     * decides as the opening did).
+     */
+    private boolean isDuplicate(Incident incident, MonitorSpec.Alerting a) {
         Duration window = a.suppressDuplicatesFor(config.rateLimits().defaultSuppressDuplicatesFor());
         if (window.isZero()) {
             return false;
         }
+        Instant at = incident.openedAt();
         IncidentQuery q = IncidentQuery.all().cronJob(incident.key().cronJob()).monitor(incident.key().monitor())
                 .type(incident.key().type()).page(0, 20);
         for (Incident earlier : store.incidents(q).items()) {
             if (earlier.id().equals(incident.id()) || earlier.isOpen()
-                    || !earlier.key().equals(incident.key()) || earlier.resolvedAt().isBefore(now.minus(window))) {
+                    || !earlier.key().equals(incident.key()) || earlier.resolvedAt().isBefore(at.minus(window))) {
                 continue;
             }
-            if (earlier.signature().equals(incident.signature()) && announced(earlier.id())) {
+            if (earlier.signature().equals(incident.signature()) && announced(store.notifications(earlier.id()))) {
                 return true;
             }
         }
@@ -293,48 +556,63 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
             return;
         }
         long e = epoch;
+        String claimant = claimant(e);
         Instant now = clock.instant();
         try {
+            recordUnmarked();   // throws while the store is unreachable: nothing new is claimed before they are
+            for (Incident i : List.copyOf(unresolved.values())) {
+                try {
+                    resolve(i, e);   // resolved, but queuing its resolutions failed
+                } catch (StaleEpochException ex) {
+                    throw ex;
+                } catch (RuntimeException ex) {
+                    LOG.warn("queuing the resolutions of {} failed again ({}); retrying", i.id(), ex.toString());
+                }
+            }
             int budget = Math.min(BATCH, global.available(now));
             if (budget == 0) {
                 timers.arm("dispatch", global.nextTokenAt(now), this::dispatch);
                 return;
             }
-            List<Notification> claimed = store.claimDueNotifications(claimant(e), now, CLAIM_TTL, budget, e);
+            List<Notification> claimed = store.claimDueNotifications(claimant, now, CLAIM_TTL, budget, e);
             for (Notification n : claimed) {
+                Delivered d = unmarked.get(n.id());
+                if (d != null) {
+                    // delivered by this replica, its recording failed and its claim lapsed: record, never resend
+                    store.markNotificationSent(n.id(), claimant, d.sentAt());
+                    unmarked.remove(n.id(), d);
+                    continue;
+                }
+                Held mine = held.get(n.id());
+                if (mine != null && mine.state.get() != Held.RELEASED) {
+                    mine.claimant.set(claimant);   // still queued or being sent here: record under the new claim
+                    continue;
+                }
                 AlertChannel ch = channels.get(n.channel());
                 if (ch == null) {
-                    store.markNotificationFailed(n.id(), claimant(e), "no channel named \"" + n.channel()
+                    store.markNotificationFailed(n.id(), claimant, "no channel named \"" + n.channel()
                             + "\" is configured", null);
                     continue;
                 }
                 TokenBucket limit = channelLimit(n.channel(), now);
                 if (!limit.tryTake(now)) {
-                    store.markNotificationFailed(n.id(), claimant(e), "deferred by the channel's rate limit",
+                    store.markNotificationFailed(n.id(), claimant, "deferred by the channel's rate limit",
                             limit.nextTokenAt(now));
                     continue;
                 }
                 global.tryTake(now);
-                inFlight.add(n.id());
+                Held h = new Held(n, claimant);
+                held.put(n.id(), h);
                 sending.incrementAndGet();
-                Runnable send = () -> deliver(n, ch, e);
+                Runnable send = () -> deliver(h, ch);
                 if (synchronous) {
                     send.run();
                 } else {
                     executor(n.channel()).execute(send);
                 }
             }
-            Instant next = now.plus(POLL);
-            for (Notification p : store.pendingNotifications(1)) {
-                Instant due = p.status() == NotificationStatus.CLAIMED && p.claimExpiresAt() != null
-                        ? p.claimExpiresAt() : p.dueAt();
-                if (due.isBefore(next)) {
-                    next = due.isAfter(now) ? due : now.plusMillis(100);
-                }
-            }
-            if (claimed.size() == budget) {
-                next = now;   // more may be due: go on after this batch
-            }
+            armHeartbeat();
+            Instant next = claimed.size() == budget ? now : nextDispatch(now);   // a full batch: more may be due
             if (next.equals(now)) {
                 scheduler.execute(this::dispatch);
             } else {
@@ -349,18 +627,116 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
         }
     }
 
-    private void deliver(Notification n, AlertChannel ch, long e) {
-        String claimant = claimant(e);
+    /**
+     * When to dispatch again: when the earliest waiting notification is due or its claim lapses, soon while another
+     * claimant holds due ones (a previous leader gives them back as it steps down), at the latest after
+     * {@link #POLL}. A resolution waiting for its opening to finish is not waited for: finishing the opening wakes
+     * the dispatcher.
+     */
+    private Instant nextDispatch(Instant now) {
+        List<Notification> pending = store.pendingNotifications(BATCH);
+        Set<String> unfinished = new HashSet<>();
+        for (Notification p : pending) {
+            if (p.kind() != NotificationKind.RESOLVED) {
+                unfinished.add(p.incidentId() + "|" + p.channel());
+            }
+        }
+        Instant next = now.plus(POLL);
+        for (Notification p : pending) {
+            String key = p.incidentId() + "|" + p.channel();
+            if (p.kind() == NotificationKind.RESOLVED && unfinished.contains(key)) {
+                awaiting.add(key);
+                continue;
+            }
+            Instant due = p.dueAt();
+            if (p.status() == NotificationStatus.CLAIMED) {
+                if (held.containsKey(p.id()) || p.claimExpiresAt() == null) {
+                    continue;   // ours: the heartbeat keeps it, its sender finishes it
+                }
+                due = p.claimExpiresAt().isAfter(now.plus(FOREIGN_POLL)) ? now.plus(FOREIGN_POLL)
+                        : p.claimExpiresAt();
+            }
+            if (due.isBefore(next)) {
+                next = due.isAfter(now) ? due : now.plusMillis(100);
+            }
+        }
+        return next;
+    }
+
+    /** Extends the claims held here and records unrecorded deliveries, every {@link #HEARTBEAT} while any exist. */
+    private void heartbeat() {
+        if (closed) {
+            return;
+        }
+        Instant now = clock.instant();
         try {
+            recordUnmarked();
+            Map<String, List<Long>> byClaimant = new LinkedHashMap<>();
+            for (Held h : held.values()) {
+                if (h.state.get() != Held.RELEASED) {
+                    byClaimant.computeIfAbsent(h.claimant.get(), k -> new ArrayList<>()).add(h.notification.id());
+                }
+            }
+            for (Map.Entry<String, List<Long>> c : byClaimant.entrySet()) {
+                Set<Long> kept = store.extendClaims(c.getValue(), c.getKey(), now.plus(CLAIM_TTL));
+                for (Long id : c.getValue()) {
+                    Held h = held.get(id);
+                    if (!kept.contains(id) && h != null && h.release()) {
+                        held.remove(id, h);
+                        LOG.warn("the claim of notification {} was lost before it was sent; not sending it", id);
+                    }
+                }
+            }
+        } catch (RuntimeException ex) {
+            LOG.debug("extending claims failed ({}); retrying in {}", ex.toString(), Settings.format(HEARTBEAT));
+        }
+        armHeartbeat();
+    }
+
+    /** Arms the heartbeat if claims are held or deliveries unrecorded. Scheduler thread. */
+    private void armHeartbeat() {
+        if (closed || claimTimers.dueAt("heartbeat") != null || (held.isEmpty() && unmarked.isEmpty())) {
+            return;
+        }
+        claimTimers.arm("heartbeat", clock.instant().plus(HEARTBEAT), this::heartbeat);
+    }
+
+    /**
+     * Records the deliveries whose recording failed. A claim lost meanwhile is not an error: the notification was
+     * delivered; the one who took the claim may deliver it again, with the same idempotency key.
+     *
+     * @throws RuntimeException when the store is still unreachable
+     */
+    private void recordUnmarked() {
+        for (Delivered d : unmarked.values()) {
+            Notification n = d.held().notification;
+            if (!store.markNotificationSent(n.id(), d.held().claimant.get(), d.sentAt())) {
+                LOG.warn("{} of incident {} to {} was delivered, but another claimant took it before it was "
+                        + "recorded; a second delivery carries the same idempotency key", n.kind(), n.incidentId(),
+                        n.channel());
+            }
+            unmarked.remove(n.id(), d);
+            finished(n);
+            store.recordChannelResult(n.channel(), true, d.sentAt(), null);
+        }
+    }
+
+    private void deliver(Held h, AlertChannel ch) {
+        Notification n = h.notification;
+        try {
+            if (!h.start()) {
+                return;   // given back when leadership moved: the next leader sends it
+            }
             Optional<Incident> incident = store.findIncident(n.incidentId());
             if (incident.isEmpty()) {
-                store.markNotificationFailed(n.id(), claimant, "the incident no longer exists", null);
+                store.markNotificationFailed(n.id(), h.claimant.get(), "the incident no longer exists", null);
                 return;
             }
             Incident i = incident.get();
             AlertMessage msg = new AlertMessage(n.id(), n.kind(), i.id(), i.key(), i.severity(),
                     n.kind() == NotificationKind.RESOLVED ? "Resolved: " + i.title() : i.title(), i.message(),
-                    i.context(), i.openedAt(), i.resolvedAt(), clock.instant());
+                    i.context(), i.openedAt(), i.resolvedAt(), clock.instant(),
+                    AlertMessage.idempotencyKey(n.incidentId(), n.channel(), n.kind(), n.sequence()));
             DeliveryResult r;
             try {
                 r = ch.send(msg);
@@ -369,29 +745,52 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
             }
             Instant now = clock.instant();
             if (r.isDelivered()) {
-                store.markNotificationSent(n.id(), claimant, now);
+                try {
+                    if (!store.markNotificationSent(n.id(), h.claimant.get(), now)) {
+                        LOG.warn("{} {} to {} was delivered after its claim was lost; a second delivery carries the "
+                                + "same idempotency key", n.kind(), i.key().asString(), n.channel());
+                    }
+                } catch (RuntimeException ex) {
+                    // kept until recorded (still held until then): never claimed and sent again by this replica
+                    unmarked.put(n.id(), new Delivered(h, now));
+                    LOG.warn("{} {} was delivered to {}, but recording it failed ({}); recording it again before "
+                            + "anything else is sent", n.kind(), i.key().asString(), n.channel(), ex.toString());
+                    scheduler.execute(this::armHeartbeat);
+                    return;
+                }
+                finished(n);
                 store.recordChannelResult(n.channel(), true, now, null);
                 count("cronjob.guardian.alerts", n, i);
                 LOG.info("{} {} sent to {}", n.kind(), i.key().asString(), n.channel());
                 return;
             }
             String detail = r.detail().isBlank() ? r.outcome().name() : r.detail();
-            store.recordChannelResult(n.channel(), false, now, detail);
             count("cronjob.guardian.alerts.failed", n, i);
             boolean giveUp = r.outcome() == DeliveryResult.Outcome.FAILED
                     || now.isAfter(n.createdAt().plus(Duration.ofHours(GIVE_UP_HOURS)));
             Instant retryAt = giveUp ? null : now.plus(r.retryAfter() != null ? r.retryAfter() : backoff(n.attempts()));
-            store.markNotificationFailed(n.id(), claimant, detail, retryAt);
+            store.markNotificationFailed(n.id(), h.claimant.get(), detail, retryAt);
             LOG.warn("{} {} to {} failed ({}); {}", n.kind(), i.key().asString(), n.channel(), detail,
                     retryAt == null ? "giving up" : "retrying at " + retryAt);
             if (retryAt != null) {
                 scheduler.execute(() -> wake(retryAt));
+            } else {
+                finished(n);
             }
+            store.recordChannelResult(n.channel(), false, now, detail);
         } catch (RuntimeException ex) {
             LOG.warn("recording the delivery of notification {} failed: {}", n.id(), ex.toString());
         } finally {
-            inFlight.remove(n.id());
+            held.remove(n.id(), h);
             sending.decrementAndGet();
+        }
+    }
+
+    /** A notification became final: a resolution waiting for it may go now. Any thread. */
+    private void finished(Notification n) {
+        if (n.kind() != NotificationKind.RESOLVED && awaiting.remove(n.incidentId() + "|" + n.channel())) {
+            Instant now = clock.instant();
+            scheduler.execute(() -> wake(now));
         }
     }
 
@@ -468,6 +867,7 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
      */
     public boolean drain(Duration timeout) {
         leading = false;
+        releaseQueued(null);
         List<ExecutorService> list = new ArrayList<>(executors.values());
         list.forEach(ExecutorService::shutdown);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -478,6 +878,14 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
                 return false;
+            }
+        }
+        if (!unmarked.isEmpty()) {
+            try {
+                recordUnmarked();
+            } catch (RuntimeException ex) {
+                LOG.warn("{} delivered notification(s) could not be recorded ({}); the next leader sends them again "
+                        + "with the same idempotency key", unmarked.size(), ex.toString());
             }
         }
         return done;

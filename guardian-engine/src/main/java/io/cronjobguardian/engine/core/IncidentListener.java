@@ -17,6 +17,16 @@ public interface IncidentListener {
     default void opened(Incident incident, MonitorSpec monitor, long epoch) {
     }
 
+    /**
+     * An open incident whose condition still holds is being evaluated (before any reminder or change of it):
+     * the listener may repair what a failure left undone since it was opened.
+     *
+     * @return the incident as stored now ({@code incident} itself when the listener did not change it)
+     */
+    default Incident stillOpen(Incident incident, MonitorSpec monitor, long epoch) {
+        return incident;
+    }
+
     /** An open incident changed severity or failure signature. */
     default void changed(Incident before, Incident after, MonitorSpec monitor, long epoch) {
     }
@@ -40,6 +50,15 @@ public interface IncidentListener {
             @Override
             public void opened(Incident incident, MonitorSpec monitor, long epoch) {
                 list.forEach(l -> l.opened(incident, monitor, epoch));
+            }
+
+            @Override
+            public Incident stillOpen(Incident incident, MonitorSpec monitor, long epoch) {
+                Incident current = incident;
+                for (IncidentListener l : list) {
+                    current = l.stillOpen(current, monitor, epoch);
+                }
+                return current;
             }
 
             @Override

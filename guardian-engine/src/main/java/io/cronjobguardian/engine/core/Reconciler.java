@@ -37,10 +37,10 @@ final class Reconciler {
         Instant heldUntil = null;
         for (IncidentKey key : ev.judged()) {
             Condition c = ev.holding().get(key);
-            Incident existing = open.get(key);
+            Incident found = open.get(key);
             if (c == null) {
-                if (existing != null) {
-                    Optional<Incident> resolved = store.resolveIncident(existing.id(), now, epoch);
+                if (found != null) {
+                    Optional<Incident> resolved = store.resolveIncident(found.id(), now, epoch);
                     open.remove(key);
                     resolved.ifPresent(i -> {
                         LOG.info("resolved {} {}", i.key().asString(), i.id());
@@ -49,7 +49,7 @@ final class Reconciler {
                 }
                 continue;
             }
-            if (existing == null) {
+            if (found == null) {
                 Optional<Instant> suppressed = MaintenanceWindows.suppressedUntil(m, now);
                 if (suppressed.isPresent()) {
                     LOG.debug("{} held back by a maintenance window until {}", key.asString(), suppressed.get());
@@ -69,15 +69,21 @@ final class Reconciler {
                 }
                 continue;
             }
+            // queues what a failure since the opening left out (its notifications were queued in other writes)
+            Incident current = listener.stillOpen(found, m, epoch);
             java.time.Duration renotify = m.alerting().renotifyInterval();
-            if (renotify != null && m.alerting().enabled() && existing.lastNotifiedAt() != null) {
-                Instant due = existing.lastNotifiedAt().plus(renotify);
+            if (renotify != null && m.alerting().enabled() && current.lastNotifiedAt() != null) {
+                Instant due = current.lastNotifiedAt().plus(renotify);
                 if (!now.isBefore(due)) {
-                    listener.remind(existing, m, epoch);
+                    listener.remind(current, m, epoch);
+                    // the reminder updated the incident: go on with the stored version
+                    current = store.findIncident(current.id()).filter(Incident::isOpen).orElse(current);
                     due = now.plus(renotify);
                 }
                 heldUntil = heldUntil == null || due.isBefore(heldUntil) ? due : heldUntil;
             }
+            Incident existing = current;
+            open.put(key, existing);
             if (existing.severity() != c.severity() || !existing.signature().equals(c.signature())) {
                 Incident wanted = existing.withContent(c.severity(), c.title(), c.message(), c.signature(),
                         c.context());

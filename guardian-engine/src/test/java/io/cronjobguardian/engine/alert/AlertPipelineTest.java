@@ -182,6 +182,8 @@ class AlertPipelineTest {
             assertThat(slack.delivered()).hasSize(1);
             assertThat(slack.messages()).extracting(AlertMessage::incidentId).containsOnly(
                     slack.messages().get(0).incidentId());
+            assertThat(slack.messages()).extracting(AlertMessage::idempotencyKey).as("one key for every attempt")
+                    .containsOnly(slack.messages().get(0).idempotencyKey());
             h.advance(Duration.ofHours(1));
             assertThat(pager.messages()).hasSize(1);   // 400: given up, not retried
             ChannelStats ss = h.guardian().channelStats().get("slack");
@@ -305,5 +307,190 @@ class AlertPipelineTest {
                     .satisfies(msg -> assertThat(msg.key().monitor()).isEqualTo("team-a/b"));
             assertThat(slack.delivered().get(0).incidentId()).isNotEqualTo(pager.delivered().get(0).incidentId());
         }
+    }
+
+    // ================================================================ failures between steps (issue 12)
+
+    private static List<NotificationKind> kinds(List<AlertMessage> ms) {
+        return ms.stream().map(AlertMessage::kind).collect(java.util.stream.Collectors.toList());
+    }
+
+    /** Waits (bounded) until {@code condition} holds, running the engine's pending tasks meanwhile. */
+    private static void awaitRunning(EngineHarnessAccess h, java.util.function.BooleanSupplier condition,
+            String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            h.run();
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private static io.cronjobguardian.api.Notification notification(EngineHarnessAccess h, String channel,
+            NotificationKind kind) {
+        String id = h.store().incidents(io.cronjobguardian.api.IncidentQuery.all()).items().get(0).id();
+        return h.guardian().notifications(id).stream().filter(n -> n.channel().equals(channel) && n.kind() == kind)
+                .findFirst().orElse(null);
+    }
+
+    @Test
+    void anOpeningLostBetweenOpeningTheIncidentAndQueuingItIsQueuedOnTheNextEvaluation() {
+        FaultyStore faulty = new FaultyStore(new io.cronjobguardian.testkit.InMemoryHistoryStore());
+        try (EngineHarnessAccess h = new EngineHarnessAccess(T0, faulty.store(),
+                List.of(monitor(alerting(Duration.ZERO, Duration.ofHours(1), null))), c -> { },
+                gb -> gb.alertChannel(slack, pager).synchronousAlertDelivery(true))) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "lost").schedule("0 * * * *"));
+            h.advance(Duration.ofMinutes(2));
+            faulty.failNext("enqueueNotification", 1);   // the incident opens, queuing its opening fails
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            assertThat(faulty.failed("enqueueNotification")).isEqualTo(1);
+            assertThat(h.openIncidents(AlertType.JOB_FAILED)).hasSize(1);
+            assertThat(slack.messages()).isEmpty();
+
+            h.advance(Duration.ofMinutes(1));   // the engine evaluates again after the failure
+            assertThat(kinds(slack.delivered())).containsExactly(NotificationKind.OPENED);
+            assertThat(kinds(pager.delivered())).containsExactly(NotificationKind.OPENED);
+            assertThat(h.openIncidents(AlertType.JOB_FAILED)).singleElement()
+                    .satisfies(i -> assertThat(i.notificationCount()).isEqualTo(1));
+            succeed(h, cj, "j2", h.now().minusSeconds(20), Duration.ofSeconds(5));
+            assertThat(kinds(slack.delivered())).containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+            assertThat(kinds(pager.delivered())).containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+        }
+    }
+
+    @Test
+    void aResolutionLostBetweenResolvingTheIncidentAndQueuingItIsQueuedByTheDispatcher() {
+        FaultyStore faulty = new FaultyStore(new io.cronjobguardian.testkit.InMemoryHistoryStore());
+        try (EngineHarnessAccess h = new EngineHarnessAccess(T0, faulty.store(),
+                List.of(monitor(alerting(Duration.ZERO, Duration.ZERO, null))), c -> { },
+                gb -> gb.alertChannel(slack, pager).synchronousAlertDelivery(true))) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "unresolved").schedule("0 0 1 1 *"));
+            h.advance(Duration.ofMinutes(2));
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            faulty.failNext("enqueueNotification", 1);   // the incident resolves, queuing its resolution fails
+            succeed(h, cj, "j2", h.now().minusSeconds(10), Duration.ofSeconds(5));
+            assertThat(faulty.failed("enqueueNotification")).isEqualTo(1);
+            assertThat(h.openIncidents(AlertType.JOB_FAILED)).isEmpty();
+            h.advance(Duration.ofSeconds(10));
+            assertThat(kinds(slack.delivered())).containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+            assertThat(kinds(pager.delivered())).containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+        }
+    }
+
+    @Test
+    void remindersGoOnAfterRecordingOneOnTheIncidentFailed() {
+        FaultyStore faulty = new FaultyStore(new io.cronjobguardian.testkit.InMemoryHistoryStore());
+        try (EngineHarnessAccess h = new EngineHarnessAccess(T0, faulty.store(),
+                List.of(monitor(alerting(Duration.ZERO, Duration.ZERO, Duration.ofHours(1)))), c -> { },
+                gb -> gb.alertChannel(slack, pager).synchronousAlertDelivery(true))) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "remind").schedule("0 0 1 1 *"));
+            h.advance(Duration.ofMinutes(2));
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            assertThat(kinds(slack.delivered())).containsExactly(NotificationKind.OPENED);
+            h.advance(Duration.ofMinutes(59));
+            // the first reminder is queued, then recording it on the incident fails
+            faulty.failNext("updateIncident", 1);
+            h.advance(Duration.ofMinutes(1));
+            assertThat(faulty.failed("updateIncident")).isEqualTo(1);
+            h.advance(Duration.ofHours(3).plusMinutes(1));
+            assertThat(kinds(slack.delivered())).containsExactly(NotificationKind.OPENED, NotificationKind.REMINDER,
+                    NotificationKind.REMINDER, NotificationKind.REMINDER, NotificationKind.REMINDER);
+            assertThat(slack.delivered()).extracting(AlertMessage::idempotencyKey).doesNotHaveDuplicates();
+            assertThat(h.openIncidents(AlertType.JOB_FAILED)).singleElement()
+                    .satisfies(i -> assertThat(i.notificationCount()).isEqualTo(5));
+        }
+    }
+
+    @Test
+    void anOpeningWhoseOutcomeIsUnknownStillGetsItsResolution() {
+        slack.answerNext(DeliveryResult.retry("no response from the receiver within 10s"));
+        try (EngineHarnessAccess h = harness(monitor(alerting(Duration.ZERO, Duration.ZERO, null)), c -> { })) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "unknown").schedule("0 0 1 1 *"));
+            h.advance(Duration.ofMinutes(2));
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            assertThat(kinds(slack.messages())).containsExactly(NotificationKind.OPENED);   // timed out: maybe seen
+            succeed(h, cj, "j2", h.now().minusSeconds(10), Duration.ofSeconds(5));   // resolved before the retry
+            h.advance(Duration.ofHours(1));
+            assertThat(kinds(slack.messages())).containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+            assertThat(slack.messages().get(1).idempotencyKey()).isNotEqualTo(slack.messages().get(0).idempotencyKey());
+            assertThat(kinds(pager.delivered())).containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+        }
+    }
+
+    @Test
+    void aResolutionNeverOvertakesItsOpeningBeingSentAndRetried() throws Exception {
+        slack.answerNext(DeliveryResult.retry("HTTP 503"));
+        slack.block();
+        try (EngineHarnessAccess h = new EngineHarnessAccess(T0, List.of(monitor(alerting(Duration.ZERO,
+                Duration.ZERO, null))), c -> { }, gb -> gb.alertChannel(slack, pager))) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "order").schedule("0 0 1 1 *"));
+            h.advance(Duration.ofMinutes(2));
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            slack.awaitBlocked(1, Duration.ofSeconds(10));   // the opening is being sent (and will fail)
+            pager.awaitDelivered(1, Duration.ofSeconds(10));
+            awaitRunning(h, () -> notification(h, "pager", NotificationKind.OPENED).status()
+                    == NotificationStatus.SENT, "the pager opening recorded");
+            succeed(h, cj, "j2", h.now().minusSeconds(10), Duration.ofSeconds(5));   // resolved meanwhile
+            awaitRunning(h, () -> pager.delivered().size() == 2, "the pager resolution");
+            slack.release();
+            awaitRunning(h, () -> notification(h, "slack", NotificationKind.OPENED).attempts() == 1,
+                    "the failed attempt recorded");
+            h.advance(Duration.ofSeconds(1));   // backoff: the opening is retried and delivered
+            awaitRunning(h, () -> slack.delivered().size() == 2, "the slack opening and then its resolution");
+            assertThat(kinds(slack.messages())).containsExactly(NotificationKind.OPENED, NotificationKind.OPENED,
+                    NotificationKind.RESOLVED);
+            assertThat(kinds(slack.delivered())).containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+        }
+    }
+
+    @Test
+    void aDeliveryWhoseRecordingFailedIsRecordedWhenTheStoreIsBackAndNeverSentAgain() {
+        FaultyStore faulty = new FaultyStore(new io.cronjobguardian.testkit.InMemoryHistoryStore());
+        try (EngineHarnessAccess h = new EngineHarnessAccess(T0, faulty.store(),
+                List.of(monitor(alerting(Duration.ZERO, Duration.ZERO, null))), c -> { },
+                gb -> gb.alertChannel(slack, pager).synchronousAlertDelivery(true))) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "outage").schedule("0 0 1 1 *"));
+            h.advance(Duration.ofMinutes(2));
+            faulty.down("markNotificationSent", true);   // delivered, then the database goes away
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            assertThat(slack.delivered()).hasSize(1);
+            h.advance(Duration.ofMinutes(10));            // an outage longer than any claim
+            faulty.down("markNotificationSent", false);
+            h.advance(Duration.ofSeconds(5));
+            assertThat(notification(h, "slack", NotificationKind.OPENED).status()).isEqualTo(NotificationStatus.SENT);
+            assertThat(notification(h, "pager", NotificationKind.OPENED).status()).isEqualTo(NotificationStatus.SENT);
+            h.advance(Duration.ofHours(1));
+            assertThat(slack.messages()).hasSize(1);
+            assertThat(pager.messages()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aSendOutlastingItsClaimIsNotClaimedAndSentAgainByTheSameReplica() {
+        slack.block();
+        EngineHarnessAccess h = new EngineHarnessAccess(T0, List.of(monitor(alerting(Duration.ZERO, Duration.ZERO,
+                null))), c -> { }, gb -> gb.alertChannel(slack, pager));
+        try {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "slow").schedule("0 0 1 1 *"));
+            h.advance(Duration.ofMinutes(2));
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            slack.awaitBlocked(1, Duration.ofSeconds(10));
+            h.advance(Duration.ofMinutes(10));   // the send hangs far longer than a claim lasts
+            assertThat(notification(h, "slack", NotificationKind.OPENED).claimExpiresAt()).as("kept alive")
+                    .isAfter(h.now());
+            slack.release();
+            awaitRunning(h, () -> notification(h, "slack", NotificationKind.OPENED).status()
+                    == NotificationStatus.SENT, "the opening recorded");
+        } finally {
+            h.close();   // waits for every queued send
+        }
+        assertThat(slack.messages()).hasSize(1);
     }
 }

@@ -1422,6 +1422,9 @@ public final class JdbcHistoryStore implements HistoryStore {
         if (query.openedFrom() != null) {
             c = c.and(Incidents.OPENED_AT.ge(query.openedFrom().toEpochMilli()));
         }
+        if (query.resolvedFrom() != null) {
+            c = c.and(Incidents.RESOLVED_AT.ge(query.resolvedFrom().toEpochMilli()));
+        }
         Condition cond = c;
         return read("incidents", ctx -> {
             long total = ctx.fetchCount(Incidents.T, cond);
@@ -1447,6 +1450,28 @@ public final class JdbcHistoryStore implements HistoryStore {
         return Notifications.STATUS.eq(inline(NotificationStatus.PENDING.name())).and(Notifications.DUE_AT.le(now))
                 .or(Notifications.STATUS.eq(inline(NotificationStatus.CLAIMED.name()))
                         .and(Notifications.CLAIM_EXPIRES_AT.le(now)));
+    }
+
+    /** Columns of {@code guardian_notifications} seen as {@code o}, for a correlated subquery on the same table. */
+    private static final org.jooq.Table<Record> OTHER = Notifications.T.as("o");
+    private static final Field<Long> OTHER_ID = DSL.field(DSL.name("o", "id"), Long.class);
+    private static final Field<String> OTHER_INCIDENT = DSL.field(DSL.name("o", "incident_id"), String.class);
+    private static final Field<String> OTHER_CHANNEL = DSL.field(DSL.name("o", "channel"), String.class);
+    private static final Field<String> OTHER_STATUS = DSL.field(DSL.name("o", "status"), String.class);
+
+    /**
+     * A resolution waits until every other notification of its incident and channel is final (see
+     * {@link HistoryStore#claimNotification}). Only ever checked by a SELECT (MySQL cannot name the table an UPDATE
+     * changes in a subquery): once final, those notifications stay final, so the check holds for the UPDATE after it.
+     */
+    private static Condition notOvertaking() {
+        return Notifications.KIND.ne(inline(io.cronjobguardian.api.NotificationKind.RESOLVED.name()))
+                .or(DSL.notExists(DSL.selectOne().from(OTHER)
+                .where(OTHER_INCIDENT.eq(Notifications.INCIDENT_ID))
+                .and(OTHER_CHANNEL.eq(Notifications.CHANNEL))
+                .and(OTHER_ID.ne(Notifications.ID))
+                .and(OTHER_STATUS.in(inline(NotificationStatus.PENDING.name()),
+                        inline(NotificationStatus.CLAIMED.name())))));
     }
 
     @Override
@@ -1501,6 +1526,9 @@ public final class JdbcHistoryStore implements HistoryStore {
         long n = now.toEpochMilli();
         long expires = now.plus(claimTtl).toEpochMilli();
         return write("claimNotification", epoch, ctx -> {
+            if (!ctx.fetchExists(Notifications.T, Notifications.ID.eq(notificationId).and(notOvertaking()))) {
+                return Optional.<Notification>empty();
+            }
             int changed = ctx.update(Notifications.T)
                     .set(Notifications.STATUS, NotificationStatus.CLAIMED.name())
                     .set(Notifications.CLAIMED_BY, claimant)
@@ -1524,6 +1552,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         long expires = now.plus(claimTtl).toEpochMilli();
         return write("claimDueNotifications", epoch, ctx -> {
             List<Long> ids = ctx.select(Notifications.ID).from(Notifications.T).where(claimable(n))
+                    .and(notOvertaking())
                     .orderBy(Notifications.DUE_AT.asc(), Notifications.ID.asc()).limit(limit)
                     .fetch(Notifications.ID);
             if (ids.isEmpty()) {
@@ -1583,6 +1612,44 @@ public final class JdbcHistoryStore implements HistoryStore {
                     .and(Notifications.CLAIMED_BY.eq(claimant))
                     .execute() == 1;
         });
+    }
+
+    @Override
+    public Set<Long> extendClaims(Collection<Long> notificationIds, String claimant, Instant until) {
+        Objects.requireNonNull(notificationIds, "notificationIds");
+        Objects.requireNonNull(claimant, "claimant");
+        Objects.requireNonNull(until, "until");
+        if (notificationIds.isEmpty()) {
+            return Set.of();
+        }
+        List<Long> ids = List.copyOf(new LinkedHashSet<>(notificationIds));
+        return completion("extendClaims", ctx -> {
+            Condition held = Notifications.ID.in(ids)
+                    .and(Notifications.STATUS.eq(NotificationStatus.CLAIMED.name()))
+                    .and(Notifications.CLAIMED_BY.eq(claimant));
+            ctx.update(Notifications.T).set(Notifications.CLAIM_EXPIRES_AT, until.toEpochMilli()).where(held)
+                    .execute();
+            return new LinkedHashSet<>(ctx.select(Notifications.ID).from(Notifications.T).where(held)
+                    .orderBy(Notifications.ID.asc()).fetch(Notifications.ID));
+        });
+    }
+
+    @Override
+    public int releaseClaims(Collection<Long> notificationIds, String claimant) {
+        Objects.requireNonNull(notificationIds, "notificationIds");
+        Objects.requireNonNull(claimant, "claimant");
+        if (notificationIds.isEmpty()) {
+            return 0;
+        }
+        List<Long> ids = List.copyOf(new LinkedHashSet<>(notificationIds));
+        return completion("releaseClaims", ctx -> ctx.update(Notifications.T)
+                .set(Notifications.STATUS, NotificationStatus.PENDING.name())
+                .set(Notifications.CLAIMED_BY, (String) null)
+                .set(Notifications.CLAIM_EXPIRES_AT, (Long) null)
+                .where(Notifications.ID.in(ids))
+                .and(Notifications.STATUS.eq(NotificationStatus.CLAIMED.name()))
+                .and(Notifications.CLAIMED_BY.eq(claimant))
+                .execute());
     }
 
     @Override

@@ -32,7 +32,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.UUID;
 import javax.net.ssl.SSLException;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -352,12 +351,12 @@ public final class EmailChannel extends BuiltInAlertChannel {
         }
     }
 
-    /** The same for retries of one notification, different for every other message. */
+    /**
+     * {@link AlertMessage#idempotencyKey()} at the sender's domain: the same for every attempt of one notification
+     * on any replica (a mail system drops a repeated {@code Message-ID}), different for every other message.
+     */
     String messageId(AlertMessage m) {
-        String unique = m.notificationId() > 0 ? Long.toString(m.notificationId())
-                : UUID.randomUUID().toString().replace("-", "");
-        return "<cjg." + hash(m) + "." + Texts.kind(m.kind()) + "." + unique + "." + m.sentAt().toEpochMilli()
-                + "@" + domain + ">";
+        return "<" + m.idempotencyKey() + "." + Texts.kind(m.kind()) + "@" + domain + ">";
     }
 
     /** A per-incident id every message of the incident refers to, so mail clients thread them. */

@@ -100,6 +100,9 @@ final class HttpTransport {
         }
     }
 
+    /** The header carrying {@link io.cronjobguardian.api.AlertMessage#idempotencyKey()}. */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     /**
      * Sends {@code body} ({@code application/json}) and classifies the outcome.
      *

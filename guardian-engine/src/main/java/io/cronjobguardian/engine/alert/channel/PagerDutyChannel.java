@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Sends PagerDuty Events API v2 events: {@code trigger} for an opening, a reminder or a test (tests with severity
@@ -63,7 +64,9 @@ public final class PagerDutyChannel extends BuiltInAlertChannel {
 
     @Override
     DeliveryResult deliver(AlertMessage m) {
-        return http.send("POST", endpoint, List.of(), payload(m), destination);
+        // PagerDuty deduplicates by dedup_key (one per incident); the header helps a proxy in between
+        return http.send("POST", endpoint, List.of(Map.entry(HttpTransport.IDEMPOTENCY_KEY, m.idempotencyKey())),
+                payload(m), destination);
     }
 
     @Override

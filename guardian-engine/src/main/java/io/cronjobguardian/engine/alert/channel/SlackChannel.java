@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Posts to a Slack incoming webhook: a Block Kit message (header with the severity emoji and title; CronJob, type,
@@ -58,7 +59,8 @@ public final class SlackChannel extends BuiltInAlertChannel {
 
     @Override
     DeliveryResult deliver(AlertMessage m) {
-        return http.send("POST", webhookUrl, List.of(), payload(m), destination);
+        return http.send("POST", webhookUrl, List.of(Map.entry(HttpTransport.IDEMPOTENCY_KEY, m.idempotencyKey())),
+                payload(m), destination);
     }
 
     @Override

@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * with a real JSON writer, or {@code payloadTemplate}, where every inserted value is escaped for its place in the
  * JSON, so the body is valid JSON whatever the alert contains. A template is checked when the channel is created
  * (rendered for sample alerts full of quotes, newlines, backslashes, emoji and a lone surrogate) and rejected if
- * the result is not valid JSON; a body that is not valid JSON is never sent. See {@code ALERT-CHANNELS.md}.
+ * the result is not valid JSON; a body that is not valid JSON is never sent. Every request carries
+ * {@code Idempotency-Key: <AlertMessage.idempotencyKey()>}, the same for every attempt of one notification, so a
+ * receiver can drop a repeated delivery. See {@code ALERT-CHANNELS.md}.
  */
 public final class WebhookChannel extends BuiltInAlertChannel {
 
@@ -99,7 +101,9 @@ public final class WebhookChannel extends BuiltInAlertChannel {
         if (problem != null) {
             return DeliveryResult.failed("payloadTemplate rendered invalid JSON (" + problem + "); not sent");
         }
-        return http.send(method, url, headers, body, destination);
+        List<Map.Entry<String, String>> hs = new ArrayList<>(headers);
+        hs.add(Map.entry(HttpTransport.IDEMPOTENCY_KEY, m.idempotencyKey()));   // last: a configured one cannot replace it
+        return http.send(method, url, hs, body, destination);
     }
 
     @Override

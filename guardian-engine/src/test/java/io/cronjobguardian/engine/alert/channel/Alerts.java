@@ -68,6 +68,12 @@ final class Alerts {
         return new Builder();
     }
 
+    /** Another attempt of the notification {@code m}: sent {@code later}, with the same idempotency key. */
+    static AlertMessage retry(AlertMessage m, Duration later) {
+        return new AlertMessage(m.notificationId(), m.kind(), m.incidentId(), m.key(), m.severity(), m.title(),
+                m.message(), m.context(), m.openedAt(), m.resolvedAt(), m.sentAt().plus(later), m.idempotencyKey());
+    }
+
     static final class Builder {
         long notificationId = 7;
         NotificationKind kind = NotificationKind.OPENED;

@@ -83,7 +83,7 @@ class EmailChannelTest {
                 .containsExactly("oncall@example.com", "Team Lead <lead@example.org>");
         assertThat(m.getSentDate().toInstant()).isEqualTo(Alerts.T0.plusSeconds(5));
         assertThat(m.getHeader("Date")[0]).contains("1 Mar 2026");
-        assertThat(m.getMessageID()).matches("<cjg\\.[0-9a-f]{20}\\.opened\\.7\\.\\d+@example\\.com>");
+        assertThat(m.getMessageID()).matches("<cjg-[0-9a-f]{32}\\.opened@example\\.com>");
         assertThat(m.getHeader("References")[0]).matches("<cjg\\.[0-9a-f]{20}@example\\.com>");
         assertThat(m.getHeader("Auto-Submitted")[0]).isEqualTo("auto-generated");
         assertThat(m.getHeader("X-CronJob-Guardian-Incident")[0]).isEqualTo("inc-42");
@@ -127,7 +127,8 @@ class EmailChannelTest {
                         + "nightly-backup");
         MimeMessage resolved = MAIL.getReceivedMessages()[0];
         assertThat(part(resolved, "text/plain")).contains("Open for:     1h").doesNotContain("Log tail");
-        assertThat(resolved.getMessageID()).contains(".resolved.7.");
+        assertThat(resolved.getMessageID()).isEqualTo("<" + Alerts.alert().kind(NotificationKind.RESOLVED).build()
+                .idempotencyKey() + ".resolved@" + resolved.getMessageID().replaceAll("^.*@", ""));
 
     }
 
@@ -148,15 +149,19 @@ class EmailChannelTest {
     }
 
     @Test
-    void theMessageIdIsStableForRetriesOfOneNotificationOnly() throws Exception {
+    void theMessageIdIsTheIdempotencyKeySoRetriesOfOneNotificationShareIt() throws Exception {
+        AlertMessage m = Alerts.alert().build();
+        AlertMessage retried = Alerts.retry(m, java.time.Duration.ofSeconds(30));   // another attempt, later
         try (EmailChannel ch = email(plain())) {
-            AlertMessage m = Alerts.alert().build();
-            assertThat(ch.messageId(m)).isEqualTo(ch.messageId(m));
+            assertThat(ch.send(m).isDelivered()).isTrue();
+            assertThat(ch.send(retried).isDelivered()).isTrue();
             assertThat(ch.messageId(m)).isNotEqualTo(ch.messageId(Alerts.alert().notification(8).build()));
-            AlertMessage unsent = Alerts.alert().notification(0).build();
-            assertThat(ch.messageId(unsent)).isNotEqualTo(ch.messageId(unsent));
             assertThat(ch.threadId(m)).isEqualTo(ch.threadId(Alerts.alert().kind(NotificationKind.RESOLVED).build()));
         }
+        assertThat(MAIL.waitForIncomingEmail(5000, 2)).isTrue();
+        MimeMessage[] got = MAIL.getReceivedMessages();
+        assertThat(got[0].getMessageID()).startsWith("<" + m.idempotencyKey() + ".opened@")
+                .isEqualTo(got[1].getMessageID());
     }
 
     @Test

@@ -47,6 +47,22 @@ class PagerDutyChannelTest {
     }
 
     @Test
+    void eachNotificationCarriesItsIdempotencyKeyBesideTheIncidentsDedupKey() {
+        try (PagerDutyChannel ch = Channels.pagerDuty(receiver)) {
+            AlertMessage opened = Alerts.alert().build();
+            AlertMessage resolved = Alerts.alert().kind(NotificationKind.RESOLVED).notification(9).build();
+            assertThat(ch.send(opened).isDelivered()).isTrue();
+            HttpReceiver.Request o = receiver.take();
+            assertThat(ch.send(resolved).isDelivered()).isTrue();
+            HttpReceiver.Request r = receiver.take();
+            assertThat(o.header("Idempotency-Key")).isEqualTo(opened.idempotencyKey());
+            assertThat(r.header("Idempotency-Key")).isEqualTo(resolved.idempotencyKey())
+                    .isNotEqualTo(opened.idempotencyKey());
+            assertThat(o.json().get("dedup_key").textValue()).isEqualTo(r.json().get("dedup_key").textValue());
+        }
+    }
+
+    @Test
     void anIncidentIsTriggeredAndResolvedUnderOneDedupKey() {
         try (PagerDutyChannel ch = Channels.pagerDuty(receiver)) {
             JsonNode trigger = send(ch, Alerts.alert().build());

@@ -49,6 +49,15 @@ class SlackChannelTest {
     }
 
     @Test
+    void eachNotificationCarriesItsIdempotencyKey() {
+        try (SlackChannel ch = Channels.slack(receiver)) {
+            AlertMessage m = Alerts.alert().build();
+            assertThat(ch.send(m).isDelivered()).isTrue();
+            assertThat(receiver.take().header("Idempotency-Key")).isEqualTo(m.idempotencyKey());
+        }
+    }
+
+    @Test
     void anOpeningIsABlockKitMessageWithATextFallback() {
         try (SlackChannel ch = Channels.slack(receiver, "channel", "#ops-alerts", "username", "guardian",
                 "iconEmoji", ":shield:")) {

@@ -98,6 +98,21 @@ class WebhookChannelTest {
     }
 
     @Test
+    void everyAttemptOfOneNotificationCarriesItsIdempotencyKeyAndAConfiguredOneCannotReplaceIt() {
+        receiver.then(HttpReceiver.Reply.status(500, "busy"));
+        try (WebhookChannel ch = Channels.webhook(receiver, "headers.Idempotency-Key", "fixed")) {
+            AlertMessage m = Alerts.alert().build();
+            assertThat(ch.send(m).outcome()).isEqualTo(DeliveryResult.Outcome.RETRY);
+            HttpReceiver.Request first = receiver.take();
+            HttpReceiver.Request retried = send(ch, Alerts.retry(m, java.time.Duration.ofSeconds(30)));
+            HttpReceiver.Request other = send(ch, Alerts.alert().notification(8).build());
+            assertThat(first.header("Idempotency-Key")).isEqualTo(m.idempotencyKey()).startsWith("cjg-");
+            assertThat(retried.header("Idempotency-Key")).isEqualTo(m.idempotencyKey());
+            assertThat(other.header("Idempotency-Key")).isNotEqualTo(m.idempotencyKey()).startsWith("cjg-");
+        }
+    }
+
+    @Test
     void userInfoInTheUrlIsSentAsBasicAuthentication() {
         String url = receiver.url("/basic").replace("http://", "http://hook-user:p%40ss-w0rd@");
         try (WebhookChannel ch = (WebhookChannel) Channels.create("webhook", "hook", Alerts.context(), "url", url)) {
