@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 final class StoreSpy implements InvocationHandler {
 
     /** Writes that carry the leader epoch (the store checks it first, see the JDBC store's fence). */
-    static final Set<String> FENCED = Set.of("advanceEpoch", "upsertExecution", "upsertExecutions",
+    static final Set<String> FENCED = Set.of("advanceEpoch", "claimEpoch", "upsertExecution", "upsertExecutions",
             "deleteExecutionsBefore", "deleteExecutions", "deleteDetailsBefore", "deleteResolvedIncidentsBefore",
             "openIncident", "updateIncident", "resolveIncident", "enqueueNotification", "claimNotification",
             "claimDueNotifications", "saveCronJobState", "deleteCronJobState");
