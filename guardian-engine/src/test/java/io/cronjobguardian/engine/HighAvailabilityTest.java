@@ -120,23 +120,11 @@ class HighAvailabilityTest {
     }
 
     private void runAll() {
-        for (int i = 0; i < 3; i++) {
-            for (Replica r : replicas) {
-                r.scheduler.runPending();
-            }
-        }
+        ReplicaSchedulers.runAll(replicas.stream().map(r -> r.scheduler).toList());
     }
 
     private void advanceAll(Duration d) {
-        Instant target = clock.instant().plus(d);
-        Instant t = clock.instant();
-        while (t.isBefore(target)) {   // one-second steps so every replica's timers run close to their instant
-            t = t.plusSeconds(1).isAfter(target) ? target : t.plusSeconds(1);
-            for (Replica r : replicas) {
-                r.scheduler.advanceTo(t);
-            }
-        }
-        runAll();
+        ReplicaSchedulers.advanceAll(clock, replicas.stream().map(r -> r.scheduler).toList(), d);
     }
 
     private long leaders() {

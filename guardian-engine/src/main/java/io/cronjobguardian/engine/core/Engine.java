@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * replica runs one; it acts only while leading (or in single-replica mode, where it leads from the start).
  *
  * <p>All state changes happen on the {@link TaskScheduler}'s thread; the watcher and elector listeners returned by
- * {@link #watchListener()} and {@link #leadershipListener()} only enqueue. On gaining leadership the engine waits
+ * {@link #watchListener()} and {@link #leadershipListener(LeaderElector)} only enqueue. On gaining leadership the engine waits
  * for the watcher to sync, records finished Jobs the store does not have, and evaluates after
  * {@code scheduler.startupGracePeriod}; on losing it (or when the store rejects a write as fenced) it cancels
  * every timer and forgets its caches.
