@@ -87,6 +87,16 @@ class KubernetesLeaseFailoverIT {
     static final Duration LEASE_DURATION = Duration.ofSeconds(4);
     static final Duration RENEW_DEADLINE = Duration.ofSeconds(3);
     static final Duration RETRY_PERIOD = Duration.ofMillis(500);
+    /**
+     * {@code watcher.requestTimeout}: a frozen replica that wakes with a failed Job queued first reads its failure
+     * context (pod, log tail, events) through its still cut API connection, each read failing after this long.
+     */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * Failure-context reads of one failed Job at most (pods by two labels, log tails, events of Job and pods), each
+     * bounded by {@link #REQUEST_TIMEOUT}.
+     */
+    static final int CONTEXT_READS = 6;
     /** The new leader's engine writes the fence (advanceEpoch) before {@code isLeader()} turns true. */
     static final Duration ENGINE_START = Duration.ofMillis(300);
     static final Duration GRACEFUL_BOUND = RETRY_PERIOD.multipliedBy(3).plus(ENGINE_START);
@@ -252,7 +262,8 @@ class KubernetesLeaseFailoverIT {
                     .with("leaderElection.identity", id)
                     .with("leaderElection.leaseDuration", Settings.format(LEASE_DURATION))
                     .with("leaderElection.renewDeadline", Settings.format(RENEW_DEADLINE))
-                    .with("leaderElection.retryPeriod", Settings.format(RETRY_PERIOD));
+                    .with("leaderElection.retryPeriod", Settings.format(RETRY_PERIOD))
+                    .with("watcher.requestTimeout", Settings.format(REQUEST_TIMEOUT));
             GuardianConfig config = GuardianConfig.builder().noEnvironment().settings(settings).build();
             // the real watcher and store, built here (from the same keys) so that the test can look at them
             this.watcher = new KubernetesCronJobWatcher(KubernetesWatcherConfig.from(config.settings()), client,
@@ -429,7 +440,10 @@ class KubernetesLeaseFailoverIT {
                     .map(Execution::state).orElse(null) == f.queuedJob.state());
             assertThat(r.spy.writesSince(f.storeMark)).as("writes of %s while its engine was blocked", r.id).isEmpty();
             r.unblockEngine();
-            await().atMost(Duration.ofSeconds(10)).until(() -> !r.spy.writesSince(f.storeMark).isEmpty());
+            // its first write comes after the failure-context reads of a queued failed Job, which fail only after
+            // their request timeout (the API connection is still cut): wait for those, plus slack for a busy machine
+            await().atMost(REQUEST_TIMEOUT.multipliedBy(CONTEXT_READS).plusSeconds(10))
+                    .until(() -> !r.spy.writesSince(f.storeMark).isEmpty());
             // once fenced, the engine stands down: no further write in the next second
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
                     .until(() -> r.spy.writesSince(f.storeMark), w -> w.size() == 1);
