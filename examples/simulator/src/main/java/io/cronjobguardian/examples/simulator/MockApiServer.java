@@ -20,6 +20,9 @@ import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.fabric8.mockwebserver.internal.MockDispatcher;
 import io.fabric8.mockwebserver.internal.SimpleRequest;
 import java.net.URI;
@@ -261,6 +264,9 @@ public final class MockApiServer implements AutoCloseable {
         private final MockDispatcher expectations;
         private final ObjectMapper mapper = new ObjectMapper();
         private final Map<String, String> logs = new ConcurrentHashMap<>();
+        /** The CRUD dispatcher's own watch registry and lock (private in fabric8 7.8.0; see {@link #unregister}). */
+        private final java.util.Set<?> crudWatches;
+        private final java.util.concurrent.locks.Lock crudWriteLock;
         /** The stored text of the object created by the current POST (same thread, under the write lock). */
         private final ThreadLocal<String> created = new ThreadLocal<>();
 
@@ -268,6 +274,17 @@ public final class MockApiServer implements AutoCloseable {
             this.clock = clock;
             this.responses = responses;
             this.expectations = new MockDispatcher(responses);
+            try {
+                java.lang.reflect.Field watches = KubernetesCrudDispatcher.class
+                        .getDeclaredField("watchEventListeners");
+                watches.setAccessible(true);
+                crudWatches = (java.util.Set<?>) watches.get(this);
+                java.lang.reflect.Field lock = KubernetesCrudDispatcher.class.getDeclaredField("lock");
+                lock.setAccessible(true);
+                crudWriteLock = ((java.util.concurrent.locks.ReadWriteLock) lock.get(this)).writeLock();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("fabric8 mock internals changed; revisit MockApiServer", e);
+            }
         }
 
         @Override
@@ -289,7 +306,81 @@ public final class MockApiServer implements AutoCloseable {
                     return filteredEvents(uri.getPath(), selector);
                 }
             }
-            return super.dispatch(request);
+            MockResponse response = super.dispatch(request);
+            WebSocketListener watch = response.getWebSocketListener();
+            return watch == null ? response : new MockResponse().withWebSocketUpgrade(new ClosingOffEventLoop(watch));
+        }
+
+        /**
+         * Takes a closing watch out of the CRUD dispatcher's registry at once, under its write lock (so no event is
+         * being sent to it). fabric8 7.8.0 removes it only after shutting its send executor down and waiting for it;
+         * an object written in that window makes the write fail and the request never gets a response.
+         */
+        private void unregister(WebSocketListener crudWatch) {
+            crudWriteLock.lock();
+            try {
+                crudWatches.remove(crudWatch);
+            } finally {
+                crudWriteLock.unlock();
+            }
+        }
+
+        /*
+         * fabric8 7.8.0's WatchEventsListener.onClosed/onFailure wait (up to 1 min) on the Vert.x event loop for its
+         * send executor, whose pending send waits for that same event loop: a watch whose client went away (a
+         * replica killed, or its connection cut by a test proxy) while events were queued for it stalls the whole
+         * mock server. The watcher module's test dispatcher does the same (ApiServerDispatcher).
+         */
+        private final class ClosingOffEventLoop extends WebSocketListener {
+            private final WebSocketListener delegate;
+
+            ClosingOffEventLoop(WebSocketListener delegate) {
+                this.delegate = delegate;
+            }
+
+            @Override
+            public void onBeforeAccept(WebSocket webSocket, Response response) {
+                delegate.onBeforeAccept(webSocket, response);
+            }
+
+            @Override
+            public void onOpen(WebSocket webSocket, Response response) {
+                delegate.onOpen(webSocket, response);
+            }
+
+            @Override
+            public void onMessage(WebSocket webSocket, String text) {
+                delegate.onMessage(webSocket, text);
+            }
+
+            @Override
+            public void onMessage(WebSocket webSocket, byte[] bytes) {
+                delegate.onMessage(webSocket, bytes);
+            }
+
+            @Override
+            public void onClosing(WebSocket webSocket, int code, String reason) {
+                unregister(delegate);
+                delegate.onClosing(webSocket, code, reason);
+            }
+
+            @Override
+            public void onClosed(WebSocket webSocket, int code, String reason) {
+                unregister(delegate);
+                offEventLoop(() -> delegate.onClosed(webSocket, code, reason));
+            }
+
+            @Override
+            public void onFailure(WebSocket webSocket, Throwable t, Response response) {
+                unregister(delegate);
+                offEventLoop(() -> delegate.onFailure(webSocket, t, response));
+            }
+        }
+
+        private static void offEventLoop(Runnable r) {
+            Thread t = new Thread(r, "mock-watch-close");
+            t.setDaemon(true);
+            t.start();
         }
 
         @Override
