@@ -110,6 +110,7 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
     private final TimerGroup<String> claimTimers;
     private final TokenBucket global;
     private final Map<String, TokenBucket> perChannel = new ConcurrentHashMap<>();
+    private final Map<String, ChannelRouting> routing = new ConcurrentHashMap<>();
     private final Map<String, ExecutorService> executors = new ConcurrentHashMap<>();
     /** Notifications claimed here and not finished, by id. */
     private final Map<Long, Held> held = new ConcurrentHashMap<>();
@@ -176,6 +177,7 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
         GuardianConfig.RateLimits rl = config.rateLimits();
         this.global = new TokenBucket(rl.maxAlertsPerMinute(), Duration.ofMinutes(1), rl.burstLimit(),
                 clock.instant());
+        config.channelNames().forEach(this::routing);   // a bad enabled/severities value fails here, at build
     }
 
     /** Registers {@code cronjob_guardian_alerts_total} and {@code cronjob_guardian_alerts_failed_total}. */
@@ -421,6 +423,13 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
             if (!channels.containsKey(ref.name())) {
                 LOG.warn("monitor {} refers to channel \"{}\", which is not configured (configured: {})",
                         monitor.id(), ref.name(), channels.keySet());
+                continue;
+            }
+            ChannelRouting routing = routing(ref.name());
+            if (!routing.enabled() || !routing.accepts(incident.severity())) {
+                LOG.debug("{} not queued for channel \"{}\": {}", incident.key().asString(), ref.name(),
+                        routing.enabled() ? "its severities do not include " + incident.severity().wireName()
+                                : "the channel is disabled");
                 continue;
             }
             NotificationDraft d;
@@ -798,6 +807,56 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
     static Duration backoff(int attempts) {
         long seconds = 1L << Math.min(Math.max(attempts, 0), 10);
         return Duration.ofSeconds(Math.min(seconds, 600));
+    }
+
+    /**
+     * What a channel's own settings say about routing: {@code channels.<name>.enabled} ({@code false}: nothing is
+     * queued for it, as if no monitor named it) and {@code channels.<name>.severities} (a list of {@code info},
+     * {@code warning}, {@code critical}: only incidents of these severities reach it, whatever the monitors' channel
+     * references accept; empty = all).
+     */
+    record ChannelRouting(boolean enabled, Set<Severity> severities) {
+        boolean accepts(Severity s) {
+            return severities.isEmpty() || severities.contains(s);
+        }
+    }
+
+    private ChannelRouting routing(String channel) {
+        return routing.computeIfAbsent(channel, c -> readRouting(config, c));
+    }
+
+    /**
+     * Reads {@link ChannelRouting} of one channel.
+     *
+     * @throws io.cronjobguardian.api.ConfigException naming {@code channels.<name>.enabled} or {@code .severities}
+     */
+    static ChannelRouting readRouting(GuardianConfig config, String channel) {
+        if (!config.channelNames().contains(channel)) {
+            return new ChannelRouting(true, Set.of());   // handed to the builder: no settings of its own
+        }
+        Settings s = config.channelSettings(channel);
+        String prefix = "channels." + channel + ".";
+        boolean enabled;
+        try {
+            enabled = s.getBoolean("enabled", true);
+        } catch (io.cronjobguardian.api.ConfigException e) {
+            throw new io.cronjobguardian.api.ConfigException(prefix + "enabled", "\"" + s.getString("enabled", "")
+                    + "\" is not a boolean; accepted: true or false");
+        }
+        java.util.EnumSet<Severity> severities = java.util.EnumSet.noneOf(Severity.class);
+        String list = s.getString("severities", "");
+        for (String item : list.split(",")) {
+            if (item.isBlank()) {
+                continue;
+            }
+            try {
+                severities.add(Severity.parse(item));
+            } catch (IllegalArgumentException e) {
+                throw new io.cronjobguardian.api.ConfigException(prefix + "severities", "\"" + item.trim()
+                        + "\" is not a severity; accepted: a list of info, warning, critical");
+            }
+        }
+        return new ChannelRouting(enabled, Set.copyOf(severities));
     }
 
     private TokenBucket channelLimit(String channel, Instant now) {
