@@ -20,7 +20,8 @@ import java.util.Optional;
  * built-in patterns of the operator and a monitor's custom ones (a custom pattern with a built-in's name replaces
  * it). A pattern matches when every criterion it sets holds: exit code, exit-code range, reason (case-insensitive,
  * compared with the termination/waiting reason and with the Job condition reason), and regular expressions searched
- * in the reason, the log tail and each event.
+ * in the reason, the log tail and each event. A built-in match through the Job condition reason alone is the
+ * fallback after every match on the run's own facts ({@link #match}).
  *
  * <p>Unlike the operator's, the waiting reasons (ImagePullBackOff, CrashLoopBackOff, CreateContainerConfigError) and
  * the Job condition reasons (DeadlineExceeded, BackoffLimitExceeded) reach the matcher, so every built-in can fire;
@@ -133,14 +134,27 @@ public final class SuggestedFixes {
     public record Suggestion(String patternName, String text) {
     }
 
-    /** The best suggestion, or empty when no pattern matches. */
+    /**
+     * The best suggestion, or empty when no pattern matches. The most specific cause wins: a built-in pattern that
+     * matches only through the Job condition reason ({@code backoff-limit}, {@code deadline-exceeded}) ranks below
+     * every pattern that matches the run's own facts (exit code, container or pod reason, log, events), so a Job
+     * that failed with BackoffLimitExceeded after its container was OOMKilled gets the OOM fix; the condition's fix
+     * is the fallback when nothing more specific matches. Custom patterns keep their priority as written.
+     */
     public Optional<Suggestion> match(Failure f) {
+        Failure own = f.conditionReason() == null ? f : new Failure(f.namespace(), f.name(), f.jobName(),
+                f.exitCode(), f.reason(), null, f.logTail(), f.events());
+        SuggestedFixPattern byCondition = null;
         for (SuggestedFixPattern p : ordered) {
-            if (matches(p.match(), f)) {
+            boolean builtIn = BUILT_IN.contains(p);
+            if (matches(p.match(), builtIn ? own : f)) {
                 return Optional.of(new Suggestion(p.name(), render(p.suggestion(), f)));
             }
+            if (builtIn && byCondition == null && own != f && matches(p.match(), f)) {
+                byCondition = p;
+            }
         }
-        return Optional.empty();
+        return Optional.ofNullable(byCondition).map(p -> new Suggestion(p.name(), render(p.suggestion(), f)));
     }
 
     /** The best suggestion's text, or {@link #DEFAULT}. */

@@ -651,8 +651,8 @@ public final class Engine {
             if (deleted) {
                 recorder.forget(job.uid());
             }
-            if (r == Row.RECORDED) {
-                if (job.state().isTerminal()) {
+            if (r == Row.RECORDED || r == Row.REFINED) {
+                if (r == Row.RECORDED && job.state().isTerminal()) {
                     observer.recorded(job);
                 }
                 evaluate(ref);
@@ -666,6 +666,11 @@ public final class Engine {
     private enum Row {
         /** Written, and the store changed. */
         RECORDED,
+        /**
+         * A finished run the store had in this state, written again with its final termination or finish time
+         * (not a new run: not counted again).
+         */
+        REFINED,
         /** Nothing to write, the store had it, or given up on (skipped). */
         UNCHANGED,
         /** Not written: retried later with backoff. */
@@ -755,18 +760,19 @@ public final class Engine {
      * @throws StaleEpochException when the store rejects this term's epoch
      */
     private Row recordRow(JobSnapshot j, List<MonitorSpec> ms) {
+        Row written = recorder.isRecorded(j) ? Row.REFINED : Row.RECORDED;
         try {
             boolean changed = recorder.record(j, ms, epoch);
             settled(j);
-            return changed ? Row.RECORDED : Row.UNCHANGED;
+            return changed ? written : Row.UNCHANGED;
         } catch (StaleEpochException e) {
             throw e;
         } catch (RuntimeException e) {
-            return rowFailed(j, e);
+            return rowFailed(j, e, written);
         }
     }
 
-    private Row rowFailed(JobSnapshot j, RuntimeException failure) {
+    private Row rowFailed(JobSnapshot j, RuntimeException failure, Row written) {
         CronJobRef ref = j.owner();
         RowFailures f = rowFailures.computeIfAbsent(j.uid(), k -> new RowFailures(recorder.writes()));
         f.count++;
@@ -782,7 +788,7 @@ public final class Engine {
                     + "and messages", ref, j.name(), j.state(), failure.toString());
             observer.recordFailure(ref, "without_details");
             settled(j);
-            return changed ? Row.RECORDED : Row.UNCHANGED;
+            return changed ? written : Row.UNCHANGED;
         } catch (StaleEpochException e) {
             throw e;
         } catch (RuntimeException e) {

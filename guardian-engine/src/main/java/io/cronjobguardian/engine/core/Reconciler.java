@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes the store's open incidents agree with an {@link Evaluation}: opens incidents for conditions that hold
  * (unless a maintenance window holds openings back), resolves judged conditions that no longer hold (always, even
- * in a maintenance window), and updates an open incident whose severity or failure signature changed.
+ * in a maintenance window), and updates an open incident whose severity or failure signature changed (a changed
+ * signature of the same run, its final termination, is updated without being announced).
  */
 final class Reconciler {
 
@@ -84,7 +85,8 @@ final class Reconciler {
             }
             Incident existing = current;
             open.put(key, existing);
-            if (existing.severity() != c.severity() || !existing.signature().equals(c.signature())) {
+            boolean newFailure = !existing.signature().equals(c.signature()) && !sameRun(existing, c);
+            if (existing.severity() != c.severity() || newFailure) {
                 Incident wanted = existing.withContent(c.severity(), c.title(), c.message(), c.signature(),
                         c.context());
                 Optional<Incident> updated = store.updateIncident(wanted, epoch);
@@ -92,13 +94,24 @@ final class Reconciler {
                     open.put(key, u);
                     listener.changed(existing, u, m, epoch);
                 });
-            } else if (!existing.message().equals(c.message()) || !existing.title().equals(c.title())) {
-                // same failure, newer figures (more missed runs, another success rate): keep the incident current
-                // for readers without announcing it again
+            } else if (!existing.message().equals(c.message()) || !existing.title().equals(c.title())
+                    || !existing.signature().equals(c.signature())) {
+                // same failure, newer figures (more missed runs, another success rate), or the final termination
+                // of the same run: keep the incident current for readers without announcing it again
                 store.updateIncident(existing.withContent(c.severity(), c.title(), c.message(), c.signature(),
                         c.context()), epoch).ifPresent(u -> open.put(key, u));
             }
         }
         return heldUntil;
+    }
+
+    /**
+     * {@code true} when the incident and the condition describe the same run: a changed signature is then that
+     * run's final termination (a Kubernetes 1.31+ Job is failed from {@code FailureTarget} on, before its pods
+     * have terminated), not a new failure.
+     */
+    private static boolean sameRun(Incident existing, Condition c) {
+        String job = existing.context().jobName();
+        return job != null && c.context() != null && job.equals(c.context().jobName());
     }
 }

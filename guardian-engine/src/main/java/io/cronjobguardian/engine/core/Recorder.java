@@ -6,15 +6,18 @@ import io.cronjobguardian.api.HistoryStore;
 import io.cronjobguardian.api.JobSnapshot;
 import io.cronjobguardian.api.JobState;
 import io.cronjobguardian.api.LogRequest;
+import io.cronjobguardian.api.Nullable;
 import io.cronjobguardian.api.Termination;
 import io.cronjobguardian.api.UpsertResult;
 import io.cronjobguardian.engine.config.GuardianConfig;
 import io.cronjobguardian.engine.monitor.MonitorSpec;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +27,14 @@ import org.slf4j.LoggerFactory;
  * run that failed, fetches the failure context (log tail and events) once; stores it when the CronJob's monitors
  * (or the global settings) ask for log/event storage, and keeps it in memory for alerts otherwise. Engine thread
  * only.
+ *
+ * <p>A finished run is written again, once, when its termination or finish time changes in the same state: a
+ * Kubernetes 1.31+ Job is FAILED from its {@code FailureTarget} condition on, while its pods are still
+ * terminating, and its {@code Failed} condition later brings the final container termination; likewise
+ * {@code SuccessCriteriaMet} then {@code Complete}. The final values replace the interim ones; the failure context
+ * is fetched again only when the first fetch found none, and the suggested fix follows the final termination. A
+ * state loaded from the store ({@link #prime}) carries no termination to compare, so a run first recorded by an
+ * earlier leader keeps the values that leader wrote.
  */
 final class Recorder {
 
@@ -34,8 +45,8 @@ final class Recorder {
     private final HistoryStore store;
     private final CronJobWatcher watcher;
     private final GuardianConfig config;
-    /** Job UID → state the store has (as far as this leader knows), or that was given up on ({@link #skip}). */
-    private final Map<String, JobState> recorded = new HashMap<>();
+    /** Job UID → what the store has (as far as this leader knows), or what was given up on ({@link #skip}). */
+    private final Map<String, Known> recorded = new HashMap<>();
     /** Successful execution writes, ever (lets the engine tell a bad row from a store that takes no writes). */
     private long writes;
     /** Failure context not stored (storage off) but wanted by alerts, newest last. */
@@ -60,10 +71,38 @@ final class Recorder {
         transientDetails.clear();
     }
 
+    /**
+     * What the store has of a Job as far as this leader knows: its state, and for a row this leader wrote, the
+     * termination and finish time it wrote ({@code exact}), which a later snapshot of the same state may refine.
+     */
+    private record Known(JobState state, @Nullable Termination termination, @Nullable Instant finishedAt,
+            boolean exact) {
+
+        static Known written(JobSnapshot job) {
+            return new Known(job.state(), job.lastTermination(), job.finishedAt(), true);
+        }
+
+        static Known stateOnly(JobState state) {
+            return new Known(state, null, null, false);
+        }
+
+        /** {@code true} when {@code job} is this finished run with a different termination or finish time. */
+        boolean refinedBy(JobSnapshot job) {
+            return exact && state == job.state() && state.isTerminal()
+                    && (!Objects.equals(termination, job.lastTermination())
+                            || !Objects.equals(finishedAt, job.finishedAt()));
+        }
+    }
+
     /** Loads what the store has for these Jobs, so that catch-up records only what is missing. */
     void prime(Collection<String> jobUids) {
         if (!jobUids.isEmpty()) {
-            recorded.putAll(store.executionStates(jobUids));
+            store.executionStates(jobUids).forEach((uid, state) -> {
+                Known k = recorded.get(uid);
+                if (k == null || k.state() != state) {
+                    recorded.put(uid, Known.stateOnly(state));
+                }
+            });
         }
     }
 
@@ -71,13 +110,15 @@ final class Recorder {
         recorded.remove(jobUid);
     }
 
-    /** {@code true} when the store already has this state for the Job. */
+    /** {@code true} when the store already has this state for the Job (perhaps with an interim termination). */
     boolean isRecorded(JobSnapshot job) {
-        return recorded.get(job.uid()) == job.state();
+        Known k = recorded.get(job.uid());
+        return k != null && k.state() == job.state();
     }
 
     /**
-     * Records the Job if its state is new to the store.
+     * Records the Job if its state is new to the store, or if it is a finished run this leader recorded whose
+     * termination or finish time changed since (the final values of a Kubernetes 1.31+ Job, see above).
      *
      * @return {@code true} when the store changed
      */
@@ -85,17 +126,24 @@ final class Recorder {
         if (job.owner() == null) {
             return false;
         }
-        JobState known = recorded.get(job.uid());
-        if (known == job.state() || (known != null && known.isTerminal() && !job.state().isTerminal())) {
+        Known known = recorded.get(job.uid());
+        boolean refine = known != null && known.refinedBy(job);
+        if (!refine && known != null
+                && (known.state() == job.state() || (known.state().isTerminal() && !job.state().isTerminal()))) {
             return false;
         }
         Execution e = Execution.of(job);
         if (job.state() == JobState.FAILED) {
-            e = withFailureContext(job, monitors);
+            e = refine ? refinedFailure(job, monitors) : withFailureContext(job, monitors);
         }
         UpsertResult r = store.upsertExecution(e, epoch);
         writes++;
-        recorded.put(job.uid(), job.state());
+        recorded.put(job.uid(), Known.written(job));
+        if (refine) {
+            LOG.debug("recorded the final termination of {} {}: {} (was {}), finished {} (was {}): {}", job.owner(),
+                    job.name(), job.lastTermination(), known.termination(), job.finishedAt(), known.finishedAt(), r);
+            return r != UpsertResult.UNCHANGED;
+        }
         LOG.debug("recorded {} {} {}: {}", job.owner(), job.name(), job.state(), r);
         return r != UpsertResult.UNCHANGED;
     }
@@ -115,14 +163,14 @@ final class Recorder {
                 t == null ? null : new Termination(t.container(), t.exitCode(), t.reason(), t.signal(), null));
         UpsertResult r = store.upsertExecution(Execution.of(bare), epoch);
         writes++;
-        recorded.put(job.uid(), job.state());
+        recorded.put(job.uid(), Known.written(job));
         LOG.debug("recorded {} {} {} without details: {}", job.owner(), job.name(), job.state(), r);
         return r != UpsertResult.UNCHANGED;
     }
 
     /** Gives up on recording this state of the Job for this term (its row cannot be written). */
     void skip(JobSnapshot job) {
-        recorded.put(job.uid(), job.state());
+        recorded.put(job.uid(), Known.stateOnly(job.state()));
     }
 
     /** Successful execution writes so far. */
@@ -133,6 +181,29 @@ final class Recorder {
     /** The execution with details: the store's, or the context kept in memory when it was not stored. */
     Optional<Execution> transientDetails(String jobUid) {
         return Optional.ofNullable(transientDetails.get(jobUid));
+    }
+
+    /**
+     * A failed run recorded before, with its final termination: the failure context fetched then (stored, or kept
+     * in memory) is reused for the suggested fix and left in the store as it is (the upsert keeps details the new
+     * value lacks); when that fetch found nothing, it is fetched now.
+     */
+    private Execution refinedFailure(JobSnapshot job, List<MonitorSpec> monitors) {
+        Optional<Execution> kept = transientDetails(job.uid());
+        Execution before = kept.isPresent() ? kept.get() : store.findExecution(job.uid()).orElse(null);
+        if (before == null || (before.logTail() == null && before.events().isEmpty())) {
+            return withFailureContext(job, monitors);
+        }
+        String fix = fixes(monitors).suggest(Evaluator.failureOf(job, before.logTail(), before.events()));
+        if (kept.isPresent()) {
+            transientDetails.put(job.uid(), new Execution(job, before.logTail(), before.events(), fix));
+        }
+        return new Execution(job, null, List.of(), fix);
+    }
+
+    private static io.cronjobguardian.engine.alert.SuggestedFixes fixes(List<MonitorSpec> monitors) {
+        return io.cronjobguardian.engine.alert.SuggestedFixes
+                .with(monitors.isEmpty() ? List.of() : monitors.get(0).alerting().suggestedFixPatterns());
     }
 
     private Execution withFailureContext(JobSnapshot job, List<MonitorSpec> monitors) {
@@ -177,9 +248,7 @@ final class Recorder {
         } catch (RuntimeException ex) {
             LOG.warn("could not fetch failure context of Job {}/{}: {}", job.namespace(), job.name(), ex.toString());
         }
-        String fix = io.cronjobguardian.engine.alert.SuggestedFixes
-                .with(monitors.isEmpty() ? List.of() : monitors.get(0).alerting().suggestedFixPatterns())
-                .suggest(Evaluator.failureOf(job, log, events));
+        String fix = fixes(monitors).suggest(Evaluator.failureOf(job, log, events));
         Execution full = new Execution(job, log, events, fix);
         if ((log != null && !storeLogs) || (!events.isEmpty() && !storeEvents)) {
             transientDetails.put(job.uid(), full);

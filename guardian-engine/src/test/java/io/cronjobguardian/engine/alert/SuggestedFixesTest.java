@@ -51,6 +51,45 @@ class SuggestedFixesTest {
                 .containsExactly(100, 95, 90, 85, 80, 75, 70, 65, 60, 55, 10, 5);
     }
 
+    /** Kubernetes gives a Job that ran out of retries BackoffLimitExceeded, whatever killed its containers. */
+    @ParameterizedTest(name = "{0}: exit {1}, {2}, condition {3}")
+    @CsvSource(nullValues = "-", value = {
+            "oom-killed,        137, OOMKilled,                  BackoffLimitExceeded",
+            "oom-signal,        137, Error,                      BackoffLimitExceeded",
+            "app-error-range,     1, Error,                      BackoffLimitExceeded",
+            "signal-range,      134, Error,                      BackoffLimitExceeded",
+            "image-pull,          -, ImagePullBackOff,           BackoffLimitExceeded",
+            "config-error,        -, CreateContainerConfigError, DeadlineExceeded",
+            "sigterm,           143, Error,                      DeadlineExceeded",
+            "evicted,             -, Evicted,                    BackoffLimitExceeded",
+            "backoff-limit,       -, -,                          BackoffLimitExceeded",
+            "backoff-limit,       -, BackoffLimitExceeded,       BackoffLimitExceeded",
+            "deadline-exceeded,   0, Completed,                  DeadlineExceeded"})
+    void theContainersCauseWinsOverTheJobConditionWhichIsTheFallback(String expected, Integer exit, String reason,
+            String condition) {
+        assertThat(BUILT_IN.match(failure(exit, reason, condition, null))).get()
+                .extracting(SuggestedFixes.Suggestion::patternName).isEqualTo(expected);
+    }
+
+    @Test
+    void aJobOutOfRetriesWhoseContainerWasOomKilledGetsTheOomFix() {
+        assertThat(BUILT_IN.suggest(failure(137, "OOMKilled", "BackoffLimitExceeded", null)))
+                .startsWith("The container was OOMKilled");
+        assertThat(BUILT_IN.suggest(failure(1, "Error", "BackoffLimitExceeded", null)))
+                .startsWith("The application exited with code 1.");
+    }
+
+    @Test
+    void aCustomPatternOnTheConditionReasonKeepsItsPriority() {
+        SuggestedFixPattern retries = new SuggestedFixPattern("retries", new FixMatch(null, null,
+                "BackoffLimitExceeded", null, null, null), "custom retries", 50);
+        SuggestedFixes fixes = SuggestedFixes.with(List.of(retries));
+        // above app-error-range (10), below oom-signal (95), as the priorities say
+        assertThat(fixes.suggest(failure(1, "Error", "BackoffLimitExceeded", null))).isEqualTo("custom retries");
+        assertThat(fixes.match(failure(137, "Error", "BackoffLimitExceeded", null))).get()
+                .extracting(SuggestedFixes.Suggestion::patternName).isEqualTo("oom-signal");
+    }
+
     @Test
     void templatesRenderFieldsAndTheSignalNumber() {
         String oom = BUILT_IN.suggest(failure(137, "Error", null, null));

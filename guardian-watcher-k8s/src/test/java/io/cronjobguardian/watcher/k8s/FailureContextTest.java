@@ -173,4 +173,40 @@ class FailureContextTest extends WatcherTestSupport {
         assertThat(failed.lastTermination()).isEqualTo(new Termination(null, null, "BackoffLimitExceeded", null,
                 "Job has reached the specified backoff limit"));
     }
+
+    /**
+     * Kubernetes 1.31+: the Job controller sets {@code FailureTarget} while the pod is still being killed, then
+     * {@code Failed} once it terminated. The second FAILED delivery carries the container's final termination and
+     * the later finish time (the engine records it over the first).
+     */
+    @Test
+    void failureTargetWhilePodsTerminateThenFailedCarriesTheFinalTermination() {
+        cluster.createCronJob(NS, "backup", "*/5 * * * *");
+        startWatcher();
+        Instant slot = MockCluster.now().minusSeconds(600);
+        Job job = cluster.createRunningJob(NS, "backup", "backup-29000002", slot, false);
+        events.awaitJob(ADDED, NS, "backup-29000002", j -> true, TIMEOUT);
+        io.fabric8.kubernetes.api.model.Pod pod = cluster.createPod(job, "backup-29000002-aaaaa", slot.plusSeconds(1),
+                pod("Running", new ContainerStatusBuilder().withName("main").withNewState().withNewRunning()
+                        .endRunning().endState().build()));
+        Instant target = slot.plusSeconds(300);
+        String message = "Job was active longer than specified deadline";
+        cluster.updateJobStatus(NS, "backup-29000002", s -> new JobStatusBuilder(s)
+                .withConditions(condition("FailureTarget", "DeadlineExceeded", message, target)).build());
+        JobSnapshot interim = events.awaitJob(UPDATED, NS, "backup-29000002", j -> j.state() == JobState.FAILED,
+                TIMEOUT);
+        assertThat(interim.finishedAt()).isEqualTo(target);
+        assertThat(interim.lastTermination()).isEqualTo(new Termination(null, null, "DeadlineExceeded", null, message));
+
+        pod.setStatus(pod("Failed", terminated("main", 137, "OOMKilled", null, "killed")));
+        pod.getStatus().setStartTime(MockCluster.ts(slot.plusSeconds(1)));
+        cluster.admin.pods().inNamespace(NS).resource(pod).updateStatus();
+        Instant failed = slot.plusSeconds(330);
+        cluster.updateJobStatus(NS, "backup-29000002", s -> new JobStatusBuilder(s).withFailed(1).withActive(0)
+                .addToConditions(condition("Failed", "DeadlineExceeded", message, failed)).build());
+        JobSnapshot last = events.awaitJob(UPDATED, NS, "backup-29000002", j -> failed.equals(j.finishedAt()),
+                TIMEOUT);
+        assertThat(last.state()).isEqualTo(JobState.FAILED);
+        assertThat(last.lastTermination()).isEqualTo(new Termination("main", 137, "OOMKilled", null, "killed"));
+    }
 }
