@@ -53,7 +53,7 @@ final class Evaluator {
         IncidentKey key = IncidentKey.of(m.id(), f.ref(), AlertType.JOB_FAILED);
         int threshold = m.sla().enabled() && m.sla().maxConsecutiveFailures() != null
                 ? m.sla().maxConsecutiveFailures() : 1;
-        List<Execution> runs = f.recentFinished(threshold);
+        List<Execution> runs = f.recentFinished(threshold);   // in finish order: overlapping runs finish out of order
         int failedInARow = 0;
         for (Execution e : runs) {
             if (e.state() != JobState.FAILED) {
