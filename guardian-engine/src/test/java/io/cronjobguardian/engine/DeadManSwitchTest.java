@@ -7,6 +7,8 @@ import io.cronjobguardian.api.CronJobSnapshot;
 import io.cronjobguardian.api.Incident;
 import io.cronjobguardian.api.Severity;
 import io.cronjobguardian.engine.monitor.MonitorSpec;
+import io.cronjobguardian.testkit.InMemoryHistoryStore;
+import io.cronjobguardian.testkit.ScriptableCronJobWatcher;
 import io.cronjobguardian.testkit.TestObjects;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -116,6 +118,51 @@ class DeadManSwitchTest {
             assertThat(h.openIncidents()).isEmpty();
             h.advanceTo(T0.plus(Duration.ofHours(1)).plusSeconds(120));
             assertThat(h.openIncidents(AlertType.MISSED_SCHEDULE)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aJobDeliveredJustAfterItsStartingDeadlineIsNotAMiss() {
+        // ADR 0002: the observation grace (default 5 s, GuardianConfigTest) is added to startingDeadlineSeconds for
+        // watch latency; the harness sets it to 0 s for the other tests, this one restores the default
+        try (EngineHarness h = new EngineHarness(T0, List.of(fromSchedule(Duration.ofHours(1), 1)),
+                new InMemoryHistoryStore(), new ScriptableCronJobWatcher(),
+                c -> c.set("scheduler.observationGrace", "5s")).start()) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "late").schedule("0 * * * *")
+                    .startingDeadlineSeconds(10L).creationTime(T0));
+            Instant slot = T0.plus(Duration.ofHours(1));
+            // Kubernetes creates the Job at slot + 9 s; the watch delivers it at slot + 10.5 s
+            h.advanceTo(slot.plusMillis(10_500));
+            h.watcher.addJob(TestObjects.job(cj).name("late-1").uid("l1").scheduled(slot)
+                    .running(slot.plusSeconds(9)).build());
+            h.run();
+            h.advanceTo(slot.plus(Duration.ofMinutes(30)));
+            assertThat(h.allIncidents()).isEmpty();
+            // with no Job at all the next slot is missed once the deadline and the grace have passed
+            Instant next = slot.plus(Duration.ofHours(1));
+            h.advanceTo(next.plusSeconds(15).minusMillis(1));
+            assertThat(h.openIncidents()).isEmpty();
+            h.advanceTo(next.plusSeconds(15));
+            assertThat(h.openIncidents(AlertType.MISSED_SCHEDULE)).singleElement().satisfies(i -> {
+                assertThat(i.openedAt()).isEqualTo(next.plusSeconds(15));
+                assertThat(i.message()).contains("no Job started within 10s");
+            });
+        }
+    }
+
+    @Test
+    void theObservationGraceIsConfigurable() {
+        try (EngineHarness h = new EngineHarness(T0, List.of(fromSchedule(Duration.ofHours(1), 1)),
+                new InMemoryHistoryStore(), new ScriptableCronJobWatcher(),
+                c -> c.set("scheduler.observationGrace", "2s")).start()) {
+            h.addCronJob(TestObjects.cronJob("team-a", "strict").schedule("0 * * * *").startingDeadlineSeconds(10L)
+                    .creationTime(T0));
+            Instant slot = T0.plus(Duration.ofHours(1));
+            h.advanceTo(slot.plusSeconds(12).minusMillis(1));
+            assertThat(h.openIncidents()).isEmpty();
+            h.advanceTo(slot.plusSeconds(12));
+            assertThat(h.openIncidents(AlertType.MISSED_SCHEDULE)).singleElement()
+                    .satisfies(i -> assertThat(i.openedAt()).isEqualTo(slot.plusSeconds(12)));
         }
     }
 

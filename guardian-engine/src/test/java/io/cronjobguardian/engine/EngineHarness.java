@@ -54,7 +54,8 @@ final class EngineHarness implements AutoCloseable {
         this.store = store;
         GuardianConfig.Builder cb = GuardianConfig.builder().noEnvironment()
                 .set("scheduler.startupGracePeriod", "0s")
-                .set("scheduler.safetySweepInterval", "1d");
+                .set("scheduler.safetySweepInterval", "1d")
+                .set("scheduler.observationGrace", "0s");   // slots are judged exactly at their window's end
         config.accept(cb);
         this.guardian = Guardian.builder().config(cb.build()).monitors(monitors).store(store).watcher(watcher)
                 .scheduler(scheduler).build();
@@ -74,7 +75,8 @@ final class EngineHarness implements AutoCloseable {
         this.store = store;
         GuardianConfig.Builder cb = GuardianConfig.builder().noEnvironment()
                 .set("scheduler.startupGracePeriod", "0s")
-                .set("scheduler.safetySweepInterval", "1d");
+                .set("scheduler.safetySweepInterval", "1d")
+                .set("scheduler.observationGrace", "0s");   // slots are judged exactly at their window's end
         config.accept(cb);
         Guardian.Builder gb = Guardian.builder().config(cb.build()).monitors(monitors).store(store)
                 .watcher(engineWatcher).scheduler(scheduler);

@@ -149,6 +149,9 @@ final class ConfigKeys {
         d.add(duration("scheduler.pruneInterval", "1h", "1m", "7d", "how often retention pruning runs"));
         d.add(duration("scheduler.safetySweepInterval", "5m", "10s", "1d",
                 "slow periodic re-evaluation of every CronJob, a safety net behind the exact timers"));
+        d.add(duration("scheduler.observationGrace", "5s", "0s", "5m",
+                "added to a slot's window (startingDeadlineSeconds or the monitor's buffer) before the slot counts "
+                        + "as missed, for watch latency and clock skew"));
         d.add(bool("leaderElection.enabled", false, "elect one active replica through a Kubernetes Lease; "
                 + "needs a shared store (PostgreSQL, MySQL or MariaDB)"));
         d.add(name("leaderElection.type", null, "the name of a LeaderElectorProvider (kubernetes)",

@@ -189,8 +189,17 @@ public final class GuardianConfig {
     public record RateLimits(int maxAlertsPerMinute, int burstLimit, Duration defaultSuppressDuplicatesFor) {
     }
 
-    /** Engine timings. */
-    public record Scheduler(Duration startupGracePeriod, Duration pruneInterval, Duration safetySweepInterval) {
+    /**
+     * Engine timings.
+     *
+     * @param startupGracePeriod  how long evaluation results are held after start or failover
+     * @param pruneInterval       how often retention pruning runs
+     * @param safetySweepInterval how often every CronJob is re-evaluated behind the exact timers
+     * @param observationGrace    added to a slot's window before the slot counts as missed (watch latency, clock
+     *                            skew; ADR 0002)
+     */
+    public record Scheduler(Duration startupGracePeriod, Duration pruneInterval, Duration safetySweepInterval,
+            Duration observationGrace) {
     }
 
     private GuardianConfig(Map<String, Entry> entries, List<ConfigProblem> warnings, Typed t) {
@@ -1000,7 +1009,8 @@ public final class GuardianConfig {
         t.rateLimits = new RateLimits(v.intValue("rateLimits.maxAlertsPerMinute"), v.intValue("rateLimits.burstLimit"),
                 v.durationValue("rateLimits.defaultSuppressDuplicatesFor"));
         t.scheduler = new Scheduler(v.durationValue("scheduler.startupGracePeriod"),
-                v.durationValue("scheduler.pruneInterval"), v.durationValue("scheduler.safetySweepInterval"));
+                v.durationValue("scheduler.pruneInterval"), v.durationValue("scheduler.safetySweepInterval"),
+                v.durationValue("scheduler.observationGrace"));
 
         // leader election (the rules of the Kubernetes elector, checked here so that every problem is listed)
         Duration lease = v.durationValue("leaderElection.leaseDuration");

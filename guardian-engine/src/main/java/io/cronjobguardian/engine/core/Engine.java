@@ -88,7 +88,7 @@ public final class Engine {
     private final GuardianConfig config;
     private final List<MonitorSpec> monitors;
     private final Set<String> monitorIds;
-    private final Evaluator evaluator = new Evaluator();
+    private final Evaluator evaluator;
     private final Reconciler reconciler;
     private final Recorder recorder;
     private final IncidentListener listener;
@@ -138,6 +138,7 @@ public final class Engine {
         this.store = Objects.requireNonNull(store, "store");
         this.watcher = Objects.requireNonNull(watcher, "watcher");
         this.config = Objects.requireNonNull(config, "config");
+        this.evaluator = new Evaluator(config.scheduler().observationGrace());
         this.monitors = List.copyOf(monitors);
         this.monitorIds = this.monitors.stream().map(MonitorSpec::id).collect(Collectors.toUnmodifiableSet());
         this.listener = listener == null ? IncidentListener.NONE : listener;

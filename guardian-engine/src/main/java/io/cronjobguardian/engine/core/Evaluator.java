@@ -35,6 +35,17 @@ final class Evaluator {
     static final int MAX_SLOTS = 1001;
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT);
 
+    /** Added to a slot's window before it counts as missed: watch latency and clock skew (ADR 0002). */
+    private final Duration observationGrace;
+
+    /**
+     * @param observationGrace added to a slot's window ({@code startingDeadlineSeconds} or the buffer) before the
+     *                         slot counts as missed ({@code scheduler.observationGrace})
+     */
+    Evaluator(Duration observationGrace) {
+        this.observationGrace = observationGrace;
+    }
+
     Evaluation evaluate(MonitorSpec m, Tracked t, Facts f) {
         Evaluation ev = new Evaluation();
         jobFailed(m, f, ev);
@@ -53,7 +64,7 @@ final class Evaluator {
         IncidentKey key = IncidentKey.of(m.id(), f.ref(), AlertType.JOB_FAILED);
         int threshold = m.sla().enabled() && m.sla().maxConsecutiveFailures() != null
                 ? m.sla().maxConsecutiveFailures() : 1;
-        List<Execution> runs = f.recentFinished(threshold);
+        List<Execution> runs = f.recentFinished(threshold);   // in finish order: overlapping runs finish out of order
         int failedInARow = 0;
         for (Execution e : runs) {
             if (e.state() != JobState.FAILED) {
@@ -261,8 +272,11 @@ final class Evaluator {
         return status;
     }
 
-    /** Grace after a slot before it counts as missed: the buffer, or startingDeadlineSeconds when shorter. */
-    static Duration grace(MonitorSpec m, CronJobSnapshot s) {
+    /**
+     * The window after a slot in which its Job must start: the buffer, or startingDeadlineSeconds when shorter. The
+     * slot counts as missed only after the window plus the observation grace.
+     */
+    static Duration window(MonitorSpec m, CronJobSnapshot s) {
         Duration g = m.deadManSwitch().autoFromSchedule().buffer();
         if (s.startingDeadlineSeconds() != null) {
             Duration sds = Duration.ofSeconds(s.startingDeadlineSeconds());
@@ -284,7 +298,9 @@ final class Evaluator {
             ev.clear(key);
             return;
         }
-        Duration grace = grace(m, t.snapshot);
+        Duration window = window(m, t.snapshot);
+        // a Job created just inside the window reaches us through the watch a little later
+        Duration grace = window.plus(observationGrace);
         Instant horizon = f.now().minus(grace);
         Instant floor = slotFloor(t);
         schedule.next(horizon).ifPresent(s -> ev.wakeAt(s.plus(grace)));
@@ -333,7 +349,7 @@ final class Evaluator {
                 "Missed schedule: " + f.ref(),
                 "Missed " + count + " scheduled run(s) in a row of \"" + t.snapshot.schedule() + "\"; the latest was "
                         + "due at " + LOCAL.format(local) + " (" + lastMissed + ") and no Job started within "
-                        + human(grace) + " (threshold: " + threshold + ").",
+                        + human(window) + " (threshold: " + threshold + ").",
                 "", withAttributes(Map.of("schedule", t.snapshot.schedule(), "timeZone", schedule.zone().getId(),
                         "missedRuns", String.valueOf(missed), "lastMissedSlot", lastMissed.toString()))));
     }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +31,15 @@ final class Facts {
     static final int MAX_RECENT = 1000;
     /** Most slot-bearing runs loaded when judging missed slots. */
     static final int MAX_SCHEDULED = ExecutionQuery.MAX_LIMIT;
+    /**
+     * Runs read beyond those asked for by {@link #recentFinished(int)}, so that older runs that finished late
+     * (overlapping runs) are sorted into place.
+     */
+    static final int FINISH_ORDER_SLACK = 20;
+    /** The run that finished last first; ties: the later start first. Finished runs always have a finish time. */
+    private static final Comparator<Execution> LAST_FINISHED_FIRST = Comparator
+            .comparing((Execution e) -> e.job().finishedAt(), Comparator.nullsLast(Comparator.reverseOrder()))
+            .thenComparing(e -> e.job().effectiveStart(), Comparator.reverseOrder());
 
     private final HistoryStore store;
     private final CronJobWatcher watcher;
@@ -79,19 +89,63 @@ final class Facts {
 
     /** Newest finished run's finish time of a success over all history, or {@code null}. */
     Instant lastSuccessAt() {
-        ExecutionStats any = stats.isEmpty() ? statsLast(Duration.ofDays(1)) : stats.values().iterator().next();
-        return any.lastSuccessAt();
+        return anyStats().lastSuccessAt();
     }
 
-    /** The newest {@code n} finished runs (manual ones included), newest first. */
+    /** Statistics of any window already read (their all-history fields are the same), else of the last day. */
+    private ExecutionStats anyStats() {
+        return stats.isEmpty() ? statsLast(Duration.ofDays(1)) : stats.values().iterator().next();
+    }
+
+    /**
+     * The {@code n} runs that finished last (manual ones included), the last to finish first: with
+     * {@code concurrencyPolicy: Allow} an older run that retries can finish after a newer one, and the CronJob's
+     * latest outcome is the run that finished last, not the one started last.
+     *
+     * <p>The store pages by start time, so this reads {@link #FINISH_ORDER_SLACK} more runs than asked and sorts
+     * them by finish time (ties: the later start first, then the store's order). A run missing from that page
+     * started before all of them; when the store's newest finish time ({@code lastSuccessAt}/{@code
+     * lastFailureAt}, over all history) is later than every finish on the page, such a run finished last, and the
+     * read is widened to {@link #MAX_RECENT} runs. A run started before {@link #MAX_RECENT} newer runs that still
+     * finishes among the last {@code n} is not seen (except as the last one, which the widened read checks).
+     */
     List<Execution> recentFinished(int n) {
         int want = Math.min(Math.max(n, 1), MAX_RECENT);
         if (recent == null || recentLimit < want) {
-            recent = store.executions(ExecutionQuery.forCronJob(ref).states(JobState.SUCCEEDED, JobState.FAILED)
-                    .page(0, want)).items();
+            int read = Math.min(MAX_RECENT, want + FINISH_ORDER_SLACK);
+            List<Execution> page = finishedByStart(read);
+            if (page.size() == read && read < MAX_RECENT && finishedLaterThan(page)) {
+                page = finishedByStart(MAX_RECENT);
+            }
+            List<Execution> sorted = new ArrayList<>(page);
+            sorted.sort(LAST_FINISHED_FIRST);   // stable: equal runs keep the store's order
+            recent = sorted;
             recentLimit = want;
         }
         return recent.size() <= want ? recent : recent.subList(0, want);
+    }
+
+    private List<Execution> finishedByStart(int limit) {
+        return store.executions(ExecutionQuery.forCronJob(ref).states(JobState.SUCCEEDED, JobState.FAILED)
+                .page(0, limit)).items();
+    }
+
+    /** Whether a stored run finished later than every run of the page (so it is not on the page). */
+    private boolean finishedLaterThan(List<Execution> page) {
+        Instant newestOnPage = null;
+        for (Execution e : page) {
+            Instant t = e.job().finishedAt();
+            if (t != null && (newestOnPage == null || t.isAfter(newestOnPage))) {
+                newestOnPage = t;
+            }
+        }
+        ExecutionStats any = anyStats();
+        for (Instant t : new Instant[] {any.lastSuccessAt(), any.lastFailureAt()}) {
+            if (t != null && (newestOnPage == null || t.isAfter(newestOnPage))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The execution with details: failure context kept in memory (not stored) wins, else the store's. */

@@ -65,7 +65,7 @@ class GuardianConfigTest {
         assertThat(c.logStorage()).isEqualTo(new GuardianConfig.LogStorage(false, false, 100));
         assertThat(c.rateLimits()).isEqualTo(new GuardianConfig.RateLimits(50, 10, Duration.ofHours(1)));
         assertThat(c.scheduler()).isEqualTo(new GuardianConfig.Scheduler(Duration.ofSeconds(30), Duration.ofHours(1),
-                Duration.ofMinutes(5)));
+                Duration.ofMinutes(5), Duration.ofSeconds(5)));
         assertThat(c.leaderElection()).isEqualTo(new GuardianConfig.LeaderElection(false, null,
                 Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMillis(2500), null,
                 "cronjob-guardian-leader", null));
@@ -124,6 +124,7 @@ class GuardianConfigTest {
                 Arguments.of("scheduler.startupGracePeriod", "2h", "0s to 1h"),
                 Arguments.of("scheduler.pruneInterval", "30s", "1m to 7d"),
                 Arguments.of("scheduler.safetySweepInterval", "1s", "10s to 1d"),
+                Arguments.of("scheduler.observationGrace", "6m", "0s to 5m"),
                 Arguments.of("leaderElection.enabled", "sure", "true or false"),
                 Arguments.of("leaderElection.type", "k8s lease", "the name of a LeaderElectorProvider"),
                 Arguments.of("leaderElection.leaseDuration", "2h", "1s to 1h"),
