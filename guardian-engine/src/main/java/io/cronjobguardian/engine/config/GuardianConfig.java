@@ -200,6 +200,11 @@ public final class GuardianConfig {
      */
     public record Scheduler(Duration startupGracePeriod, Duration pruneInterval, Duration safetySweepInterval,
             Duration observationGrace) {
+
+        /** Without {@code observationGrace} (the default, 5s): the form before it existed. */
+        public Scheduler(Duration startupGracePeriod, Duration pruneInterval, Duration safetySweepInterval) {
+            this(startupGracePeriod, pruneInterval, safetySweepInterval, Duration.ofSeconds(5));
+        }
     }
 
     private GuardianConfig(Map<String, Entry> entries, List<ConfigProblem> warnings, Typed t) {
