@@ -24,17 +24,20 @@ class OverlappingRunsTest {
         return h.addCronJob(TestObjects.cronJob("team-a", "etl").schedule("*/5 * * * *"));
     }
 
+    /** A Job of the CronJob for {@code slot} starts (running) and the engine sees it. */
+    private static void started(EngineHarness h, CronJobSnapshot cj, String name, String uid, Instant slot) {
+        h.watcher.addJob(TestObjects.job(cj).name(name).uid(uid).scheduled(slot).running(slot).build());
+        h.run();
+    }
+
     @Test
     void anOlderRunThatFailsAfterANewerRunSucceededOpensJobFailed() {
         try (EngineHarness h = new EngineHarness(T0, List.of(MonitorSpec.of("team-a", "plain"))).start()) {
             CronJobSnapshot cj = everyFiveMinutes(h);
-            h.watcher.addJob(TestObjects.job(cj).name("etl-1000").uid("u1000").scheduled(T0).running(T0).build());
-            h.run();
+            started(h, cj, "etl-1000", "u1000", T0);
             Instant slot2 = T0.plus(Duration.ofMinutes(5));
             h.advanceTo(slot2);
-            h.watcher.addJob(TestObjects.job(cj).name("etl-1005").uid("u1005").scheduled(slot2).running(slot2)
-                    .build());
-            h.run();
+            started(h, cj, "etl-1005", "u1005", slot2);
             // 10:06: the newer run succeeds while the older one still retries
             h.advanceTo(T0.plus(Duration.ofMinutes(6)));
             h.watcher.finishJob("u1005", true, 1, h.now());
@@ -63,13 +66,10 @@ class OverlappingRunsTest {
     void aNewerRunThatFailsBeforeAnOlderRunSucceedsIsResolvedByTheOlderRun() {
         try (EngineHarness h = new EngineHarness(T0, List.of(MonitorSpec.of("team-a", "plain"))).start()) {
             CronJobSnapshot cj = everyFiveMinutes(h);
-            h.watcher.addJob(TestObjects.job(cj).name("etl-1000").uid("u1000").scheduled(T0).running(T0).build());
-            h.run();
+            started(h, cj, "etl-1000", "u1000", T0);
             Instant slot2 = T0.plus(Duration.ofMinutes(5));
             h.advanceTo(slot2);
-            h.watcher.addJob(TestObjects.job(cj).name("etl-1005").uid("u1005").scheduled(slot2).running(slot2)
-                    .build());
-            h.run();
+            started(h, cj, "etl-1005", "u1005", slot2);
             // 10:06: the newer run fails: it is the last to finish, JobFailed opens
             Instant failedAt = T0.plus(Duration.ofMinutes(6));
             h.advanceTo(failedAt);
@@ -95,21 +95,16 @@ class OverlappingRunsTest {
         try (EngineHarness h = new EngineHarness(T0, List.of(m)).start()) {
             CronJobSnapshot cj = everyFiveMinutes(h);
             // the 10:00 run retries until 10:12; the 10:05 run succeeds at 10:06; the 10:10 run fails at 10:11
-            h.watcher.addJob(TestObjects.job(cj).name("etl-1000").uid("u1000").scheduled(T0).running(T0).build());
-            h.run();
+            started(h, cj, "etl-1000", "u1000", T0);
             Instant slot2 = T0.plus(Duration.ofMinutes(5));
             h.advanceTo(slot2);
-            h.watcher.addJob(TestObjects.job(cj).name("etl-1005").uid("u1005").scheduled(slot2).running(slot2)
-                    .build());
-            h.run();
+            started(h, cj, "etl-1005", "u1005", slot2);
             h.advanceTo(T0.plus(Duration.ofMinutes(6)));
             h.watcher.finishJob("u1005", true, 1, h.now());
             h.run();
             Instant slot3 = T0.plus(Duration.ofMinutes(10));
             h.advanceTo(slot3);
-            h.watcher.addJob(TestObjects.job(cj).name("etl-1010").uid("u1010").scheduled(slot3).running(slot3)
-                    .build());
-            h.run();
+            started(h, cj, "etl-1010", "u1010", slot3);
             h.advanceTo(T0.plus(Duration.ofMinutes(11)));
             h.watcher.finishJob("u1010", false, 1, h.now());
             h.run();
@@ -130,8 +125,7 @@ class OverlappingRunsTest {
     void aRunThatStartedBeforeManyNewerRunsAndFailedLastIsFound() {
         try (EngineHarness h = new EngineHarness(T0, List.of(MonitorSpec.of("team-a", "plain"))).start()) {
             CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "fast").schedule("* * * * *"));
-            h.watcher.addJob(TestObjects.job(cj).name("fast-hung").uid("hung").scheduled(T0).running(T0).build());
-            h.run();
+            started(h, cj, "fast-hung", "hung", T0);
             // 40 newer runs start and succeed while the first one hangs: more than one page ahead of it by start
             for (int i = 1; i <= 40; i++) {
                 Instant slot = T0.plus(Duration.ofMinutes(i));

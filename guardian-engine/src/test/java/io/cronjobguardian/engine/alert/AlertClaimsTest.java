@@ -25,7 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -86,16 +86,6 @@ class AlertClaimsTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
     /** A leads and claims both openings: the first hangs in its send, the second waits behind it. */
     private void aClaimsBoth() {
         twoOpenings();
@@ -125,7 +115,9 @@ class AlertClaimsTest {
         assertThat(slackB.messages()).hasSize(1);
 
         slackA.release();
-        await(() -> stored(0).status() == NotificationStatus.SENT, "a records its delivery");
+        // the send ends on a's channel thread (real time): wait for its recording in the store
+        Awaitility.await("a records its delivery").atMost(Duration.ofSeconds(10))
+                .until(() -> stored(0).status() == NotificationStatus.SENT);
         assertThat(a.drain(Duration.ofSeconds(10))).isTrue();
         pass(Duration.ofSeconds(30), schedulerA, schedulerB);
         assertThat(slackA.messages()).as("a never sends what it gave back").extracting(AlertMessage::notificationId)
