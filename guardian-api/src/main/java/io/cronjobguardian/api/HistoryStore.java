@@ -200,7 +200,8 @@ public interface HistoryStore extends AutoCloseable {
     // ---------------------------------------------------------------- notification outbox
 
     /**
-     * Puts a notification into the outbox as {@link NotificationStatus#PENDING}.
+     * Puts a notification into the outbox as {@link NotificationStatus#PENDING}. A {@link NotificationKind#TEST}
+     * needs no incident: its incident id names the test; it is kept when incidents are deleted.
      *
      * @return the stored notification, or empty if one with the same
      *         {@code (incident, channel, kind, sequence)} already exists

@@ -11,6 +11,11 @@ public enum NotificationKind {
      * final (see {@link HistoryStore#claimNotification}).
      */
     RESOLVED,
-    /** A test message. */
+    /**
+     * A test message of a channel (sent once per channel configuration when the channel sets {@code testOnSave}).
+     * Its {@link NotificationDraft#incidentId()} names the test (the engine uses {@code channel-test:<configuration
+     * fingerprint>}), not an incident: a store accepts it without an incident, keeps it (it is the memory that the
+     * configuration was tested) and does not remove it with {@link HistoryStore#deleteResolvedIncidentsBefore}.
+     */
     TEST
 }

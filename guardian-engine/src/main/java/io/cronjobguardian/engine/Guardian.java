@@ -162,9 +162,9 @@ public final class Guardian implements AutoCloseable {
                 engine.leadAlone();
             }
             started = true;
-            LOG.info("CronJob Guardian started: {} monitor(s), {}; configuration: {}", monitors.size(),
-                    elector == null ? "single replica" : "leader election as " + elector.identity(),
-                    config.describe());
+            LOG.info("CronJob Guardian started: {} monitor(s), {}; channels: {}; configuration: {}",
+                    monitors.size(), elector == null ? "single replica" : "leader election as " + elector.identity(),
+                    channelSummary(), config.describe());
             return this;
         }
     }
@@ -217,6 +217,23 @@ public final class Guardian implements AutoCloseable {
             closeQuietly("meters", metrics::close);
         }
         LOG.info("CronJob Guardian stopped");
+    }
+
+    /** {@code ops (webhook, "Team ops webhook"), pager (pagerduty, disabled)}, or {@code none}. */
+    private String channelSummary() {
+        List<String> parts = new ArrayList<>();
+        for (AlertChannel c : channels) {
+            StringBuilder sb = new StringBuilder(c.name()).append(" (").append(c.type());
+            if (config.channelNames().contains(c.name())) {
+                config.channelSettings(c.name()).get("description").map(String::trim).filter(d -> !d.isEmpty())
+                        .ifPresent(d -> sb.append(", \"").append(d).append('"'));
+                if (!config.channelSettings(c.name()).getBoolean("enabled", true)) {
+                    sb.append(", disabled");
+                }
+            }
+            parts.add(sb.append(')').toString());
+        }
+        return parts.isEmpty() ? "none" : String.join(", ", parts);
     }
 
     private static void closeQuietly(String what, Runnable r) {
@@ -272,6 +289,14 @@ public final class Guardian implements AutoCloseable {
     /** The delivery statistics of every channel that has sent or failed, by channel name. */
     public Map<String, ChannelStats> channelStats() {
         return store.channelStats();
+    }
+
+    /**
+     * Every alert channel with its type, {@code description}, routing settings, delivery statistics and the result
+     * of its test on save ({@code testOnSave}); configured channels first, in configuration order.
+     */
+    public List<ChannelStatus> channelStatuses() {
+        return alerts.channelStatuses();
     }
 
     /** The outbox entries of one incident: which channels were (or will be) told what, and how it went. */

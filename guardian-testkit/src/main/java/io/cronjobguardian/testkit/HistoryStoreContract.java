@@ -1475,6 +1475,31 @@ public abstract class HistoryStoreContract {
     }
 
     @Test
+    @DisplayName("a channel test (TEST) needs no incident, is queued once per id and channel, and outlives incidents")
+    void channelTestWithoutIncident() {
+        String testId = "channel-test:" + "ab".repeat(32);
+        Notification t = store.enqueueNotification(new NotificationDraft(testId, "ops", NotificationKind.TEST, 0, T0),
+                EPOCH).orElseThrow();
+        assertThat(t.kind()).isEqualTo(NotificationKind.TEST);
+        assertThat(t.status()).isEqualTo(NotificationStatus.PENDING);
+        assertThat(peer().enqueueNotification(new NotificationDraft(testId, "ops", NotificationKind.TEST, 0,
+                T0.plusSeconds(60)), EPOCH)).as("the same test again, from another replica").isEmpty();
+        assertThat(store.claimDueNotifications("a", T0, Duration.ofSeconds(30), 10, EPOCH))
+                .extracting(Notification::id).containsExactly(t.id());
+        assertThat(store.markNotificationFailed(t.id(), "a", "HTTP 503", null)).isTrue();
+
+        Incident i = openIncident(key(CJ, AlertType.JOB_FAILED), T0.minus(Duration.ofDays(2)));
+        store.resolveIncident(i.id(), T0.minus(Duration.ofDays(1)), EPOCH).orElseThrow();
+        store.deleteResolvedIncidentsBefore(T0.plusSeconds(1), EPOCH);
+
+        Notification kept = peer().notifications(testId).get(0);
+        assertThat(kept.status()).isEqualTo(NotificationStatus.FAILED);
+        assertThat(kept.lastError()).isEqualTo("HTTP 503");
+        assertThat(kept.dueAt()).isEqualTo(T0);
+        assertThat(store.findIncident(testId)).isEmpty();
+    }
+
+    @Test
     @DisplayName("claim: only when due; sets claimant and expiry; a second claimant loses until expiry")
     void claimNotification() {
         Incident i = openIncident(key(CJ, AlertType.JOB_FAILED), T0);

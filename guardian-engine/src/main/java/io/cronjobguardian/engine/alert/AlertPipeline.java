@@ -177,7 +177,11 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
         GuardianConfig.RateLimits rl = config.rateLimits();
         this.global = new TokenBucket(rl.maxAlertsPerMinute(), Duration.ofMinutes(1), rl.burstLimit(),
                 clock.instant());
-        config.channelNames().forEach(this::routing);   // a bad enabled/severities value fails here, at build
+        // a bad enabled/severities/testOnSave value fails here, at build
+        config.channelNames().forEach(c -> {
+            routing(c);
+            testOnSave(config, c);
+        });
     }
 
     /** Registers {@code cronjob_guardian_alerts_total} and {@code cronjob_guardian_alerts_failed_total}. */
@@ -210,9 +214,185 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
         awaiting.clear();
         releaseQueued(isLeading ? claimant(newEpoch) : null);
         if (isLeading) {
+            scheduler.execute(() -> queueTestsOnSave(newEpoch));
             scheduler.execute(this::dispatch);
             scheduler.execute(() -> sweepResolutions(newEpoch, 0));
         }
+    }
+
+    // ================================================================ test on save (engine thread)
+
+    /** The prefix of the outbox id of a channel test: {@code channel-test:<fingerprint>}. */
+    static final String TEST_ID_PREFIX = "channel-test:";
+
+    /**
+     * Queues one {@link NotificationKind#TEST} notification for each channel with {@code testOnSave=true} whose
+     * configuration has none yet. The outbox entry, keyed by the configuration's {@link #fingerprint}, is what
+     * remembers the test: queuing it is atomic and happens once per fingerprint on any replica, so restarts,
+     * failovers and standbys never send it again (the operator re-sent it on every reconcile). A disabled channel
+     * is not tested. Engine thread, leader only.
+     */
+    private void queueTestsOnSave(long term) {
+        if (!leading || closed || epoch != term) {
+            return;
+        }
+        Instant now = clock.instant();
+        try {
+            boolean queued = false;
+            for (String name : config.channelNames()) {
+                if (!testOnSave(config, name) || !routing(name).enabled() || !channels.containsKey(name)) {
+                    continue;
+                }
+                String fp = fingerprint(config, name);
+                if (store.enqueueNotification(new NotificationDraft(TEST_ID_PREFIX + fp, name, NotificationKind.TEST,
+                        0, now), term).isPresent()) {
+                    LOG.info("channel {}: configuration {} has not been tested; sending a test alert (testOnSave)",
+                            name, fp.substring(0, 12));
+                    queued = true;
+                }
+            }
+            if (queued) {
+                wake(now);
+            }
+        } catch (StaleEpochException ex) {
+            fenced.accept(term);
+        } catch (RuntimeException ex) {
+            LOG.warn("queuing the channels' tests on save failed ({}); retrying", ex.toString());
+            timers.arm("testOnSave", now.plus(POLL), () -> queueTestsOnSave(term));
+        }
+    }
+
+    /**
+     * {@code channels.<name>.testOnSave} (default {@code false}).
+     *
+     * @throws io.cronjobguardian.api.ConfigException naming the key for a value that is not a boolean
+     */
+    static boolean testOnSave(GuardianConfig config, String channel) {
+        if (!config.channelNames().contains(channel)) {
+            return false;
+        }
+        Settings s = config.channelSettings(channel);
+        try {
+            return s.getBoolean("testOnSave", false);
+        } catch (io.cronjobguardian.api.ConfigException e) {
+            throw new io.cronjobguardian.api.ConfigException("channels." + channel + ".testOnSave", "\""
+                    + s.getString("testOnSave", "") + "\" is not a boolean; accepted: true or false");
+        }
+    }
+
+    /**
+     * The fingerprint of a channel's configuration: SHA-256 (hex) over its name and its settings in canonical key
+     * order, each value itself hashed (so a secret enters only as a hash). {@code description} is left out: it
+     * changes nothing about delivery. Secret references ({@code env:}, {@code secret:}) count as written.
+     */
+    static String fingerprint(GuardianConfig config, String channel) {
+        Settings s = config.channelSettings(channel);
+        java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+        for (String k : s.keys()) {
+            String c = Settings.canonical(k);
+            if (!c.equals("description") && !c.equals("name")) {
+                sorted.put(c, sha256(s.get(k).orElse("")));
+            }
+        }
+        StringBuilder sb = new StringBuilder(channel).append('\n');
+        sorted.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        return sha256(sb.toString());
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /**
+     * Every channel with its settings, statistics and the test of its configuration in force (read from the
+     * store: any replica shows the leader's results), in configuration order, then channels handed to the
+     * builder.
+     */
+    public List<io.cronjobguardian.engine.ChannelStatus> channelStatuses() {
+        Map<String, io.cronjobguardian.api.ChannelStats> stats = store.channelStats();
+        List<io.cronjobguardian.engine.ChannelStatus> out = new ArrayList<>();
+        for (AlertChannel ch : channels.values()) {
+            String name = ch.name();
+            boolean configured = config.channelNames().contains(name);
+            String description = configured ? config.channelSettings(name).get("description")
+                    .map(String::trim).filter(d -> !d.isEmpty()).orElse(null) : null;
+            ChannelRouting r = routing(name);
+            boolean test = testOnSave(config, name);
+            io.cronjobguardian.engine.ChannelStatus.TestResult last = null;
+            if (configured) {
+                String fp = fingerprint(config, name);
+                for (Notification n : store.notifications(TEST_ID_PREFIX + fp)) {
+                    if (n.channel().equals(name) && n.kind() == NotificationKind.TEST) {
+                        last = testResult(fp, n);
+                    }
+                }
+            }
+            out.add(new io.cronjobguardian.engine.ChannelStatus(name, ch.type(), description, r.enabled(),
+                    r.severities(), test, stats.getOrDefault(name, io.cronjobguardian.api.ChannelStats.empty(name)),
+                    last));
+        }
+        return out;
+    }
+
+    private static io.cronjobguardian.engine.ChannelStatus.TestResult testResult(String fp, Notification n) {
+        switch (n.status()) {
+            case SENT:
+                return new io.cronjobguardian.engine.ChannelStatus.TestResult(fp,
+                        io.cronjobguardian.engine.ChannelStatus.TestStatus.OK,
+                        n.sentAt() != null ? n.sentAt() : n.dueAt(), null);
+            case FAILED:
+                return new io.cronjobguardian.engine.ChannelStatus.TestResult(fp,
+                        io.cronjobguardian.engine.ChannelStatus.TestStatus.FAILED, n.dueAt(), n.lastError());
+            default:
+                return new io.cronjobguardian.engine.ChannelStatus.TestResult(fp,
+                        io.cronjobguardian.engine.ChannelStatus.TestStatus.PENDING, n.dueAt(), n.lastError());
+        }
+    }
+
+    /** A test message for a channel (on demand or on save). */
+    private static AlertMessage testMessage(long notificationId, String testId, String channelName, Instant now,
+            @io.cronjobguardian.api.Nullable String idempotencyKey) {
+        io.cronjobguardian.api.IncidentKey key = io.cronjobguardian.api.IncidentKey.of("test",
+                CronJobRef.of("cronjob-guardian", "test"), io.cronjobguardian.api.AlertType.TEST);
+        String title = "Test alert from CronJob Guardian";
+        String message = "This is a test of channel \"" + channelName + "\".";
+        return idempotencyKey == null
+                ? new AlertMessage(notificationId, NotificationKind.TEST, testId, key, Severity.INFO, title, message,
+                        io.cronjobguardian.api.AlertContext.EMPTY, now, null, now)
+                : new AlertMessage(notificationId, NotificationKind.TEST, testId, key, Severity.INFO, title, message,
+                        io.cronjobguardian.api.AlertContext.EMPTY, now, null, now, idempotencyKey);
+    }
+
+    /** Sends a queued test on save: delivered or failed for good (a test reports how the channel is now). */
+    private void deliverTest(Held h, AlertChannel ch) {
+        Notification n = h.notification;
+        AlertMessage msg = testMessage(n.id(), n.incidentId(), n.channel(), clock.instant(),
+                AlertMessage.idempotencyKey(n.incidentId(), n.channel(), n.kind(), n.sequence()));
+        DeliveryResult r;
+        try {
+            r = ch.send(msg);
+        } catch (RuntimeException ex) {
+            r = DeliveryResult.failed(ex.getClass().getSimpleName());   // never the message: it may hold secrets
+        }
+        Instant now = clock.instant();
+        if (r.isDelivered()) {
+            if (!store.markNotificationSent(n.id(), h.claimant.get(), now)) {
+                LOG.warn("the test of channel {} was delivered after its claim was lost", n.channel());
+            }
+            store.recordChannelResult(n.channel(), true, now, null);
+            LOG.info("channel {}: test alert delivered (testOnSave)", n.channel());
+            return;
+        }
+        String detail = r.detail().isBlank() ? r.outcome().name() : r.detail();
+        store.markNotificationFailed(n.id(), h.claimant.get(), detail, null);
+        store.recordChannelResult(n.channel(), false, now, detail);
+        LOG.warn("channel {}: test alert failed ({}) (testOnSave)", n.channel(), detail);
     }
 
     /**
@@ -736,6 +916,10 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
             if (!h.start()) {
                 return;   // given back when leadership moved: the next leader sends it
             }
+            if (n.kind() == NotificationKind.TEST) {
+                deliverTest(h, ch);
+                return;
+            }
             Optional<Incident> incident = store.findIncident(n.incidentId());
             if (incident.isEmpty()) {
                 store.markNotificationFailed(n.id(), h.claimant.get(), "the incident no longer exists", null);
@@ -905,13 +1089,9 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
                     + channels.keySet());
         }
         Instant now = clock.instant();
-        io.cronjobguardian.api.IncidentKey key = io.cronjobguardian.api.IncidentKey.of("test",
-                CronJobRef.of("cronjob-guardian", "test"), io.cronjobguardian.api.AlertType.TEST);
         DeliveryResult r;
         try {
-            r = ch.send(new AlertMessage(0, NotificationKind.TEST, "test-" + now.toEpochMilli(), key, Severity.INFO,
-                    "Test alert from CronJob Guardian", "This is a test of channel \"" + channelName + "\".",
-                    io.cronjobguardian.api.AlertContext.EMPTY, now, null, now));
+            r = ch.send(testMessage(0, "test-" + now.toEpochMilli(), channelName, now, null));
         } catch (RuntimeException ex) {
             r = DeliveryResult.failed(ex.getClass().getSimpleName());
         }
