@@ -121,6 +121,15 @@ final class SettingsCoverageRows {
             assertThat(failedRun("", logs.andThen(c -> c.set("storage.maxLogSizeKB", "1"))).execution().logTail()
                     .length()).isLessThanOrEqualTo(1024);
         });
+        r.proof("storage.type", "nope", "the store provider is chosen by that name (none is named so: a clear "
+                + "error naming it; default: the highest-priority provider that supports the settings)", () ->
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> Guardian.builder()
+                        .config(GuardianConfig.builder().noEnvironment().set("storage.type", "nope").build())
+                        .watcher(new ScriptableCronJobWatcher()).build().close())
+                        .hasMessageContaining("nope"));
+        for (String k : SettingsCoverageTest.storageProviderKeys()) {
+            r.elsewhere(k, "non-default", "what the store provider makes of it", storeTest(k));
+        }
         r.cited("storage.logRetentionDays", "1", "stored logs are dropped after a day, the runs kept",
                 "RetentionTest", "logRetentionDropsDetailsButKeepsRunsGloballyAndPerMonitor");
 
@@ -306,6 +315,18 @@ final class SettingsCoverageRows {
                 "RetentionTest", "onDeletionPurgeAfterDaysPurgesExactlyNDaysAfterTheDeletion");
         r.cited("monitor.dataRetention.onRecreation", "reset", "a recreated CronJob starts without the old runs",
                 "RetentionTest", "onRecreationResetDeletesTheOldUidsRuns");
+    }
+
+    /** The store module's coverage test of a {@code storage.*} key. */
+    private static String storeTest(String key) {
+        if (key.startsWith("storage.postgres.")) {
+            return "guardian-store-postgres/src/test/java/io/cronjobguardian/store/postgres/"
+                    + "PostgresSettingsCoverageTest.java";
+        }
+        if (key.startsWith("storage.mysql.") || key.startsWith("storage.mariadb.")) {
+            return "guardian-store-mysql/src/test/java/io/cronjobguardian/store/mysql/MySqlSettingsCoverageTest.java";
+        }
+        return "guardian-store-sqlite/src/test/java/io/cronjobguardian/store/sqlite/SqliteSettingsCoverageTest.java";
     }
 
     // ================================================================================ scenarios
