@@ -256,6 +256,10 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
             }
         } catch (StaleEpochException ex) {
             fenced.accept(term);
+        } catch (IllegalArgumentException ex) {
+            // a store written before TEST entries needed no incident: say so once, do not retry forever
+            LOG.warn("the history store refused a channel test ({}); testOnSave needs a store that accepts "
+                    + "TEST notifications without an incident (see NotificationKind.TEST)", ex.getMessage());
         } catch (RuntimeException ex) {
             LOG.warn("queuing the channels' tests on save failed ({}); retrying", ex.toString());
             timers.arm("testOnSave", now.plus(POLL), () -> queueTestsOnSave(term));
