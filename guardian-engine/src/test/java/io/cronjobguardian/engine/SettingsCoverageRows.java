@@ -202,10 +202,20 @@ final class SettingsCoverageRows {
         }
         r.cited("monitor.suspendedHandling.alertIfSuspendedFor", "1h", "SuspendedTooLong after an hour",
                 "SuspensionAndMaintenanceTest", "suspendedTooLongIsMeasuredFromAPersistedSuspensionTimeAcrossRestarts");
-        r.cited("monitor.suspendedHandling.pauseMonitoring", "false", "slots of a suspended CronJob are judged",
-                "SuspensionAndMaintenanceTest",
-                "suspendedCronJobIsNotJudgedAndSlotsWhileSuspendedAreNotCountedAfterResume");
-        for (String k : List.of("name", "schedule", "duration", "timezone", "suppressAlerts")) {
+        r.proof("monitor.suspendedHandling.pauseMonitoring", "false", "slots of a suspended CronJob are judged: "
+                + "MissedSchedule opens (default: paused, nothing opens)", () -> {
+                    String dm = "deadManSwitch: {autoFromSchedule: {enabled: true, buffer: 1m}}";
+                    assertThat(suspendedForTwoHours(dm).open(AlertType.MISSED_SCHEDULE)).isFalse();
+                    assertThat(suspendedForTwoHours(dm + "\n  suspendedHandling: {pauseMonitoring: false}")
+                            .open(AlertType.MISSED_SCHEDULE)).isTrue();
+                });
+        r.proof("monitor.maintenanceWindows.suppressAlerts", "false", "a failure inside the window is announced at "
+                + "once (default: held until the window closes)", () -> {
+                    String w = "maintenanceWindows: [{name: w, schedule: '0 0 * * *', duration: 4h, timezone: UTC%s}]";
+                    assertThat(failedRun(String.format(w, ""), c -> { }).sent()).isEmpty();
+                    assertThat(failedRun(String.format(w, ", suppressAlerts: false"), c -> { }).sent()).isNotEmpty();
+                });
+        for (String k : List.of("name", "schedule", "duration", "timezone")) {
             r.cited("monitor.maintenanceWindows." + k, "a window", "openings are held until the window closes",
                     "SuspensionAndMaintenanceTest",
                     "maintenanceWindowHoldsOpeningsBackUntilItClosesButNeverResolutions");
@@ -237,8 +247,9 @@ final class SettingsCoverageRows {
                 "SlaAndFailureTest", "durationRegressionInBothDirections");
         r.cited("monitor.alerting.severityOverrides.suspendedTooLong", "critical", "SuspendedTooLong is critical",
                 "SuspensionAndMaintenanceTest", "suspendedTooLongIsMeasuredFromAPersistedSuspensionTimeAcrossRestarts");
-        r.cited("monitor.alerting.suppressDuplicatesFor", "2h", "a repeated failure within 2h is not announced",
-                "alert.AlertPipelineTest", "aRepeatedFailureWithinTheDedupWindowIsNotReannouncedUnlessItsSignatureChanged");
+        r.proof("monitor.alerting.suppressDuplicatesFor", "0s", "a repeated failure is announced again (the global "
+                + "default 1h suppresses it)", () -> assertThat(repeatedFailureAnnouncements(
+                        "alerting: {channelRefs: [{name: rec}], suppressDuplicatesFor: 0s}", c -> { })).isEqualTo(2));
         r.cited("monitor.alerting.alertDelay", "5m", "an incident resolved within 5m is never announced",
                 "alert.AlertPipelineTest", "anIncidentResolvedWithinAlertDelayIsNeverAnnounced");
         r.cited("monitor.alerting.renotifyInterval", "1h", "open incidents are reminded hourly",
@@ -414,6 +425,20 @@ final class SettingsCoverageRows {
     private static Incident slowRunIncident(String spec, AlertType type) {
         return run(spec, c -> { }, true, Duration.ofMinutes(10)).incidents().stream()
                 .filter(i -> i.key().type() == type).findFirst().orElseThrow();
+    }
+
+    /** A suspended hourly CronJob, watched for two hours under the monitor of {@code spec}. */
+    private static Outcome suspendedForTwoHours(String spec) {
+        ScriptableCronJobWatcher w = new ScriptableCronJobWatcher();
+        try (EngineHarness h = new EngineHarness(new ManualClock(T0), List.of(monitor(spec)),
+                new InMemoryHistoryStore(), w, w, c -> { }, gb -> gb.alertChannel(RecordingAlertChannel.named("rec"))
+                        .synchronousAlertDelivery(true)).start()) {
+            h.addCronJob(TestObjects.cronJob("team-a", "app").schedule("0 * * * *").suspended(true)
+                    .creationTime(T0.minus(Duration.ofMinutes(5))));
+            h.advance(Duration.ofHours(2).plusMinutes(5));
+            return new Outcome(h.store.incidents(IncidentQuery.all().page(0, 100)).items(), null, List.of(),
+                    List.of());
+        }
     }
 
     /** A failure two days ago and a success now: is the success rate (90 %) breached? */
