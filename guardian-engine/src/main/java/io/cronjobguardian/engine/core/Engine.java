@@ -105,6 +105,10 @@ public final class Engine {
     /** Backoff of the retries of rows left pending, per CronJob. */
     private final Map<CronJobRef, Duration> rowBackoff = new HashMap<>();
     private Duration systemBackoff = RETRY_MIN;
+    /** Running Job UID → whether it is suspended and whether a pod of it ran (changes are judged at once). */
+    private final Map<String, String> liveShapes = new HashMap<>();
+    /** Running Job UID → the events read for it while stuck. */
+    private final Map<String, List<String>> stuckEvents = new HashMap<>();
 
     private boolean leading;
     private boolean caughtUp;
@@ -503,6 +507,8 @@ public final class Engine {
         tracked.clear();
         backoff.clear();
         recorder.reset();
+        liveShapes.clear();
+        stuckEvents.clear();
         LOG.info("stopped leading (epoch {}): {}", epoch, reason);
         observer.leadership(false, epoch);
     }
@@ -626,9 +632,21 @@ public final class Engine {
             return;
         }
         boolean deleted = type == WatchEventType.DELETED;
+        // a running Job whose pod started, or that was suspended or resumed, changes what is judged (JobStuck,
+        // maxDuration) without a new state to record
+        boolean live = job.state() == JobState.RUNNING && !deleted;
+        String shape = live ? (job.suspended() ? "suspended" : "active") + (job.podStarted() ? "+pod" : "") : null;
+        String before = live ? liveShapes.put(job.uid(), shape) : liveShapes.remove(job.uid());
+        boolean reshaped = live && !shape.equals(before);   // also the first sight of it in this term
+        if (!live) {
+            stuckEvents.remove(job.uid());
+        }
         if (deleted && (!job.state().isTerminal() || recorder.isRecorded(job))) {
             recorder.forget(job.uid());
             seen.remove(job.uid());
+            if (before != null) {
+                evaluateGuarded(job.owner());   // a running Job is gone: what it held (JobStuck) is judged again
+            }
             return;
         }
         // a DELETED event that reaches here carries a terminal state not recorded yet (its write failed, or the
@@ -657,6 +675,27 @@ public final class Engine {
                     observer.recorded(job);
                 }
                 evaluate(ref);
+            } else if (reshaped) {
+                evaluate(ref);
+            }
+        });
+    }
+
+    private void evaluateGuarded(CronJobRef ref) {
+        guard(ref, () -> evaluate(ref));
+    }
+
+    /**
+     * The events of a Job that is stuck without a running pod (and of its pods), read once per Job and kept while
+     * it runs: what an alert about it shows ({@code FailedCreate}, {@code FailedScheduling}).
+     */
+    private List<String> stuckEventsOf(JobSnapshot job) {
+        return stuckEvents.computeIfAbsent(job.uid(), uid -> {
+            try {
+                return List.copyOf(watcher.fetchEvents(job, Recorder.MAX_EVENTS));
+            } catch (RuntimeException e) {
+                LOG.warn("could not read the events of stuck Job {}/{}: {}", job.namespace(), job.name(), e.toString());
+                return List.of();
             }
         });
     }
@@ -1013,7 +1052,7 @@ public final class Engine {
         }
         long started = System.nanoTime();
         guard(ref, () -> {
-            Facts f = new Facts(store, watcher, ref, now, recorder::transientDetails, pass);
+            Facts f = new Facts(store, watcher, ref, now, recorder::transientDetails, pass, this::stuckEventsOf);
             Map<IncidentKey, Incident> open = new LinkedHashMap<>();
             for (Incident i : store.incidents(IncidentQuery.open().cronJob(ref)).items()) {
                 open.put(i.key(), i);

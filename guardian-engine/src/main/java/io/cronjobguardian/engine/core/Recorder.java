@@ -157,9 +157,7 @@ final class Recorder {
      */
     boolean recordWithoutDetails(JobSnapshot job, long epoch) {
         Termination t = job.lastTermination();
-        JobSnapshot bare = new JobSnapshot(job.namespace(), job.name(), job.uid(), job.owner(), job.ownerUid(),
-                job.scheduledTime(), job.manual(), job.createdAt(), job.startedAt(), job.finishedAt(), job.state(),
-                job.attempts(), job.conditionReason(), null,
+        JobSnapshot bare = job.withMessages(null,
                 t == null ? null : new Termination(t.container(), t.exitCode(), t.reason(), t.signal(), null));
         UpsertResult r = store.upsertExecution(Execution.of(bare), epoch);
         writes++;
