@@ -559,6 +559,9 @@ final class Evaluator {
                 .append(since.equals(stuck.createdAt()) ? "was created" : "started").append(" at ").append(since)
                 .append(" (limit ").append(human(sj.noPodAfter())).append(")");
         List<String> events = m.alerting().includeContext().events() ? f.stuckEvents(stuck) : List.of();
+        if (events == null) {
+            return;   // its events are being read: judged when they are (the alert goes out with them)
+        }
         String reason = lastReason(events);
         if (reason != null) {
             msg.append("; latest event: ").append(reason);

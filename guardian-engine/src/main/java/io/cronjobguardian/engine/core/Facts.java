@@ -206,7 +206,7 @@ final class Facts {
         return scheduledSince;
     }
 
-    /** Events of a stuck Job and its pods, oldest first, as far as read (may be empty). */
+    /** Events of a stuck Job and its pods, oldest first, or {@code null} while they are being read. */
     List<String> stuckEvents(JobSnapshot job) {
         return stuckEvents.apply(job);
     }
