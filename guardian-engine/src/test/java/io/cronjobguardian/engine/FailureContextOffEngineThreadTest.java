@@ -177,6 +177,10 @@ class FailureContextOffEngineThreadTest {
             });
             // and timers fire: c's Job is stuck at 00:15 exactly
             h.advanceTo(T0.plus(Duration.ofMinutes(15)));
+            await().atMost(WAIT).until(() -> {
+                h.run();   // the stuck Job's events are read off the engine thread too
+                return !h.openIncidents(AlertType.JOB_STUCK).isEmpty();
+            });
             assertThat(h.openIncidents(AlertType.JOB_STUCK)).singleElement()
                     .satisfies(i -> assertThat(i.openedAt()).isEqualTo(T0.plus(Duration.ofMinutes(15))));
             // a's run waits for its context: not recorded, not alerted yet

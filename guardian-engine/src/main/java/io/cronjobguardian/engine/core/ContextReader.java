@@ -57,8 +57,8 @@ public final class ContextReader implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * A reader on a pool of its own ({@value #DEFAULT_THREADS} threads, {@value #DEFAULT_QUEUE} queued reads) with
-     * the given per-read timeout.
+     * A reader on a pool of its own ({@code threads} daemon threads, at most {@code queue} reads waiting; a read
+     * beyond that is left out) with the given per-read timeout. {@link #close()} shuts the pool down.
      */
     public static ContextReader pooled(CronJobWatcher watcher, int threads, int queue, Duration timeout) {
         AtomicInteger n = new AtomicInteger();

@@ -261,11 +261,6 @@ public final class Engine {
         stopLeading("shutting down");
     }
 
-    /** Reads of failure context queued or running on the engine's own context reader pool. Any thread. */
-    public int pendingContextReads() {
-        ContextReader r = contextReader;
-        return r == null ? 0 : r.pending();
-    }
 
     /**
      * Why this engine cannot do a leader's work although it was given leadership, or empty: its store operations
@@ -732,10 +727,10 @@ public final class Engine {
             long readEpoch = epoch;
             CronJobRef ref = job.owner();
             contextReader.readEvents(job, Recorder.MAX_EVENTS, events -> scheduler.execute(() -> {
-                reading.remove(job.uid());
                 if (!leading || epoch != readEpoch) {
                     return;   // leadership changed while reading: the next term reads again
                 }
+                reading.remove(job.uid());
                 stuckEvents.put(job.uid(), events);
                 evaluateGuarded(ref);
             }));
@@ -774,13 +769,16 @@ public final class Engine {
 
     /** Engine thread: the failure context of {@code job}'s run was read; records the run with it. */
     private void contextRead(JobSnapshot job, long readEpoch, ContextReader.Context context) {
-        reading.remove(job.uid());
-        if (!leading || !caughtUp || epoch != readEpoch) {
+        if (!leading || epoch != readEpoch) {
             LOG.debug("dropping the failure context read for Job {}/{}: leadership changed meanwhile",
                     job.namespace(), job.name());
-            return;
+            return;   // stopLeading forgot the reads of that term; the next leader records the run
         }
+        reading.remove(job.uid());
         readContexts.put(job.uid(), context);
+        if (!caughtUp) {
+            return;   // the catch-up being retried records the run with it
+        }
         CronJobRef ref = job.owner();
         guard(ref, () -> {
             Tracked t = tracked.get(ref);

@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records runs: one upsert per change of a Job's state, never a duplicate (the store upserts by Job UID). For a
- * run that failed, fetches the failure context (log tail and events) once; stores it when the CronJob's monitors
- * (or the global settings) ask for log/event storage, and keeps it in memory for alerts otherwise. Engine thread
- * only.
+ * run that failed, fetches the failure context (log tail and events) once, through a {@link ContextSource} that
+ * reads it off the engine thread (the run is recorded once it is read: {@link Recorded#AWAITING_CONTEXT} until
+ * then); stores it when the CronJob's monitors (or the global settings) ask for log/event storage, and keeps it in
+ * memory for alerts otherwise. Engine thread only.
  *
  * <p>A finished run is written again, once, when its termination or finish time changes in the same state: a
  * Kubernetes 1.31+ Job is FAILED from its {@code FailureTarget} condition on, while its pods are still
