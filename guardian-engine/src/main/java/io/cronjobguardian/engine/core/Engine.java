@@ -261,7 +261,6 @@ public final class Engine {
         stopLeading("shutting down");
     }
 
-
     /**
      * Why this engine cannot do a leader's work although it was given leadership, or empty: its store operations
      * have been failing since some instant, or (leading alone) another process fenced it. Any thread.
@@ -673,7 +672,7 @@ public final class Engine {
         if (deleted && (!job.state().isTerminal() || recorder.isRecorded(job))) {
             recorder.forget(job.uid());
             seen.remove(job.uid());
-            if (before != null) {
+            if (!job.state().isTerminal()) {
                 evaluateGuarded(job.owner());   // a running Job is gone: what it held (JobStuck) is judged again
             }
             return;
@@ -788,14 +787,21 @@ public final class Engine {
             }
             List<MonitorSpec> ms = t != null ? t.monitors
                     : watcher.cronJob(ref).map(this::matching).orElse(List.of());
-            Row r = recordRow(job, ms);
+            // the newest snapshot of the run (its final termination may have come while the context was read)
+            JobSnapshot run = job;
+            for (JobSnapshot j : watcher.jobs(ref)) {
+                if (j.uid().equals(job.uid()) && j.state() == job.state()) {
+                    run = j;
+                }
+            }
+            Row r = recordRow(run, ms);
             if (r == Row.PENDING) {
                 armRowRetry(ref);
                 return;
             }
             if (r == Row.RECORDED || r == Row.REFINED) {
                 if (r == Row.RECORDED) {
-                    observer.recorded(job);
+                    observer.recorded(run);
                 }
                 evaluate(ref);
             }
