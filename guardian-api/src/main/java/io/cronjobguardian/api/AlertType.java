@@ -14,6 +14,12 @@ public enum AlertType {
     DURATION_REGRESSION("DurationRegression"),
     /** The CronJob has been suspended for longer than allowed. */
     SUSPENDED_TOO_LONG("SuspendedTooLong"),
+    /**
+     * A Job of the CronJob has had no pod running for longer than allowed since it was created (pods not created:
+     * quota, admission, {@code FailedCreate}; or never scheduled: {@code FailedScheduling}). Suspended Jobs are not
+     * stuck.
+     */
+    JOB_STUCK("JobStuck"),
     /** A test alert sent on request. */
     TEST("Test");
 
@@ -40,6 +46,7 @@ public enum AlertType {
             }
         }
         throw new IllegalArgumentException("unknown alert type \"" + text + "\"; expected one of JobFailed, "
-                + "MissedSchedule, DeadManTriggered, SLABreached, DurationRegression, SuspendedTooLong, Test");
+                + "MissedSchedule, DeadManTriggered, SLABreached, DurationRegression, SuspendedTooLong, "
+                + "JobStuck, Test");
     }
 }

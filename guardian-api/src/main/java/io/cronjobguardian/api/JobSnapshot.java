@@ -28,6 +28,15 @@ import java.util.Objects;
  *                         ...) or {@code null}
  * @param conditionMessage message of the terminal condition or {@code null}
  * @param lastTermination  how the last attempt ended, when known, else {@code null}
+ * @param suspendedSince   when the Job was suspended ({@code lastTransitionTime} of its {@code Suspended}
+ *                         condition with status {@code True}: {@code spec.suspend} set mid-run, or a Job queued
+ *                         suspended by Kueue), or {@code null} while it is not suspended. Suspended time is not run
+ *                         time: {@link #durationAt} stops at this instant. (Kubernetes resets {@code status.startTime}
+ *                         when a suspended Job resumes, so earlier suspensions are not counted either.)
+ * @param podStarted       {@code true} once a pod of the Job ran or runs (the Job's {@code status.ready}, or pods that
+ *                         succeeded or failed), or when that is not known; {@code false} for a Job whose pods were
+ *                         never created ({@code FailedCreate}: quota, admission) or never ran (Pending,
+ *                         {@code FailedScheduling}). An active pod that is still Pending does not count.
  */
 public record JobSnapshot(
         String namespace,
@@ -44,7 +53,21 @@ public record JobSnapshot(
         int attempts,
         @Nullable String conditionReason,
         @Nullable String conditionMessage,
-        @Nullable Termination lastTermination) {
+        @Nullable Termination lastTermination,
+        @Nullable Instant suspendedSince,
+        boolean podStarted) {
+
+    /**
+     * A Job that is not suspended and whose pods are taken to have run (the shape before suspension and pod
+     * tracking were known); see the canonical constructor for the parameters.
+     */
+    public JobSnapshot(String namespace, String name, String uid, @Nullable CronJobRef owner, @Nullable String ownerUid,
+            @Nullable Instant scheduledTime, boolean manual, Instant createdAt, @Nullable Instant startedAt,
+            @Nullable Instant finishedAt, JobState state, int attempts, @Nullable String conditionReason,
+            @Nullable String conditionMessage, @Nullable Termination lastTermination) {
+        this(namespace, name, uid, owner, ownerUid, scheduledTime, manual, createdAt, startedAt, finishedAt, state,
+                attempts, conditionReason, conditionMessage, lastTermination, null, true);
+    }
 
     public JobSnapshot {
         Checks.maxLength(Checks.notBlank(namespace, "namespace"), CronJobRef.MAX_NAME_LENGTH, "namespace");
@@ -57,6 +80,7 @@ public record JobSnapshot(
         createdAt = Checks.required(createdAt, "createdAt");
         startedAt = Checks.millis(startedAt);
         finishedAt = Checks.millis(finishedAt);
+        suspendedSince = Checks.millis(suspendedSince);
         Objects.requireNonNull(state, "state must not be null");
         Checks.nonNegative(attempts, "attempts");
         if (state.isTerminal() && finishedAt == null) {
@@ -74,24 +98,45 @@ public record JobSnapshot(
         return startedAt != null ? startedAt : createdAt;
     }
 
+    /** {@code true} while the Job is suspended ({@link #suspendedSince()} is set). */
+    public boolean suspended() {
+        return suspendedSince != null;
+    }
+
     /** Run time from {@link #effectiveStart()} to {@link #finishedAt()}; {@code null} while running. */
     public @Nullable Duration duration() {
         return finishedAt == null ? null : Duration.between(effectiveStart(), finishedAt);
     }
 
-    /** Running time at {@code now} (truncated to milliseconds) for an unfinished Job, or the final {@link #duration()} for a finished one. */
+    /**
+     * Running time at {@code now} (truncated to milliseconds) for an unfinished Job, or the final {@link #duration()}
+     * for a finished one. A suspended Job's running time stops at {@link #suspendedSince()}: suspended time is not
+     * run time.
+     */
     public Duration durationAt(Instant now) {
         Duration d = duration();
         if (d != null) {
             return d;
         }
-        Duration running = Duration.between(effectiveStart(), now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        Instant end = now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        if (suspendedSince != null && suspendedSince.isBefore(end)) {
+            end = suspendedSince;
+        }
+        Duration running = Duration.between(effectiveStart(), end);
         return running.isNegative() ? Duration.ZERO : running;
     }
 
     /** Returns a copy with {@code lastTermination} replaced. */
     public JobSnapshot withLastTermination(@Nullable Termination termination) {
         return new JobSnapshot(namespace, name, uid, owner, ownerUid, scheduledTime, manual, createdAt, startedAt,
-                finishedAt, state, attempts, conditionReason, conditionMessage, termination);
+                finishedAt, state, attempts, conditionReason, conditionMessage, termination, suspendedSince,
+                podStarted);
+    }
+
+    /** Returns a copy with the condition message and termination replaced (the rest, suspension included, kept). */
+    public JobSnapshot withMessages(@Nullable String newConditionMessage, @Nullable Termination termination) {
+        return new JobSnapshot(namespace, name, uid, owner, ownerUid, scheduledTime, manual, createdAt, startedAt,
+                finishedAt, state, attempts, conditionReason, newConditionMessage, termination, suspendedSince,
+                podStarted);
     }
 }

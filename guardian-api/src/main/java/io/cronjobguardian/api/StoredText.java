@@ -98,7 +98,7 @@ public final class StoredText {
         JobSnapshot job = ct == t && reason == j.conditionReason() && message == j.conditionMessage() ? j
                 : new JobSnapshot(j.namespace(), j.name(), j.uid(), j.owner(), j.ownerUid(), j.scheduledTime(),
                         j.manual(), j.createdAt(), j.startedAt(), j.finishedAt(), j.state(), j.attempts(), reason,
-                        message, ct);
+                        message, ct, j.suspendedSince(), j.podStarted());
         String log = clean(e.logTail());
         List<String> events = clean(e.events());
         String fix = clean(e.suggestedFix());

@@ -20,6 +20,7 @@ import io.cronjobguardian.api.Settings;
 import io.cronjobguardian.api.StatsQuery;
 import io.cronjobguardian.api.StoreHealth;
 import io.cronjobguardian.engine.config.GuardianConfig;
+import io.cronjobguardian.engine.core.ContextReader;
 import io.cronjobguardian.engine.core.Engine;
 import io.cronjobguardian.engine.core.EngineObserver;
 import io.cronjobguardian.engine.core.IncidentListener;
@@ -93,6 +94,7 @@ public final class Guardian implements AutoCloseable {
     private final Duration shutdownTimeout;
     private final GuardianMetrics metrics;
     private final AlertPipeline alerts;
+    private final ContextReader contextReader;
     private final Object lifecycle = new Object();
     private volatile boolean started;
     private volatile boolean closed;
@@ -127,8 +129,18 @@ public final class Guardian implements AutoCloseable {
             this.metrics = null;
         }
         observers.add(b.observer);
+        if (b.contextReadExecutor != null) {
+            this.contextReader = ContextReader.on(watcher, b.contextReadExecutor, b.contextReadTimeout);
+        } else if (scheduler instanceof ManualTaskScheduler) {
+            // a test drives the engine step by step: reads run inline, their results still come back as tasks
+            this.contextReader = ContextReader.on(watcher, Runnable::run, b.contextReadTimeout);
+        } else {
+            this.contextReader = ContextReader.pooled(watcher, ContextReader.DEFAULT_THREADS,
+                    ContextReader.DEFAULT_QUEUE, b.contextReadTimeout);
+        }
         this.engine = new Engine(scheduler, store, watcher, config, this.monitors,
-                IncidentListener.all(List.of(alerts, b.incidentListener)), EngineObserver.all(observers));
+                IncidentListener.all(List.of(alerts, b.incidentListener)), EngineObserver.all(observers),
+                contextReader);
         // a dispatcher claim rejected as stale stands the engine down like any other fenced write
         alerts.onFenced(e -> engine.fenced(e, "an alert dispatch claim was rejected"));
         this.status = new StatusService(scheduler.clock(), store, watcher, this.monitors,
@@ -183,6 +195,7 @@ public final class Guardian implements AutoCloseable {
             closed = true;
         }
         closeQuietly("watcher", watcher::close);
+        closeQuietly("failure-context reads", contextReader::close);
         CountDownLatch drained = new CountDownLatch(1);
         scheduler.execute(() -> {
             engine.shutdown();
@@ -405,6 +418,8 @@ public final class Guardian implements AutoCloseable {
         private boolean loadMonitorFiles = true;
         private MeterRegistry meterRegistry;
         private boolean synchronousDelivery;
+        private java.util.concurrent.Executor contextReadExecutor;
+        private Duration contextReadTimeout = ContextReader.DEFAULT_TIMEOUT;
 
         private Builder() {
         }
@@ -490,6 +505,31 @@ public final class Guardian implements AutoCloseable {
          */
         public Builder synchronousAlertDelivery(boolean value) {
             this.synchronousDelivery = value;
+            return this;
+        }
+
+        /**
+         * Where the failure context of a failed run (log tail, events) is read: off the engine thread, so that a
+         * slow API server does not stall recording, timers and alerts. Default: a pool of the engine's own
+         * ({@value ContextReader#DEFAULT_THREADS} threads, {@value ContextReader#DEFAULT_QUEUE} queued reads); with a
+         * {@link ManualTaskScheduler}, the thread that starts the read (results still come back as engine tasks).
+         * The engine does not shut a given executor down.
+         */
+        public Builder contextReadExecutor(java.util.concurrent.Executor value) {
+            this.contextReadExecutor = Objects.requireNonNull(value, "contextReadExecutor");
+            return this;
+        }
+
+        /**
+         * How long one read of failure context may take (default 30 s); a read that takes longer is left out and
+         * the run is recorded and alerted without it.
+         */
+        public Builder contextReadTimeout(Duration value) {
+            Objects.requireNonNull(value, "contextReadTimeout");
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("contextReadTimeout must be positive: " + value);
+            }
+            this.contextReadTimeout = value;
             return this;
         }
 

@@ -220,6 +220,8 @@ public final class TestObjects {
         private @Nullable String conditionReason;
         private @Nullable String conditionMessage;
         private @Nullable Termination lastTermination;
+        private @Nullable Instant suspendedSince;
+        private boolean podStarted = true;
 
         JobBuilder(String namespace, @Nullable CronJobRef owner, @Nullable String ownerUid) {
             this.namespace = Objects.requireNonNull(namespace, "namespace");
@@ -244,6 +246,8 @@ public final class TestObjects {
             this.conditionReason = j.conditionReason();
             this.conditionMessage = j.conditionMessage();
             this.lastTermination = j.lastTermination();
+            this.suspendedSince = j.suspendedSince();
+            this.podStarted = j.podStarted();
         }
 
         /** Sets the Job name. */
@@ -359,6 +363,24 @@ public final class TestObjects {
             return termination(new Termination(null, exitCode, reason, null, null));
         }
 
+        /**
+         * Suspended since {@code since} (the Job's {@code Suspended} condition is {@code True}), or not suspended
+         * ({@code null}, the default).
+         */
+        public JobBuilder suspendedSince(@Nullable Instant since) {
+            this.suspendedSince = since;
+            return this;
+        }
+
+        /**
+         * Whether a pod of the Job ran or runs (default {@code true}); {@code false} for a Job whose pods were never
+         * created or never left Pending.
+         */
+        public JobBuilder podStarted(boolean value) {
+            this.podStarted = value;
+            return this;
+        }
+
         /** Builds the snapshot. */
         public JobSnapshot build() {
             Instant created = createdAt != null ? createdAt
@@ -371,7 +393,7 @@ public final class TestObjects {
             int tries = attempts != null ? attempts : started == null ? 0 : 1;
             return new JobSnapshot(namespace, jobName, jobUid, owner, owner == null ? null : ownerUid,
                     scheduledTime, manual, created, started, finishedAt, state, tries, conditionReason,
-                    conditionMessage, lastTermination);
+                    conditionMessage, lastTermination, suspendedSince, podStarted);
         }
 
         private String defaultName(Instant created) {

@@ -105,6 +105,23 @@ public final class Engine {
     /** Backoff of the retries of rows left pending, per CronJob. */
     private final Map<CronJobRef, Duration> rowBackoff = new HashMap<>();
     private Duration systemBackoff = RETRY_MIN;
+    /** Reads failure context off this thread, or {@code null} to read it here. */
+    private final @Nullable ContextReader contextReader;
+    /** Job UID → failure context read for its run and not yet settled in the store (bounded). */
+    private final Map<String, ContextReader.Context> readContexts = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ContextReader.Context> eldest) {
+            return size() > 2000;
+        }
+    };
+    /** Job UIDs whose failure context (or stuck events) is being read in this term. */
+    private final Set<String> reading = new HashSet<>();
+    /** Running Job UID → whether it is suspended and whether a pod of it ran (changes are judged at once). */
+    private final Map<String, String> liveShapes = new HashMap<>();
+    /** Running Job UID → the events read for it while stuck. */
+    private final Map<String, List<String>> stuckEvents = new HashMap<>();
 
     private boolean leading;
     private boolean caughtUp;
@@ -133,6 +150,18 @@ public final class Engine {
      */
     public Engine(TaskScheduler scheduler, HistoryStore store, CronJobWatcher watcher, GuardianConfig config,
             List<MonitorSpec> monitors, IncidentListener listener, EngineObserver observer) {
+        this(scheduler, store, watcher, config, monitors, listener, observer, null);
+    }
+
+    /**
+     * @param monitors      the monitors (immutable for the engine's life)
+     * @param contextReader reads failure context (log tails, events) off the engine thread and hands it back; its
+     *                      owner closes it. {@code null} reads on the engine thread (as a test driving the engine
+     *                      step by step may want)
+     */
+    public Engine(TaskScheduler scheduler, HistoryStore store, CronJobWatcher watcher, GuardianConfig config,
+            List<MonitorSpec> monitors, IncidentListener listener, EngineObserver observer,
+            @Nullable ContextReader contextReader) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.clock = scheduler.clock();
         this.store = Objects.requireNonNull(store, "store");
@@ -144,7 +173,8 @@ public final class Engine {
         this.listener = listener == null ? IncidentListener.NONE : listener;
         this.observer = observer == null ? EngineObserver.NONE : observer;
         this.reconciler = new Reconciler(store, this.listener);
-        this.recorder = new Recorder(store, watcher, config);
+        this.contextReader = contextReader;
+        this.recorder = new Recorder(store, watcher, config, contextReader == null ? null : this::failureContext);
         this.evalTimers = new TimerGroup<>(scheduler);
         this.retryTimers = new TimerGroup<>(scheduler);
         this.systemTimers = new TimerGroup<>(scheduler);
@@ -503,6 +533,10 @@ public final class Engine {
         tracked.clear();
         backoff.clear();
         recorder.reset();
+        liveShapes.clear();
+        stuckEvents.clear();
+        readContexts.clear();
+        reading.clear();
         LOG.info("stopped leading (epoch {}): {}", epoch, reason);
         observer.leadership(false, epoch);
     }
@@ -626,9 +660,21 @@ public final class Engine {
             return;
         }
         boolean deleted = type == WatchEventType.DELETED;
+        // a running Job whose pod started, or that was suspended or resumed, changes what is judged (JobStuck,
+        // maxDuration) without a new state to record
+        boolean live = job.state() == JobState.RUNNING && !deleted;
+        String shape = live ? (job.suspended() ? "suspended" : "active") + (job.podStarted() ? "+pod" : "") : null;
+        String before = live ? liveShapes.put(job.uid(), shape) : liveShapes.remove(job.uid());
+        boolean reshaped = live && !shape.equals(before);   // also the first sight of it in this term
+        if (!live) {
+            stuckEvents.remove(job.uid());
+        }
         if (deleted && (!job.state().isTerminal() || recorder.isRecorded(job))) {
             recorder.forget(job.uid());
             seen.remove(job.uid());
+            if (!job.state().isTerminal()) {
+                evaluateGuarded(job.owner());   // a running Job is gone: what it held (JobStuck) is judged again
+            }
             return;
         }
         // a DELETED event that reaches here carries a terminal state not recorded yet (its write failed, or the
@@ -657,6 +703,107 @@ public final class Engine {
                     observer.recorded(job);
                 }
                 evaluate(ref);
+            } else if (reshaped) {
+                evaluate(ref);
+            }
+        });
+    }
+
+    private void evaluateGuarded(CronJobRef ref) {
+        guard(ref, () -> evaluate(ref));
+    }
+
+    /**
+     * The events of a Job that is stuck without a running pod (and of its pods), read once per Job and kept while
+     * it runs: what an alert about it shows ({@code FailedCreate}, {@code FailedScheduling}).
+     */
+    private @Nullable List<String> stuckEventsOf(JobSnapshot job) {
+        List<String> known = stuckEvents.get(job.uid());
+        if (known != null || contextReader == null) {
+            return known != null ? known : stuckEvents.computeIfAbsent(job.uid(), uid -> readEventsHere(job));
+        }
+        if (reading.add(job.uid())) {
+            long readEpoch = epoch;
+            CronJobRef ref = job.owner();
+            contextReader.readEvents(job, Recorder.MAX_EVENTS, events -> scheduler.execute(() -> {
+                if (!leading || epoch != readEpoch) {
+                    return;   // leadership changed while reading: the next term reads again
+                }
+                reading.remove(job.uid());
+                stuckEvents.put(job.uid(), events);
+                evaluateGuarded(ref);
+            }));
+        }
+        return null;
+    }
+
+    private List<String> readEventsHere(JobSnapshot job) {
+        try {
+            return List.copyOf(watcher.fetchEvents(job, Recorder.MAX_EVENTS));
+        } catch (RuntimeException e) {
+            LOG.warn("could not read the events of stuck Job {}/{}: {}", job.namespace(), job.name(), e.toString());
+            return List.of();
+        }
+    }
+
+    /**
+     * The failure context read for a run ({@link Recorder.ContextSource}): what was read, or {@code null} while a
+     * read, started now if none runs, is in flight. The read runs off this thread; its result comes back to this
+     * thread, which records the run then (and evaluates and alerts after that, as for any recorded run) unless
+     * leadership changed meanwhile: then the work is dropped and the next leader records the run.
+     */
+    private ContextReader.@Nullable Context failureContext(JobSnapshot job, @Nullable io.cronjobguardian.api.LogRequest log,
+            boolean events) {
+        ContextReader.Context read = readContexts.get(job.uid());
+        if (read != null) {
+            return read;
+        }
+        if (reading.add(job.uid())) {
+            long readEpoch = epoch;
+            Objects.requireNonNull(contextReader).read(job, log, events, Recorder.MAX_EVENTS,
+                    c -> scheduler.execute(() -> contextRead(job, readEpoch, c)));
+        }
+        return null;
+    }
+
+    /** Engine thread: the failure context of {@code job}'s run was read; records the run with it. */
+    private void contextRead(JobSnapshot job, long readEpoch, ContextReader.Context context) {
+        if (!leading || epoch != readEpoch) {
+            LOG.debug("dropping the failure context read for Job {}/{}: leadership changed meanwhile",
+                    job.namespace(), job.name());
+            return;   // stopLeading forgot the reads of that term; the next leader records the run
+        }
+        reading.remove(job.uid());
+        readContexts.put(job.uid(), context);
+        if (!caughtUp) {
+            return;   // the catch-up being retried records the run with it
+        }
+        CronJobRef ref = job.owner();
+        guard(ref, () -> {
+            Tracked t = tracked.get(ref);
+            if (t != null && ofResetIncarnation(t, job)) {
+                readContexts.remove(job.uid());
+                return;
+            }
+            List<MonitorSpec> ms = t != null ? t.monitors
+                    : watcher.cronJob(ref).map(this::matching).orElse(List.of());
+            // the newest snapshot of the run (its final termination may have come while the context was read)
+            JobSnapshot run = job;
+            for (JobSnapshot j : watcher.jobs(ref)) {
+                if (j.uid().equals(job.uid()) && j.state() == job.state()) {
+                    run = j;
+                }
+            }
+            Row r = recordRow(run, ms);
+            if (r == Row.PENDING) {
+                armRowRetry(ref);
+                return;
+            }
+            if (r == Row.RECORDED || r == Row.REFINED) {
+                if (r == Row.RECORDED) {
+                    observer.recorded(run);
+                }
+                evaluate(ref);
             }
         });
     }
@@ -675,7 +822,9 @@ public final class Engine {
         /** Nothing to write, the store had it, or given up on (skipped). */
         UNCHANGED,
         /** Not written: retried later with backoff. */
-        PENDING
+        PENDING,
+        /** Not written yet: its failure context is being read; recorded when the read is done. */
+        AWAITING
     }
 
     /** Failed attempts to write one row in this term. */
@@ -763,9 +912,12 @@ public final class Engine {
     private Row recordRow(JobSnapshot j, List<MonitorSpec> ms) {
         Row written = recorder.isRecorded(j) ? Row.REFINED : Row.RECORDED;
         try {
-            boolean changed = recorder.record(j, ms, epoch);
+            Recorder.Recorded done = recorder.record(j, ms, epoch);
+            if (done == Recorder.Recorded.AWAITING_CONTEXT) {
+                return Row.AWAITING;
+            }
             settled(j);
-            return changed ? written : Row.UNCHANGED;
+            return done == Recorder.Recorded.CHANGED ? written : Row.UNCHANGED;
         } catch (StaleEpochException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -825,6 +977,7 @@ public final class Engine {
     /** The store has this state of the Job (or it was given up on): nothing about it is left to retry. */
     private void settled(JobSnapshot j) {
         rowFailures.remove(j.uid());
+        readContexts.remove(j.uid());
         if (j.state().isTerminal()) {
             seen.remove(j.uid());
         }
@@ -1013,7 +1166,7 @@ public final class Engine {
         }
         long started = System.nanoTime();
         guard(ref, () -> {
-            Facts f = new Facts(store, watcher, ref, now, recorder::transientDetails, pass);
+            Facts f = new Facts(store, watcher, ref, now, recorder::transientDetails, pass, this::stuckEventsOf);
             Map<IncidentKey, Incident> open = new LinkedHashMap<>();
             for (Incident i : store.incidents(IncidentQuery.open().cronJob(ref)).items()) {
                 open.put(i.key(), i);

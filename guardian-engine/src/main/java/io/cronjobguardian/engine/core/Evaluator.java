@@ -55,6 +55,7 @@ final class Evaluator {
         maxDuration(m, f, ev);
         regression(m, f, ev);
         suspendedTooLong(m, t, f, ev);
+        stuckJob(m, t, f, ev);
         return ev;
     }
 
@@ -415,6 +416,9 @@ final class Evaluator {
         JobSnapshot over = null;
         boolean running = false;
         for (JobSnapshot j : f.runningJobs()) {
+            if (j.suspended()) {
+                continue;   // suspended time is not run time; it runs again (and is judged) once resumed
+            }
             Duration d = j.durationAt(f.now());
             if (d.compareTo(max) > 0) {
                 if (over == null || j.effectiveStart().isBefore(over.effectiveStart())) {
@@ -510,6 +514,81 @@ final class Evaluator {
                 "CronJob has been suspended for " + human(Duration.between(since, f.now())) + " (since " + since
                         + "; threshold " + human(limit) + ").", "",
                 withAttributes(Map.of("suspendedSince", since.toString()))));
+    }
+
+    // ---------------------------------------------------------------- stuck Jobs
+
+    /**
+     * Since when a Job waits for a pod: its creation, or its {@code status.startTime} when later (the Job controller
+     * resets it when a suspended Job resumes, e.g. when Kueue admits a queued Job).
+     */
+    static Instant waitingSince(JobSnapshot j) {
+        Instant s = j.startedAt();
+        return s != null && s.isAfter(j.createdAt()) ? s : j.createdAt();
+    }
+
+    /**
+     * JobStuck: a running, not suspended Job of the CronJob with no pod running {@code noPodAfter} after it was
+     * created (or resumed). Wakes at the exact deadline of each waiting Job; resolves when a pod runs, the Job ends
+     * or is deleted (it leaves the running Jobs).
+     */
+    private void stuckJob(MonitorSpec m, Tracked t, Facts f, Evaluation ev) {
+        MonitorSpec.StuckJob sj = m.stuckJob();
+        if (!sj.enabled()) {
+            return;
+        }
+        IncidentKey key = IncidentKey.of(m.id(), f.ref(), AlertType.JOB_STUCK);
+        JobSnapshot stuck = null;
+        for (JobSnapshot j : f.runningJobs()) {
+            if (j.podStarted() || j.suspended()) {
+                continue;
+            }
+            Instant due = waitingSince(j).plus(sj.noPodAfter());
+            if (f.now().isBefore(due)) {
+                ev.wakeAt(due);
+            } else if (stuck == null || waitingSince(j).isBefore(waitingSince(stuck))) {
+                stuck = j;
+            }
+        }
+        if (stuck == null) {
+            ev.clear(key);
+            return;
+        }
+        Instant since = waitingSince(stuck);
+        StringBuilder msg = new StringBuilder("Job ").append(stuck.name()).append(" has had no pod running since it ")
+                .append(since.equals(stuck.createdAt()) ? "was created" : "started").append(" at ").append(since)
+                .append(" (limit ").append(human(sj.noPodAfter())).append(")");
+        List<String> events = m.alerting().includeContext().events() ? f.stuckEvents(stuck) : List.of();
+        if (events == null) {
+            return;   // its events are being read: judged when they are (the alert goes out with them)
+        }
+        String reason = lastReason(events);
+        if (reason != null) {
+            msg.append("; latest event: ").append(reason);
+        }
+        msg.append('.');
+        boolean forbid = t.snapshot.concurrencyPolicy() == io.cronjobguardian.api.ConcurrencyPolicy.FORBID;
+        if (forbid) {
+            msg.append(" With concurrencyPolicy Forbid the CronJob skips every slot while this Job is active.");
+        }
+        ev.hold(new Condition(key, m.alerting().severityOverrides().severityFor(AlertType.JOB_STUCK),
+                "Job stuck: " + f.ref(), msg.toString(), stuck.name(),
+                new AlertContext(stuck.name(), null, reason, null, null, events,
+                        m.alerting().includeContext().podStatus() ? "state=running, pods running=0, attempts="
+                                + stuck.attempts() : null,
+                        null, null, null, Map.of("waitingSince", since.toString(),
+                                "noPodAfter", Settings.format(sj.noPodAfter()),
+                                "concurrencyPolicy", String.valueOf(t.snapshot.concurrencyPolicy())))));
+    }
+
+    /** The reason of the newest event rendered {@code "Reason: message"}, or {@code null}. */
+    private static String lastReason(List<String> events) {
+        if (events.isEmpty()) {
+            return null;
+        }
+        String e = events.get(events.size() - 1);
+        int colon = e.indexOf(':');
+        return colon > 0 ? e.substring(0, colon).strip() : null;
     }
 
     // ---------------------------------------------------------------- helpers

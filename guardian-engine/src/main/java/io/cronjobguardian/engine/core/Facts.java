@@ -55,6 +55,8 @@ final class Facts {
     private final java.util.function.Function<String, Optional<Execution>> transientDetails;
     /** The statistics of the evaluation pass this evaluation is part of, or {@code null}. */
     private final PassStats pass;
+    /** Events of a stuck Job and its pods (kept by the engine), empty while not read. */
+    private final java.util.function.Function<JobSnapshot, List<String>> stuckEvents;
 
     /**
      * @param pass the statistics of the evaluate-all pass this evaluation is part of ({@code null} for an
@@ -62,6 +64,19 @@ final class Facts {
      */
     Facts(HistoryStore store, CronJobWatcher watcher, CronJobRef ref, Instant now,
             java.util.function.Function<String, Optional<Execution>> transientDetails, PassStats pass) {
+        this(store, watcher, ref, now, transientDetails, pass, j -> List.of());
+    }
+
+    /**
+     * @param pass        the statistics of the evaluate-all pass this evaluation is part of ({@code null} for an
+     *                    evaluation of its own)
+     * @param stuckEvents the events of a stuck Job and its pods ({@code FailedCreate}, {@code FailedScheduling}),
+     *                    as far as read
+     */
+    Facts(HistoryStore store, CronJobWatcher watcher, CronJobRef ref, Instant now,
+            java.util.function.Function<String, Optional<Execution>> transientDetails, PassStats pass,
+            java.util.function.Function<JobSnapshot, List<String>> stuckEvents) {
+        this.stuckEvents = stuckEvents;
         this.store = store;
         this.watcher = watcher;
         this.ref = ref;
@@ -189,6 +204,11 @@ final class Facts {
             scheduledFloor = floor;
         }
         return scheduledSince;
+    }
+
+    /** Events of a stuck Job and its pods, oldest first, or {@code null} while they are being read. */
+    List<String> stuckEvents(JobSnapshot job) {
+        return stuckEvents.apply(job);
     }
 
     /** Jobs in the cache that are running now. */

@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records runs: one upsert per change of a Job's state, never a duplicate (the store upserts by Job UID). For a
- * run that failed, fetches the failure context (log tail and events) once; stores it when the CronJob's monitors
- * (or the global settings) ask for log/event storage, and keeps it in memory for alerts otherwise. Engine thread
- * only.
+ * run that failed, fetches the failure context (log tail and events) once, through a {@link ContextSource} that
+ * reads it off the engine thread (the run is recorded once it is read: {@link Recorded#AWAITING_CONTEXT} until
+ * then); stores it when the CronJob's monitors (or the global settings) ask for log/event storage, and keeps it in
+ * memory for alerts otherwise. Engine thread only.
  *
  * <p>A finished run is written again, once, when its termination or finish time changes in the same state: a
  * Kubernetes 1.31+ Job is FAILED from its {@code FailureTarget} condition on, while its pods are still
@@ -59,10 +60,59 @@ final class Recorder {
         }
     };
 
+    /** Where the failure context of a run comes from: read off the engine thread, handed over when done. */
+    interface ContextSource {
+        /**
+         * The context read for this failure, or {@code null} while it is being read (a read is then started, and
+         * the engine records the run again once it is done).
+         *
+         * @param log    the log tail to read, or {@code null} for none
+         * @param events whether to read the events of the Job and its pods
+         */
+        @Nullable ContextReader.Context get(JobSnapshot job, @Nullable LogRequest log, boolean events);
+    }
+
+    /** What {@link #record} did. */
+    enum Recorded {
+        /** Written, and the store changed. */
+        CHANGED,
+        /** Nothing to write, or written without change. */
+        UNCHANGED,
+        /** Not written yet: the failure context is being read; the engine records the run once it is. */
+        AWAITING_CONTEXT
+    }
+
+    private final ContextSource contexts;
+
     Recorder(HistoryStore store, CronJobWatcher watcher, GuardianConfig config) {
+        this(store, watcher, config, null);
+    }
+
+    /**
+     * @param contexts where failure context comes from; {@code null} reads it on the calling thread through the
+     *                 watcher
+     */
+    Recorder(HistoryStore store, CronJobWatcher watcher, GuardianConfig config, @Nullable ContextSource contexts) {
         this.store = store;
         this.watcher = watcher;
         this.config = config;
+        this.contexts = contexts != null ? contexts : this::readInline;
+    }
+
+    private ContextReader.Context readInline(JobSnapshot job, @Nullable LogRequest log, boolean events) {
+        String tail = null;
+        List<String> evs = List.of();
+        try {
+            if (log != null) {
+                tail = watcher.fetchLogTail(job, log).orElse(null);
+            }
+            if (events) {
+                evs = watcher.fetchEvents(job, MAX_EVENTS);
+            }
+        } catch (RuntimeException ex) {
+            LOG.warn("could not fetch failure context of Job {}/{}: {}", job.namespace(), job.name(), ex.toString());
+        }
+        return new ContextReader.Context(tail, evs);
     }
 
     /** Forgets everything (leadership lost). */
@@ -120,21 +170,24 @@ final class Recorder {
      * Records the Job if its state is new to the store, or if it is a finished run this leader recorded whose
      * termination or finish time changed since (the final values of a Kubernetes 1.31+ Job, see above).
      *
-     * @return {@code true} when the store changed
+     * @return whether the store changed, or that the failure context is still being read
      */
-    boolean record(JobSnapshot job, List<MonitorSpec> monitors, long epoch) {
+    Recorded record(JobSnapshot job, List<MonitorSpec> monitors, long epoch) {
         if (job.owner() == null) {
-            return false;
+            return Recorded.UNCHANGED;
         }
         Known known = recorded.get(job.uid());
         boolean refine = known != null && known.refinedBy(job);
         if (!refine && known != null
                 && (known.state() == job.state() || (known.state().isTerminal() && !job.state().isTerminal()))) {
-            return false;
+            return Recorded.UNCHANGED;
         }
         Execution e = Execution.of(job);
         if (job.state() == JobState.FAILED) {
             e = refine ? refinedFailure(job, monitors) : withFailureContext(job, monitors);
+            if (e == null) {
+                return Recorded.AWAITING_CONTEXT;
+            }
         }
         UpsertResult r = store.upsertExecution(e, epoch);
         writes++;
@@ -142,10 +195,10 @@ final class Recorder {
         if (refine) {
             LOG.debug("recorded the final termination of {} {}: {} (was {}), finished {} (was {}): {}", job.owner(),
                     job.name(), job.lastTermination(), known.termination(), job.finishedAt(), known.finishedAt(), r);
-            return r != UpsertResult.UNCHANGED;
+            return r != UpsertResult.UNCHANGED ? Recorded.CHANGED : Recorded.UNCHANGED;
         }
         LOG.debug("recorded {} {} {}: {}", job.owner(), job.name(), job.state(), r);
-        return r != UpsertResult.UNCHANGED;
+        return r != UpsertResult.UNCHANGED ? Recorded.CHANGED : Recorded.UNCHANGED;
     }
 
     /**
@@ -157,9 +210,7 @@ final class Recorder {
      */
     boolean recordWithoutDetails(JobSnapshot job, long epoch) {
         Termination t = job.lastTermination();
-        JobSnapshot bare = new JobSnapshot(job.namespace(), job.name(), job.uid(), job.owner(), job.ownerUid(),
-                job.scheduledTime(), job.manual(), job.createdAt(), job.startedAt(), job.finishedAt(), job.state(),
-                job.attempts(), job.conditionReason(), null,
+        JobSnapshot bare = job.withMessages(null,
                 t == null ? null : new Termination(t.container(), t.exitCode(), t.reason(), t.signal(), null));
         UpsertResult r = store.upsertExecution(Execution.of(bare), epoch);
         writes++;
@@ -186,9 +237,9 @@ final class Recorder {
     /**
      * A failed run recorded before, with its final termination: the failure context fetched then (stored, or kept
      * in memory) is reused for the suggested fix and left in the store as it is (the upsert keeps details the new
-     * value lacks); when that fetch found nothing, it is fetched now.
+     * value lacks); when that fetch found nothing, it is fetched now ({@code null} while that read runs).
      */
-    private Execution refinedFailure(JobSnapshot job, List<MonitorSpec> monitors) {
+    private @Nullable Execution refinedFailure(JobSnapshot job, List<MonitorSpec> monitors) {
         Optional<Execution> kept = transientDetails(job.uid());
         Execution before = kept.isPresent() ? kept.get() : store.findExecution(job.uid()).orElse(null);
         if (before == null || (before.logTail() == null && before.events().isEmpty())) {
@@ -206,7 +257,8 @@ final class Recorder {
                 .with(monitors.isEmpty() ? List.of() : monitors.get(0).alerting().suggestedFixPatterns());
     }
 
-    private Execution withFailureContext(JobSnapshot job, List<MonitorSpec> monitors) {
+    /** The run with its failure context, or {@code null} while that context is being read. */
+    private @Nullable Execution withFailureContext(JobSnapshot job, List<MonitorSpec> monitors) {
         GuardianConfig.LogStorage global = config.logStorage();
         boolean storeLogs = false;
         boolean storeEvents = false;
@@ -234,20 +286,17 @@ final class Recorder {
             storeLogs = global.logsEnabled();
             storeEvents = global.eventsEnabled();
         }
-        String log = null;
-        List<String> events = List.of();
         int maxBytes = Math.max(1024, Math.min(maxKb, 10 * 1024) * 1024);
-        try {
-            if (storeLogs || alertLogs) {
-                log = watcher.fetchLogTail(job, new LogRequest(container, initContainers,
-                        storeLogs ? LogRequest.DEFAULT.maxLines() * 200 : lines, maxBytes)).orElse(null);
-            }
-            if (storeEvents || alertEvents) {
-                events = watcher.fetchEvents(job, MAX_EVENTS);
-            }
-        } catch (RuntimeException ex) {
-            LOG.warn("could not fetch failure context of Job {}/{}: {}", job.namespace(), job.name(), ex.toString());
+        LogRequest logRequest = storeLogs || alertLogs ? new LogRequest(container, initContainers,
+                storeLogs ? LogRequest.DEFAULT.maxLines() * 200 : lines, maxBytes) : null;
+        boolean wantEvents = storeEvents || alertEvents;
+        ContextReader.Context read = logRequest == null && !wantEvents ? ContextReader.Context.EMPTY
+                : contexts.get(job, logRequest, wantEvents);
+        if (read == null) {
+            return null;
         }
+        String log = read.logTail();
+        List<String> events = read.events();
         String fix = fixes(monitors).suggest(Evaluator.failureOf(job, log, events));
         Execution full = new Execution(job, log, events, fix);
         if ((log != null && !storeLogs) || (!events.isEmpty() && !storeEvents)) {

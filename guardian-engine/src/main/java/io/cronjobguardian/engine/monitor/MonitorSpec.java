@@ -48,6 +48,7 @@ import java.util.regex.Pattern;
  * @param maintenanceWindows periods in which alerts are held back
  * @param alerting           where and how incidents are notified
  * @param dataRetention      what is stored and for how long
+ * @param stuckJob           new: Jobs that never get a pod running ({@link StuckJob}; default on, 10 minutes)
  */
 public record MonitorSpec(
         String namespace,
@@ -58,7 +59,8 @@ public record MonitorSpec(
         SuspendedHandling suspendedHandling,
         List<MaintenanceWindow> maintenanceWindows,
         Alerting alerting,
-        DataRetention dataRetention) {
+        DataRetention dataRetention,
+        StuckJob stuckJob) {
 
     /** Kubernetes namespace names: RFC 1123 labels. */
     static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -82,6 +84,15 @@ public record MonitorSpec(
         }
         alerting = alerting == null ? Alerting.defaults() : alerting;
         dataRetention = dataRetention == null ? DataRetention.defaults() : dataRetention;
+        stuckJob = stuckJob == null ? StuckJob.defaults() : stuckJob;
+    }
+
+    /** A spec with the default {@link StuckJob} block (the shape before it existed). */
+    public MonitorSpec(String namespace, String name, Selector selector, DeadManSwitch deadManSwitch, Sla sla,
+            SuspendedHandling suspendedHandling, List<MaintenanceWindow> maintenanceWindows, Alerting alerting,
+            DataRetention dataRetention) {
+        this(namespace, name, selector, deadManSwitch, sla, suspendedHandling, maintenanceWindows, alerting,
+                dataRetention, null);
     }
 
     /** A monitor with every block at its default: all CronJobs of its namespace, alerting with default context. */
@@ -584,6 +595,36 @@ public record MonitorSpec(
     }
 
     /**
+     * New: Jobs that never get a pod running (pods not created because of a quota or an admission webhook,
+     * {@code FailedCreate}; or never scheduled, {@code FailedScheduling}). Such a Job stays active without running,
+     * and with {@code concurrencyPolicy: Forbid} the CronJob skips every later slot. A {@code JobStuck} incident opens
+     * when a Job of the CronJob has had no pod running {@code noPodAfter} after its creation (or after it was
+     * resumed), and resolves when a pod runs or the Job ends or is deleted. A suspended Job is not stuck.
+     *
+     * @param enabled    on by default
+     * @param noPodAfter how long a Job may go without a running pod (default 10 minutes, positive)
+     */
+    public record StuckJob(boolean enabled, Duration noPodAfter) {
+        /** The default {@code noPodAfter}: 10 minutes. */
+        public static final Duration DEFAULT_NO_POD_AFTER = Duration.ofMinutes(10);
+
+        public StuckJob {
+            noPodAfter = noPodAfter == null ? DEFAULT_NO_POD_AFTER : noPodAfter;
+            positive(noPodAfter, "noPodAfter");
+        }
+
+        /** On, 10 minutes. */
+        public static StuckJob defaults() {
+            return new StuckJob(true, DEFAULT_NO_POD_AFTER);
+        }
+
+        /** Off. */
+        public static StuckJob disabled() {
+            return new StuckJob(false, DEFAULT_NO_POD_AFTER);
+        }
+    }
+
+    /**
      * A recurring maintenance window: it opens at every slot of {@code schedule} (in {@code timezone}) and lasts
      * {@code duration}. While one is open, alerts of every type are held back when {@code suppressAlerts} is true.
      *
@@ -655,19 +696,27 @@ public record MonitorSpec(
      * Severity per alert type; {@code null} = the default of {@link #defaultSeverity}.
      *
      * @param suspendedTooLong new: the operator had no override for it
+     * @param jobStuck         new: JobStuck (a Job with no pod running, see {@link StuckJob})
      */
     public record SeverityOverrides(@Nullable Severity jobFailed, @Nullable Severity deadManTriggered,
             @Nullable Severity slaBreached, @Nullable Severity durationRegression, @Nullable Severity missedSchedule,
-            @Nullable Severity suspendedTooLong) {
+            @Nullable Severity suspendedTooLong, @Nullable Severity jobStuck) {
+
+        /** The overrides without one for JobStuck (the shape before it existed). */
+        public SeverityOverrides(@Nullable Severity jobFailed, @Nullable Severity deadManTriggered,
+                @Nullable Severity slaBreached, @Nullable Severity durationRegression,
+                @Nullable Severity missedSchedule, @Nullable Severity suspendedTooLong) {
+            this(jobFailed, deadManTriggered, slaBreached, durationRegression, missedSchedule, suspendedTooLong, null);
+        }
 
         /** No override. */
         public static SeverityOverrides none() {
-            return new SeverityOverrides(null, null, null, null, null, null);
+            return new SeverityOverrides(null, null, null, null, null, null, null);
         }
 
         /**
          * The default severity of a type: critical for JobFailed, MissedSchedule and DeadManTriggered; warning for
-         * SLABreached, DurationRegression and SuspendedTooLong; info for Test.
+         * SLABreached, DurationRegression, SuspendedTooLong and JobStuck; info for Test.
          */
         public static Severity defaultSeverity(AlertType type) {
             switch (type) {
@@ -692,6 +741,7 @@ public record MonitorSpec(
                 case DURATION_REGRESSION: s = durationRegression; break;
                 case MISSED_SCHEDULE: s = missedSchedule; break;
                 case SUSPENDED_TOO_LONG: s = suspendedTooLong; break;
+                case JOB_STUCK: s = jobStuck; break;
                 default: s = null; break;
             }
             return s != null ? s : defaultSeverity(type);
@@ -972,6 +1022,7 @@ public record MonitorSpec(
         private final List<MaintenanceWindow> maintenanceWindows = new ArrayList<>();
         private Alerting alerting = Alerting.defaults();
         private DataRetention dataRetention = DataRetention.defaults();
+        private StuckJob stuckJob = StuckJob.defaults();
 
         private Builder(String namespace, String name) {
             this.namespace = namespace;
@@ -1025,6 +1076,12 @@ public record MonitorSpec(
             return this;
         }
 
+        /** Stuck-Job detection (default: on, 10 minutes). */
+        public Builder stuckJob(StuckJob value) {
+            this.stuckJob = Objects.requireNonNull(value, "stuckJob");
+            return this;
+        }
+
         /**
          * Builds the spec.
          *
@@ -1032,7 +1089,7 @@ public record MonitorSpec(
          */
         public MonitorSpec build() {
             return new MonitorSpec(namespace, name, selector, deadManSwitch, sla, suspendedHandling,
-                    maintenanceWindows, alerting, dataRetention);
+                    maintenanceWindows, alerting, dataRetention, stuckJob);
         }
     }
 }

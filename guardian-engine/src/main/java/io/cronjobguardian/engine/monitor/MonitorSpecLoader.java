@@ -116,7 +116,8 @@ public final class MonitorSpecLoader {
                     + "maintenance window has its own timezone",
             "groupingKey", "removed from the operator's CRD; incidents are grouped per CronJob and alert type",
             "suppressRemediation", "remediation was removed from the operator's CRD; not supported",
-            "stuckJob", "this alert type was removed from the operator's CRD; use sla.maxDuration",
+            "stuckJob", "stuck Jobs are configured by spec.stuckJob (enabled, noPodAfter), their severity by "
+                    + "alerting.severityOverrides.jobStuck; a run that takes too long is sla.maxDuration",
             "dependencyFailed", "this alert type was removed from the operator's CRD; not supported");
 
     private final String defaultNamespace;
@@ -461,13 +462,14 @@ public final class MonitorSpecLoader {
             List<MaintenanceWindow> windows = maintenanceWindows(spec, "maintenanceWindows");
             Alerting alerting = alerting(spec.obj("alerting"));
             DataRetention retention = dataRetention(spec.obj("dataRetention"));
+            MonitorSpec.StuckJob stuck = stuckJob(spec.obj("stuckJob"));
             spec.finish();
             if (errorCount > 0 || name == null) {
                 return null;
             }
             try {
                 return new MonitorSpec(namespace, name, selector, deadMan, sla, suspended, windows, alerting,
-                        retention);
+                        retention, stuck);
             } catch (IllegalArgumentException e) {
                 error(spec.path.isEmpty() ? "(spec)" : spec.path, e.getMessage());
                 return null;
@@ -635,6 +637,16 @@ public final class MonitorSpecLoader {
             return new SuspendedHandling(pause, alertAfter);
         }
 
+        MonitorSpec.StuckJob stuckJob(@Nullable Obj o) {
+            if (o == null) {
+                return MonitorSpec.StuckJob.defaults();
+            }
+            boolean enabled = o.bool("enabled", true);
+            Duration noPodAfter = o.duration("noPodAfter", Dur.POSITIVE);
+            o.finish();
+            return new MonitorSpec.StuckJob(enabled, noPodAfter);
+        }
+
         List<MaintenanceWindow> maintenanceWindows(Obj spec, String field) {
             List<MaintenanceWindow> out = new ArrayList<>();
             Map<String, String> names = new HashMap<>();
@@ -732,7 +744,7 @@ public final class MonitorSpecLoader {
             if (so != null) {
                 overrides = new SeverityOverrides(severity(so, "jobFailed"), severity(so, "deadManTriggered"),
                         severity(so, "slaBreached"), severity(so, "durationRegression"),
-                        severity(so, "missedSchedule"), severity(so, "suspendedTooLong"));
+                        severity(so, "missedSchedule"), severity(so, "suspendedTooLong"), severity(so, "jobStuck"));
                 so.finish();
             }
             Duration suppress = o.duration("suppressDuplicatesFor", Dur.NON_NEGATIVE);

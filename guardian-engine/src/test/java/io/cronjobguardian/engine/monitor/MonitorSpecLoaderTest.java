@@ -1,6 +1,7 @@
 package io.cronjobguardian.engine.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.cronjobguardian.api.AlertType;
@@ -270,6 +271,45 @@ class MonitorSpecLoaderTest {
         assertThat(performance.alerting().suppressDuplicatesFor()).isNull();
         assertThat(performance.alerting().suppressDuplicatesFor(Duration.ofMinutes(42)))
                 .isEqualTo(Duration.ofMinutes(42));
+    }
+
+    // ------------------------------------------------------------------ stuck Jobs
+
+    @Test
+    void stuckJobIsOnWithTenMinutesByDefaultAndConfigurable() {
+        MonitorSpec none = strict.parse("name: plain\n", "inline").monitors().get(0);
+        assertThat(none.stuckJob()).isEqualTo(new MonitorSpec.StuckJob(true, Duration.ofMinutes(10)));
+        assertThat(none.alerting().severityOverrides().severityFor(AlertType.JOB_STUCK)).isEqualTo(Severity.WARNING);
+
+        MonitorSpec empty = strict.parse("name: empty\nstuckJob: {}\n", "inline").monitors().get(0);
+        assertThat(empty.stuckJob()).isEqualTo(MonitorSpec.StuckJob.defaults());
+
+        MonitorSpec set = strict.parse(String.join("\n",
+                "name: set",
+                "stuckJob: {enabled: true, noPodAfter: 25m}",
+                "alerting:",
+                "  severityOverrides: {jobStuck: critical}",
+                ""), "inline").monitors().get(0);
+        assertThat(set.stuckJob()).isEqualTo(new MonitorSpec.StuckJob(true, Duration.ofMinutes(25)));
+        assertThat(set.alerting().severityOverrides().severityFor(AlertType.JOB_STUCK)).isEqualTo(Severity.CRITICAL);
+
+        MonitorSpec off = strict.parse("name: off\nstuckJob: {enabled: false}\n", "inline").monitors().get(0);
+        assertThat(off.stuckJob().enabled()).isFalse();
+    }
+
+    @Test
+    void stuckJobValuesAreChecked() {
+        assertThat(lines(invalid(String.join("\n",
+                "name: bad",
+                "stuckJob: {enabled: maybe, noPodAfter: 0s, noPodsAfter: 5m}",
+                "alerting: {severityOverrides: {jobStuck: urgent}}",
+                "")))).hasSize(4).anySatisfy(l -> assertThat(l).startsWith("stuckJob.enabled:"))
+                .anySatisfy(l -> assertThat(l).startsWith("stuckJob.noPodAfter:"))
+                .anySatisfy(l -> assertThat(l).startsWith("stuckJob.noPodsAfter: unknown field")
+                        .contains("noPodAfter"))
+                .anySatisfy(l -> assertThat(l).startsWith("alerting.severityOverrides.jobStuck:"));
+        assertThatThrownBy(() -> new MonitorSpec.StuckJob(true, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("noPodAfter");
     }
 
     // ------------------------------------------------------------------ defaults

@@ -205,6 +205,10 @@ class MonitorSpecTest {
         SeverityOverrides o = new SeverityOverrides(Severity.WARNING, null, null, null, null, Severity.CRITICAL);
         assertThat(o.severityFor(AlertType.JOB_FAILED)).isEqualTo(Severity.WARNING);
         assertThat(o.severityFor(AlertType.SUSPENDED_TOO_LONG)).isEqualTo(Severity.CRITICAL);
+        assertThat(none.severityFor(AlertType.JOB_STUCK)).isEqualTo(Severity.WARNING);
+        assertThat(o.severityFor(AlertType.JOB_STUCK)).isEqualTo(Severity.WARNING);
+        assertThat(new SeverityOverrides(null, null, null, null, null, null, Severity.CRITICAL)
+                .severityFor(AlertType.JOB_STUCK)).isEqualTo(Severity.CRITICAL);
     }
 
     @Test

@@ -631,7 +631,8 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
         String uid = job.getMetadata().getUid();
         JobSnapshot prev = jobsByUid.get(uid);
         Termination known = prev == null ? null : prev.lastTermination();
-        JobSnapshot snap = Mapping.job(job, known, prev == null ? null : prev.finishedAt(), clock);
+        JobSnapshot snap = Mapping.job(job, known, prev == null ? null : prev.finishedAt(),
+                prev != null && prev.podStarted(), clock);
         if (deleted) {
             if (prev == null) {
                 return done();

@@ -283,13 +283,72 @@ final class Mapping {
     }
 
     /**
-     * The Job as a snapshot, or {@code null} (logged) when it lacks name, namespace or uid.
+     * When the Job was suspended: the {@code lastTransitionTime} of its {@code Suspended} condition with status
+     * {@code True} (the Job controller adds it when {@code spec.suspend} is set, by hand or by a queue such as
+     * Kueue), else its creation time when the condition carries no time; {@code null} when the Job is not suspended
+     * (no such condition, or status {@code False} after it resumed).
+     */
+    static @Nullable Instant suspendedSince(Job job, Instant createdAt) {
+        JobStatus status = job.getStatus();
+        if (status == null || status.getConditions() == null) {
+            return null;
+        }
+        for (JobCondition c : status.getConditions()) {
+            if (c != null && "Suspended".equals(trimOrEmpty(c.getType()))
+                    && "True".equalsIgnoreCase(trimOrEmpty(c.getStatus()))) {
+                Instant at = conditionTime(c);
+                return at != null ? at : createdAt;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether a pod of the Job ran or runs: pods that succeeded or failed (counted or not yet counted), or ready
+     * pods ({@code status.ready}); on clusters that do not report {@code ready} (before Kubernetes 1.24), active
+     * pods. An active pod that is Pending ({@code FailedScheduling}, image pulls) is not ready, and a Job whose pods
+     * cannot be created ({@code FailedCreate}) has none.
+     */
+    static boolean podStarted(Job job) {
+        JobStatus s = job.getStatus();
+        if (s == null) {
+            return false;
+        }
+        if (nz(s.getSucceeded()) + nz(s.getFailed()) > 0) {
+            return true;
+        }
+        UncountedTerminatedPods u = s.getUncountedTerminatedPods();
+        if (u != null && ((u.getSucceeded() != null && !u.getSucceeded().isEmpty())
+                || (u.getFailed() != null && !u.getFailed().isEmpty()))) {
+            return true;
+        }
+        if (s.getReady() != null) {
+            return s.getReady() > 0;
+        }
+        return nz(s.getActive()) > 0;
+    }
+
+    /**
+     * The Job as a snapshot, or {@code null} (logged) when it lacks name, namespace or uid; no pod of it seen before.
      *
      * @param termination       the last attempt's termination to carry, or {@code null}
      * @param knownFinishedAt   the finish time delivered before for this Job, used when the Job carries none
      */
     static @Nullable JobSnapshot job(Job job, @Nullable Termination termination, @Nullable Instant knownFinishedAt,
             Clock clock) {
+        return job(job, termination, knownFinishedAt, false, clock);
+    }
+
+    /**
+     * The Job as a snapshot, or {@code null} (logged) when it lacks name, namespace or uid.
+     *
+     * @param termination       the last attempt's termination to carry, or {@code null}
+     * @param knownFinishedAt   the finish time delivered before for this Job, used when the Job carries none
+     * @param podStartedBefore  a snapshot delivered before said a pod of this Job ran (it stays so: a pod that ran
+     *                          and was replaced leaves {@code ready} at 0 for a moment)
+     */
+    static @Nullable JobSnapshot job(Job job, @Nullable Termination termination, @Nullable Instant knownFinishedAt,
+            boolean podStartedBefore, Clock clock) {
         ObjectMeta md = job.getMetadata();
         if (md == null || blank(md.getName()) || blank(md.getNamespace()) || blank(md.getUid())) {
             LOG.warn("ignoring a Job without name, namespace or uid: {}", md);
@@ -332,7 +391,9 @@ final class Mapping {
                 attempts(job, outcome.state()),
                 c == null ? null : blankToNull(c.getReason()),
                 c == null ? null : blankToNull(c.getMessage()),
-                outcome.state() == JobState.FAILED ? termination : null);
+                outcome.state() == JobState.FAILED ? termination : null,
+                suspendedSince(job, createdAt),
+                podStartedBefore || podStarted(job));
     }
 
     /** A termination built from the Job's own terminal condition, for when no pod tells more. */
