@@ -247,6 +247,12 @@ final class SettingsCoverageRows {
                 "SlaAndFailureTest", "durationRegressionInBothDirections");
         r.cited("monitor.alerting.severityOverrides.suspendedTooLong", "critical", "SuspendedTooLong is critical",
                 "SuspensionAndMaintenanceTest", "suspendedTooLongIsMeasuredFromAPersistedSuspensionTimeAcrossRestarts");
+        r.cited("monitor.alerting.severityOverrides.jobStuck", "critical", "JobStuck is critical",
+                "StuckAndSuspendedJobsTest", "jobStuckHasItsOwnSeverityOverrideAndCanBeTurnedOff");
+        r.cited("monitor.stuckJob.enabled", "false", "no JobStuck for a Job without a pod",
+                "StuckAndSuspendedJobsTest", "jobStuckHasItsOwnSeverityOverrideAndCanBeTurnedOff");
+        r.cited("monitor.stuckJob.noPodAfter", "5m", "JobStuck opens 5m after creation (default 10m)",
+                "StuckAndSuspendedJobsTest", "jobStuckResolvesWhenTheJobEndsOrIsDeleted");
         r.proof("monitor.alerting.suppressDuplicatesFor", "0s", "a repeated failure is announced again (the global "
                 + "default 1h suppresses it)", () -> assertThat(repeatedFailureAnnouncements(
                         "alerting: {channelRefs: [{name: rec}], suppressDuplicatesFor: 0s}", c -> { })).isEqualTo(2));
