@@ -14,6 +14,11 @@ public enum AlertType {
     DURATION_REGRESSION("DurationRegression"),
     /** The CronJob has been suspended for longer than allowed. */
     SUSPENDED_TOO_LONG("SuspendedTooLong"),
+    /**
+     * The CronJob ran more often than its schedule allows: two scheduled Jobs for one slot, or several scheduled runs
+     * between two slots (manual runs do not count).
+     */
+    RAN_TOO_OFTEN("RanTooOften"),
     /** A test alert sent on request. */
     TEST("Test");
 
@@ -40,6 +45,6 @@ public enum AlertType {
             }
         }
         throw new IllegalArgumentException("unknown alert type \"" + text + "\"; expected one of JobFailed, "
-                + "MissedSchedule, DeadManTriggered, SLABreached, DurationRegression, SuspendedTooLong, Test");
+                + "MissedSchedule, DeadManTriggered, SLABreached, DurationRegression, SuspendedTooLong, RanTooOften, Test");
     }
 }

@@ -655,19 +655,27 @@ public record MonitorSpec(
      * Severity per alert type; {@code null} = the default of {@link #defaultSeverity}.
      *
      * @param suspendedTooLong new: the operator had no override for it
+     * @param ranTooOften      new: {@code RanTooOften} (YAML {@code severityOverrides.ranTooOften})
      */
     public record SeverityOverrides(@Nullable Severity jobFailed, @Nullable Severity deadManTriggered,
             @Nullable Severity slaBreached, @Nullable Severity durationRegression, @Nullable Severity missedSchedule,
-            @Nullable Severity suspendedTooLong) {
+            @Nullable Severity suspendedTooLong, @Nullable Severity ranTooOften) {
+
+        /** Overrides of the operator's types and {@code suspendedTooLong}; none for {@code ranTooOften}. */
+        public SeverityOverrides(@Nullable Severity jobFailed, @Nullable Severity deadManTriggered,
+                @Nullable Severity slaBreached, @Nullable Severity durationRegression,
+                @Nullable Severity missedSchedule, @Nullable Severity suspendedTooLong) {
+            this(jobFailed, deadManTriggered, slaBreached, durationRegression, missedSchedule, suspendedTooLong, null);
+        }
 
         /** No override. */
         public static SeverityOverrides none() {
-            return new SeverityOverrides(null, null, null, null, null, null);
+            return new SeverityOverrides(null, null, null, null, null, null, null);
         }
 
         /**
          * The default severity of a type: critical for JobFailed, MissedSchedule and DeadManTriggered; warning for
-         * SLABreached, DurationRegression and SuspendedTooLong; info for Test.
+         * SLABreached, DurationRegression, SuspendedTooLong and RanTooOften; info for Test.
          */
         public static Severity defaultSeverity(AlertType type) {
             switch (type) {
@@ -692,6 +700,7 @@ public record MonitorSpec(
                 case DURATION_REGRESSION: s = durationRegression; break;
                 case MISSED_SCHEDULE: s = missedSchedule; break;
                 case SUSPENDED_TOO_LONG: s = suspendedTooLong; break;
+                case RAN_TOO_OFTEN: s = ranTooOften; break;
                 default: s = null; break;
             }
             return s != null ? s : defaultSeverity(type);

@@ -26,7 +26,8 @@ import java.util.Map;
  *   <tr><td>{@code .Title}, {@code .Message}</td><td>title and explanation</td></tr>
  *   <tr><td>{@code .Severity}</td><td>{@code critical}, {@code warning} or {@code info}</td></tr>
  *   <tr><td>{@code .Type}</td><td>{@code JobFailed}, {@code MissedSchedule}, {@code DeadManTriggered},
- *       {@code SLABreached}, {@code DurationRegression}, {@code SuspendedTooLong}, {@code Test}</td></tr>
+ *       {@code SLABreached}, {@code DurationRegression}, {@code SuspendedTooLong}, {@code RanTooOften},
+ *       {@code Test}</td></tr>
  *   <tr><td>{@code .Kind}</td><td>{@code opened}, {@code reminder}, {@code resolved} or {@code test}; also the
  *       booleans {@code .Resolved}, {@code .Reminder}, {@code .Test}</td></tr>
  *   <tr><td>{@code .IncidentId}, {@code .Key}, {@code .Subject}, {@code .NotificationId}</td><td>incident id

@@ -205,9 +205,9 @@ public abstract class JdbcStoreScenarios {
                     f.get(120, TimeUnit.SECONDS);
                 }
                 try (Connection raw = target().connect(db)) {
-                    // one row per schema version (V1, V2), each applied once
+                    // one row per schema version (V1, V2, V3), each applied once
                     assertThat(count(raw, "SELECT COUNT(*) FROM guardian_schema_history")).as("round %d", round)
-                            .isEqualTo(2);
+                            .isEqualTo(3);
                     assertThat(count(raw, "SELECT COUNT(*) FROM guardian_fence")).isEqualTo(1);
                 }
 
