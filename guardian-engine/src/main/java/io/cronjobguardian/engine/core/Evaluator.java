@@ -63,7 +63,7 @@ final class Evaluator {
         Evaluation ev = new Evaluation();
         jobFailed(m, f, ev);
         deadManWindow(m, t, f, ev);
-        ranTooOften(m, t, f, ev);   // before missedSchedule: its read of scheduled runs usually serves both
+        ranTooOften(m, t, f, ev);
         missedSchedule(m, t, f, ev);
         successRate(m, f, ev);
         maxDuration(m, f, ev);
@@ -434,6 +434,10 @@ final class Evaluator {
      * run belongs to the slot at or before its scheduled time, and a slot with two or more runs (two Jobs for one
      * {@code cronjob-scheduled-timestamp}, or runs scheduled between two slots) is reported. The incident resolves
      * once no such slot is left in the window. Not judged for {@code @every} schedules (no absolute slots).
+     *
+     * <p>Reads nothing of its own: the runs are the watcher's cached Jobs and the newest finished runs JobFailed
+     * has read ({@link Facts#finishedRead()}, at least {@value Facts#FINISH_ORDER_SLACK} + 1 by start), so a slot
+     * is judged while its runs are among them.
      */
     private void ranTooOften(MonitorSpec m, Tracked t, Facts f, Evaluation ev) {
         IncidentKey key = IncidentKey.of(m.id(), f.ref(), AlertType.RAN_TOO_OFTEN);
@@ -459,7 +463,7 @@ final class Evaluator {
             from = t.state.scheduleChangedAt();
         }
         Map<String, JobSnapshot> runs = new java.util.HashMap<>();
-        for (Execution e : f.storedScheduledSince(from)) {
+        for (Execution e : f.finishedRead()) {
             runs.put(e.jobUid(), e.job());
         }
         for (JobSnapshot j : f.cachedJobs()) {

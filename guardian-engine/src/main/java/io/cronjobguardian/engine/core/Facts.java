@@ -130,6 +130,16 @@ final class Facts {
         return recent.size() <= want ? recent : recent.subList(0, want);
     }
 
+    /**
+     * Every finished run {@link #recentFinished(int)} has read in this evaluation (at least
+     * {@link #FINISH_ORDER_SLACK} + 1 of the newest by start, manual ones included), the last to finish first; reads
+     * them first if nothing asked yet. No read of its own beyond that.
+     */
+    List<Execution> finishedRead() {
+        recentFinished(1);
+        return recent;
+    }
+
     private List<Execution> finishedByStart(int limit) {
         return store.executions(ExecutionQuery.forCronJob(ref).states(JobState.SUCCEEDED, JobState.FAILED)
                 .page(0, limit)).items();
