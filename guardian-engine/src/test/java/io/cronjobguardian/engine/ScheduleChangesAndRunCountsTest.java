@@ -186,6 +186,41 @@ class ScheduleChangesAndRunCountsTest {
         }
     }
 
+    @Test
+    void underForbidARunStartedBeforeTheFloorStillCoversTheSlotsItBlockedAfterItsJobIsGone() {
+        ZoneId kolkata = ZoneId.of("Asia/Kolkata");
+        Instant ten = LocalDateTime.parse("2026-06-10T10:00:00").atZone(kolkata).toInstant();
+        try (EngineHarness h = new EngineHarness(ten.minusSeconds(30), List.of(fromSchedule(Duration.ofMinutes(1), 1)))
+                .start()) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "long").schedule("*/5 * * * *")
+                    .timeZone("Asia/Kolkata").concurrencyPolicy(ConcurrencyPolicy.FORBID)
+                    .creationTime(ten.minus(Duration.ofDays(1))).lastScheduleTime(ten.minus(Duration.ofMinutes(5))));
+            h.advanceTo(ten);
+            JobSnapshot run = h.runningJob(cj, ten, ten);
+            h.watcher.updateCronJob(TestObjects.cronJob(cj).lastScheduleTime(ten).activeJobs(run.name()).build());
+            h.run();
+            // 10:02: the schedule becomes every 3 minutes (the floor moves to 10:02, after the run's 10:00 slot);
+            // 10:03 ... 10:15 are skipped by the controller while the 10:00 run is active
+            h.advanceTo(ten.plus(Duration.ofMinutes(2)));
+            CronJobSnapshot every3 = TestObjects.cronJob(cj).schedule("*/3 * * * *").lastScheduleTime(ten)
+                    .activeJobs(run.name()).build();
+            h.watcher.updateCronJob(every3);
+            h.run();
+            h.advanceTo(ten.plus(Duration.ofMinutes(17)));
+            h.watcher.finishJob(run.uid(), true, 1, ten.plus(Duration.ofMinutes(17)));
+            h.run();
+            h.advanceTo(ten.plus(Duration.ofMinutes(17)).plusSeconds(30));
+            h.watcher.deleteJob(run.uid());
+            h.watcher.updateCronJob(TestObjects.cronJob(every3).activeJobs().build());
+            h.run();
+            assertThat(h.openIncidents()).as("10:03 to 10:15 were blocked by the run started at 10:00").isEmpty();
+            // 10:18 is due and missed: judged as usual at 10:19
+            h.advanceTo(ten.plus(Duration.ofMinutes(19)));
+            assertThat(h.openIncidents(AlertType.MISSED_SCHEDULE)).singleElement()
+                    .satisfies(i -> assertThat(i.message()).contains("Missed 1 scheduled run(s)"));
+        }
+    }
+
     // ---------------------------------------------------------------- item 7: Kubernetes stopped scheduling
 
     @Test
