@@ -20,6 +20,11 @@ public enum AlertType {
      * stuck.
      */
     JOB_STUCK("JobStuck"),
+    /**
+     * The CronJob ran more often than its schedule allows: two scheduled Jobs for one slot, or several scheduled runs
+     * between two slots (manual runs do not count).
+     */
+    RAN_TOO_OFTEN("RanTooOften"),
     /** A test alert sent on request. */
     TEST("Test");
 
@@ -47,6 +52,6 @@ public enum AlertType {
         }
         throw new IllegalArgumentException("unknown alert type \"" + text + "\"; expected one of JobFailed, "
                 + "MissedSchedule, DeadManTriggered, SLABreached, DurationRegression, SuspendedTooLong, "
-                + "JobStuck, Test");
+                + "JobStuck, RanTooOften, Test");
     }
 }

@@ -28,6 +28,10 @@ import java.util.List;
  * @param openIncidents   open incidents
  * @param stats           statistics over the SLA window (7 days when no monitor sets one)
  * @param problem         why it cannot be judged (e.g. an invalid schedule or time zone), or {@code null}
+ * @param schedulingProblem why Kubernetes does not start Jobs for it although it is not suspended, or {@code null}:
+ *                        today "Kubernetes stopped scheduling this CronJob: too many missed start times (&gt;100);
+ *                        ..." when more than 100 start times passed since {@code status.lastScheduleTime} (or
+ *                        creation), counted from {@code now - startingDeadlineSeconds} when that is later
  */
 public record CronJobStatus(
         CronJobRef ref,
@@ -45,11 +49,21 @@ public record CronJobStatus(
         List<ActiveJob> activeJobs,
         List<Incident> openIncidents,
         ExecutionStats stats,
-        @Nullable String problem) {
+        @Nullable String problem,
+        @Nullable String schedulingProblem) {
 
     public CronJobStatus {
         monitors = List.copyOf(monitors);
         activeJobs = List.copyOf(activeJobs);
         openIncidents = List.copyOf(openIncidents);
+    }
+
+    /** A status without a scheduling problem. */
+    public CronJobStatus(CronJobRef ref, String uid, String schedule, String timeZone, boolean suspended,
+            HealthState state, List<String> monitors, @Nullable Instant lastRunAt, @Nullable JobState lastRunState,
+            @Nullable Instant lastSuccessAt, @Nullable Instant lastFailureAt, @Nullable Instant nextScheduledAt,
+            List<ActiveJob> activeJobs, List<Incident> openIncidents, ExecutionStats stats, @Nullable String problem) {
+        this(ref, uid, schedule, timeZone, suspended, state, monitors, lastRunAt, lastRunState, lastSuccessAt,
+                lastFailureAt, nextScheduledAt, activeJobs, openIncidents, stats, problem, null);
     }
 }

@@ -573,6 +573,8 @@ public final class Guardian implements AutoCloseable {
                     throw new io.cronjobguardian.api.ConfigException("monitors", "two monitors have the id " + m.id());
                 }
             }
+            io.cronjobguardian.engine.core.RetentionPolicy.deadManWindowsBeyondRetention(cfg.retention(), all)
+                    .forEach(w -> LOG.warn("{}", w));
             ProviderContext.Builder ctx = ProviderContext.builder().clock(clk);
             services.forEach((type, obj) -> register(ctx, type, obj));
             ProviderContext context = ctx.build();

@@ -249,6 +249,8 @@ final class SettingsCoverageRows {
                 "SuspensionAndMaintenanceTest", "suspendedTooLongIsMeasuredFromAPersistedSuspensionTimeAcrossRestarts");
         r.cited("monitor.alerting.severityOverrides.jobStuck", "critical", "JobStuck is critical",
                 "StuckAndSuspendedJobsTest", "jobStuckHasItsOwnSeverityOverrideAndCanBeTurnedOff");
+        r.cited("monitor.alerting.severityOverrides.ranTooOften", "critical", "RanTooOften is critical",
+                "monitor.MonitorSpecLoaderTest", "ranTooOftenIsAWarningUnlessSeverityOverridesSayOtherwise");
         r.cited("monitor.stuckJob.enabled", "false", "no JobStuck for a Job without a pod",
                 "StuckAndSuspendedJobsTest", "jobStuckHasItsOwnSeverityOverrideAndCanBeTurnedOff");
         r.cited("monitor.stuckJob.noPodAfter", "5m", "JobStuck opens 5m after creation (default 10m)",

@@ -157,7 +157,7 @@ class StuckAndSuspendedJobsTest {
     @Test
     void jobStuckHasItsOwnSeverityOverrideAndCanBeTurnedOff() {
         MonitorSpec.Alerting critical = new MonitorSpec.Alerting(true, List.of(),
-                new MonitorSpec.SeverityOverrides(null, null, null, null, null, null, Severity.CRITICAL), null,
+                new MonitorSpec.SeverityOverrides(null, null, null, null, null, null, Severity.CRITICAL, null), null,
                 Duration.ZERO, MonitorSpec.IncludeContext.defaults(), List.of(), null);
         MonitorSpec loud = MonitorSpec.builder("team-a", "loud").alerting(critical).build();
         MonitorSpec off = MonitorSpec.builder("team-a", "off").stuckJob(MonitorSpec.StuckJob.disabled()).build();

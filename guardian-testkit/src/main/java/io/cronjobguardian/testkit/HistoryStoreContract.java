@@ -1889,6 +1889,34 @@ public abstract class HistoryStoreContract {
         assertThat(store.cronJobStates()).containsExactly(b);
     }
 
+    @Test
+    @DisplayName("CronJob state: the schedule last seen and when it changed round-trip, nulls included")
+    void cronJobStateKeepsItsSchedule() {
+        CronJobState legacy = state(CJ, "uid-a");
+        store.saveCronJobState(legacy, EPOCH);
+        assertThat(store.findCronJobState(CJ).orElseThrow().schedule()).as("a state without a schedule").isNull();
+
+        String schedule = "CRON_TZ=Europe/Berlin */15 9-17 * * 1-5 TZ=America/Argentina/ComodRivadavia";
+        CronJobState seen = legacy.withSchedule(schedule, null);
+        store.saveCronJobState(seen, EPOCH);
+        assertThat(store.findCronJobState(CJ)).contains(seen);
+
+        Instant changed = T0.plusMillis(123_457);
+        CronJobState moved = seen.withSchedule("*/5 * * * *", changed);
+        store.saveCronJobState(moved, EPOCH);
+        assertThat(peer().findCronJobState(CJ)).contains(moved);
+        assertThat(store.cronJobStates()).containsExactly(moved);
+
+        String longest = "0 0 1 1 * " + "x".repeat(CronJobState.MAX_SCHEDULE_LENGTH - 10);
+        CronJobState atLimit = moved.withSchedule(longest, changed);
+        store.saveCronJobState(atLimit, EPOCH);
+        assertThat(store.findCronJobState(CJ)).contains(atLimit);
+
+        CronJobState cleared = atLimit.withSchedule(null, null);
+        store.saveCronJobState(cleared, EPOCH);
+        assertThat(store.findCronJobState(CJ)).as("nulls replace values").contains(cleared);
+    }
+
     // =====================================================================================================
     // fencing
     // =====================================================================================================

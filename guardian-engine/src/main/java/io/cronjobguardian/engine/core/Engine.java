@@ -1088,10 +1088,31 @@ public final class Engine {
                 st = st.withSuspendedSince(null).withMissedSlotsFloor(now);
             }
         }
+        st = withSchedule(st, s, now);
         if (!st.equals(before)) {
             store.saveCronJobState(st, epoch);
         }
         t.state = st;
+    }
+
+    /**
+     * Records the CronJob's schedule in its state. When it differs from the one recorded (spec.schedule or
+     * spec.timeZone changed, seen by a watch event or, at catch-up, changed while no leader watched), the change
+     * time is now: Kubernetes schedules the new expression from the change on, so its earlier slots are never judged
+     * as missed (ADR 0002). A state without a recorded schedule (new, or written before the field existed) just
+     * takes it.
+     */
+    private static CronJobState withSchedule(CronJobState st, CronJobSnapshot s, Instant now) {
+        String schedule = CronJobState.scheduleOf(s);
+        if (st.schedule() == null) {
+            return st.withSchedule(schedule, st.scheduleChangedAt());
+        }
+        if (st.schedule().equals(schedule)) {
+            return st;
+        }
+        LOG.info("{}: schedule changed from \"{}\" to \"{}\"; slots up to {} are not judged as missed", s.ref(),
+                st.schedule(), schedule, now);
+        return st.withSchedule(schedule, now);
     }
 
     private void deleted(CronJobSnapshot s) {

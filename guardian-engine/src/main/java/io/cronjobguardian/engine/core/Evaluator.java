@@ -33,6 +33,19 @@ final class Evaluator {
 
     /** Most slots looked at when counting consecutive misses (more than any threshold accepts). */
     static final int MAX_SLOTS = 1001;
+    /**
+     * Missed start times above which the CronJob controller no longer starts a Job for the CronJob (it only logs
+     * and records an event), counted from {@code status.lastScheduleTime} (else creation), or from {@code now -
+     * startingDeadlineSeconds} when that is later.
+     */
+    static final int KUBERNETES_MAX_MISSED = 100;
+    /** What the MissedSchedule incident and the status say when {@link #KUBERNETES_MAX_MISSED} is exceeded. */
+    static final String KUBERNETES_STOPPED = "Kubernetes stopped scheduling this CronJob: too many missed start "
+            + "times (>100); set or decrease spec.startingDeadlineSeconds or check clock skew";
+    /** The {@code reason} attribute of a MissedSchedule incident when Kubernetes stopped scheduling. */
+    static final String TOO_MANY_MISSED = "TooManyMissedStartTimes";
+    /** Slots of the schedule (counting back from now) in which RanTooOften looks for extra scheduled runs. */
+    static final int RAN_TOO_OFTEN_SLOTS = 10;
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT);
 
     /** Added to a slot's window before it counts as missed: watch latency and clock skew (ADR 0002). */
@@ -50,6 +63,7 @@ final class Evaluator {
         Evaluation ev = new Evaluation();
         jobFailed(m, f, ev);
         deadManWindow(m, t, f, ev);
+        ranTooOften(m, t, f, ev);
         missedSchedule(m, t, f, ev);
         successRate(m, f, ev);
         maxDuration(m, f, ev);
@@ -213,7 +227,10 @@ final class Evaluator {
         return s.suspended() && m.suspendedHandling().pauseMonitoring();
     }
 
-    /** The instant before which no slot is judged: creation, last schedule, resume after suspension. */
+    /**
+     * The instant before which no slot is judged: creation, last schedule, resume after suspension, change of the
+     * schedule or time zone (Kubernetes schedules a new expression from the change on).
+     */
     static Instant slotFloor(Tracked t) {
         Instant floor = t.snapshot.creationTime();
         if (t.snapshot.lastScheduleTime() != null && t.snapshot.lastScheduleTime().isAfter(floor)) {
@@ -221,6 +238,9 @@ final class Evaluator {
         }
         if (t.state != null && t.state.missedSlotsFloor() != null && t.state.missedSlotsFloor().isAfter(floor)) {
             floor = t.state.missedSlotsFloor();
+        }
+        if (t.state != null && t.state.scheduleChangedAt() != null && t.state.scheduleChangedAt().isAfter(floor)) {
+            floor = t.state.scheduleChangedAt();
         }
         return floor;
     }
@@ -327,7 +347,7 @@ final class Evaluator {
             if (met.contains(slot)) {
                 break;
             }
-            if (forbid && runningAt(f, slot)) {
+            if (forbid && f.activeAt(slot, floor)) {
                 continue;   // the controller skips a slot while a Job runs: not a miss, not a run either
             }
             if (lastMissed == null) {
@@ -342,6 +362,13 @@ final class Evaluator {
         }
         ZonedDateTime local = lastMissed.atZone(schedule.zone());
         String count = missed >= MAX_SLOTS - 1 ? "at least " + missed : String.valueOf(missed);
+        boolean stopped = kubernetesStopped(t.snapshot, schedule, f.now());
+        Map<String, String> attributes = new java.util.LinkedHashMap<>(Map.of("schedule", t.snapshot.schedule(),
+                "timeZone", schedule.zone().getId(), "missedRuns", String.valueOf(missed),
+                "lastMissedSlot", lastMissed.toString()));
+        if (stopped) {
+            attributes.put("reason", TOO_MANY_MISSED);
+        }
         MonitorSpec.SeverityOverrides o = m.alerting().severityOverrides();
         // the operator reported schedule misses as DeadManTriggered: its override applies unless missedSchedule is set
         io.cronjobguardian.api.Severity severity = o.missedSchedule() != null ? o.missedSchedule()
@@ -350,9 +377,36 @@ final class Evaluator {
                 "Missed schedule: " + f.ref(),
                 "Missed " + count + " scheduled run(s) in a row of \"" + t.snapshot.schedule() + "\"; the latest was "
                         + "due at " + LOCAL.format(local) + " (" + lastMissed + ") and no Job started within "
-                        + human(window) + " (threshold: " + threshold + ").",
-                "", withAttributes(Map.of("schedule", t.snapshot.schedule(), "timeZone", schedule.zone().getId(),
-                        "missedRuns", String.valueOf(missed), "lastMissedSlot", lastMissed.toString()))));
+                        + human(window) + " (threshold: " + threshold + ")."
+                        + (stopped ? " " + KUBERNETES_STOPPED + "." : ""),
+                "", withAttributes(attributes)));
+    }
+
+    /**
+     * Whether the CronJob controller has stopped starting Jobs for this CronJob: more than
+     * {@value #KUBERNETES_MAX_MISSED} start times passed since {@code status.lastScheduleTime} (else creation),
+     * counted from {@code now - startingDeadlineSeconds} instead when that is later (a starting deadline bounds the
+     * count). A suspended CronJob is not scheduled anyway. At most {@value #KUBERNETES_MAX_MISSED} + 1 slots are
+     * enumerated.
+     */
+    static boolean kubernetesStopped(CronJobSnapshot s, CronSchedule schedule, Instant now) {
+        if (schedule == null || s.suspended()) {
+            return false;
+        }
+        Instant earliest = s.lastScheduleTime() != null ? s.lastScheduleTime() : s.creationTime();
+        if (s.startingDeadlineSeconds() != null) {
+            Instant deadline = now.minusSeconds(s.startingDeadlineSeconds());
+            if (deadline.isAfter(earliest)) {
+                earliest = deadline;
+            }
+        }
+        if (!schedule.isRelative()) {
+            Optional<Instant> newest = schedule.previous(now);
+            if (newest.isEmpty() || !newest.get().isAfter(earliest)) {
+                return false;   // nothing missed: the common case costs one step
+            }
+        }
+        return schedule.slotsBetween(earliest, now, KUBERNETES_MAX_MISSED + 1).size() > KUBERNETES_MAX_MISSED;
     }
 
     /** Slots in {@code (floor, horizon]}, newest first, at most {@link #MAX_SLOTS}. */
@@ -373,13 +427,99 @@ final class Evaluator {
         return out;
     }
 
-    private static boolean runningAt(Facts f, Instant slot) {
+    // ---------------------------------------------------------------- ran too often
+
+    /**
+     * Scheduled runs (manual ones excepted) more often than the schedule allows, among the runs scheduled in the
+     * last {@value #RAN_TOO_OFTEN_SLOTS} slots (not before creation or the last schedule change): every scheduled
+     * run belongs to the slot at or before its scheduled time, and a slot with two or more runs (two Jobs for one
+     * {@code cronjob-scheduled-timestamp}, or runs scheduled between two slots) is reported. The incident resolves
+     * once no such slot is left in the window. Not judged for {@code @every} schedules (no absolute slots).
+     *
+     * <p>Reads nothing of its own: the runs are the watcher's cached Jobs and the newest finished runs JobFailed
+     * has read ({@link Facts#finishedRead()}, at least {@value Facts#FINISH_ORDER_SLACK} + 1 by start), so a slot
+     * is judged while its runs are among them.
+     */
+    private void ranTooOften(MonitorSpec m, Tracked t, Facts f, Evaluation ev) {
+        IncidentKey key = IncidentKey.of(m.id(), f.ref(), AlertType.RAN_TOO_OFTEN);
+        CronSchedule schedule = t.schedule;
+        if (schedule == null || schedule.isRelative()) {
+            ev.clear(key);
+            return;
+        }
+        Instant from = null;
+        Optional<Instant> s = schedule.previous(f.now());
+        for (int i = 0; i < RAN_TOO_OFTEN_SLOTS && s.isPresent(); i++) {
+            from = s.get();
+            s = schedule.previous(from.minusMillis(1));
+        }
+        if (from == null) {
+            ev.clear(key);
+            return;
+        }
+        if (t.snapshot.creationTime().isAfter(from)) {
+            from = t.snapshot.creationTime();
+        }
+        if (t.state != null && t.state.scheduleChangedAt() != null && t.state.scheduleChangedAt().isAfter(from)) {
+            from = t.state.scheduleChangedAt();
+        }
+        Map<String, JobSnapshot> runs = new java.util.HashMap<>();
+        for (Execution e : f.finishedRead()) {
+            runs.put(e.jobUid(), e.job());
+        }
         for (JobSnapshot j : f.cachedJobs()) {
-            if (!j.effectiveStart().isAfter(slot) && (j.finishedAt() == null || j.finishedAt().isAfter(slot))) {
-                return true;
+            runs.put(j.uid(), j);
+        }
+        java.util.TreeMap<Instant, List<JobSnapshot>> bySlot = new java.util.TreeMap<>();
+        for (JobSnapshot j : runs.values()) {
+            Instant at = j.scheduledTime();
+            if (j.manual() || at == null || at.isBefore(from)) {
+                continue;
+            }
+            schedule.previous(at).ifPresent(slot -> bySlot.computeIfAbsent(slot, k -> new ArrayList<>()).add(j));
+        }
+        List<Instant> extra = new ArrayList<>();
+        int most = 0;
+        for (Map.Entry<Instant, List<JobSnapshot>> e : bySlot.entrySet()) {
+            if (e.getValue().size() > 1) {
+                extra.add(e.getKey());
+                most = Math.max(most, e.getValue().size());
             }
         }
-        return false;
+        if (extra.isEmpty()) {
+            ev.clear(key);
+            return;
+        }
+        schedule.next(f.now()).ifPresent(ev::wakeAt);   // the window moves on at the next slot
+        StringBuilder msg = new StringBuilder("The CronJob ran more often than its schedule \"")
+                .append(t.snapshot.schedule()).append("\" allows (one scheduled run per slot): ");
+        int shown = 0;
+        for (Instant slot : extra) {
+            if (shown == 5) {
+                msg.append("; and ").append(extra.size() - shown).append(" more slot(s)");
+                break;
+            }
+            List<JobSnapshot> js = new ArrayList<>(bySlot.get(slot));
+            js.sort(java.util.Comparator.comparing(JobSnapshot::scheduledTime).thenComparing(JobSnapshot::name));
+            msg.append(shown == 0 ? "" : "; ").append(js.size()).append(" scheduled runs for the slot ")
+                    .append(LOCAL.format(slot.atZone(schedule.zone()))).append(" (").append(slot).append("): ");
+            for (int i = 0; i < js.size(); i++) {
+                JobSnapshot j = js.get(i);
+                msg.append(i == 0 ? "" : ", ").append(j.name());
+                if (!j.scheduledTime().equals(slot)) {
+                    msg.append(" (scheduled ").append(LOCAL.format(j.scheduledTime().atZone(schedule.zone())))
+                            .append(')');
+                }
+            }
+            shown++;
+        }
+        msg.append(". Two controllers, a restored cluster or clock skew can cause this; manual runs do not count.");
+        List<String> slots = new ArrayList<>();
+        extra.forEach(x -> slots.add(x.toString()));
+        ev.hold(new Condition(key, m.alerting().severityOverrides().severityFor(AlertType.RAN_TOO_OFTEN),
+                "Ran too often: " + f.ref(), msg.toString(), "",
+                withAttributes(Map.of("duplicateSlots", String.join(",", slots), "mostRunsPerSlot",
+                        String.valueOf(most)))));
     }
 
     // ---------------------------------------------------------------- SLA

@@ -50,6 +50,11 @@ final class Facts {
     private int recentLimit;
     private Set<Instant> scheduledSince;
     private Instant scheduledFloor;
+    private List<Execution> storedScheduled;
+    private Instant storedScheduledFrom;
+    /** Disjoint intervals {@code [start, end)} in which a run was active, by start; see {@link #activeAt}. */
+    private List<Instant[]> active;
+    private Instant activeFloor;
     private Collection<JobSnapshot> jobs;
     private final Map<String, Optional<Execution>> detailed = new HashMap<>();
     private final java.util.function.Function<String, Optional<Execution>> transientDetails;
@@ -140,6 +145,16 @@ final class Facts {
         return recent.size() <= want ? recent : recent.subList(0, want);
     }
 
+    /**
+     * Every finished run {@link #recentFinished(int)} has read in this evaluation (at least
+     * {@link #FINISH_ORDER_SLACK} + 1 of the newest by start, manual ones included), the last to finish first; reads
+     * them first if nothing asked yet. No read of its own beyond that.
+     */
+    List<Execution> finishedRead() {
+        recentFinished(1);
+        return recent;
+    }
+
     private List<Execution> finishedByStart(int limit) {
         return store.executions(ExecutionQuery.forCronJob(ref).states(JobState.SUCCEEDED, JobState.FAILED)
                 .page(0, limit)).items();
@@ -186,12 +201,83 @@ final class Facts {
         return jobs;
     }
 
+    /**
+     * Stored runs (manual ones included) whose slot is at or after {@code from}, newest first, at most
+     * {@link #MAX_SCHEDULED}: one read serves every later call of this evaluation with a later {@code from} (the
+     * list may then start earlier than asked).
+     */
+    List<Execution> storedScheduledSince(Instant from) {
+        if (storedScheduled == null || storedScheduledFrom.isAfter(from)) {
+            storedScheduled = store.executions(ExecutionQuery.forCronJob(ref)
+                    .scheduledBetween(from, null).page(0, MAX_SCHEDULED)).items();
+            storedScheduledFrom = from;
+        }
+        return storedScheduled;
+    }
+
+    /**
+     * Whether a run of the CronJob was active at {@code slot} (after {@code floor}): a cached Job that had started
+     * and not finished, or a stored run (its Job may be gone: TTL, history limits) scheduled at or after the floor,
+     * or the newest stored run started before the floor (one row, read at the first call). A stored run that never
+     * finished and is no longer cached has no known end and does not count: Kubernetes no longer counts it active
+     * either. Built once per evaluation; no store read per slot.
+     */
+    boolean activeAt(Instant slot, Instant floor) {
+        if (active == null || !activeFloor.equals(floor)) {
+            active = activeIntervals(floor);
+            activeFloor = floor;
+        }
+        int lo = 0;
+        int hi = active.size() - 1;
+        int found = -1;
+        while (lo <= hi) {   // the last interval starting at or before the slot
+            int mid = (lo + hi) >>> 1;
+            if (!active.get(mid)[0].isAfter(slot)) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found >= 0 && active.get(found)[1].isAfter(slot);
+    }
+
+    private List<Instant[]> activeIntervals(Instant floor) {
+        Map<String, Instant[]> byUid = new HashMap<>();
+        List<Execution> runs = new ArrayList<>(storedScheduledSince(floor));
+        runs.addAll(store.executions(ExecutionQuery.forCronJob(ref).startedBetween(null, floor)
+                .states(JobState.SUCCEEDED, JobState.FAILED).page(0, 1)).items());
+        for (Execution e : runs) {
+            JobSnapshot j = e.job();
+            if (j.finishedAt() != null) {
+                byUid.put(j.uid(), new Instant[] {j.effectiveStart(), j.finishedAt()});
+            }
+        }
+        for (JobSnapshot j : cachedJobs()) {   // a cached Job counts from its creation, as in status.active
+            byUid.put(j.uid(), new Instant[] {j.effectiveStart(), j.finishedAt() != null ? j.finishedAt()
+                    : Instant.MAX});
+        }
+        List<Instant[]> sorted = new ArrayList<>(byUid.values());
+        sorted.sort(Comparator.comparing((Instant[] i) -> i[0]));
+        List<Instant[]> merged = new ArrayList<>();
+        for (Instant[] i : sorted) {
+            Instant[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && !i[0].isAfter(last[1])) {
+                if (i[1].isAfter(last[1])) {
+                    last[1] = i[1];
+                }
+            } else {
+                merged.add(new Instant[] {i[0], i[1]});
+            }
+        }
+        return merged;
+    }
+
     /** Scheduled slots that have a Job (stored or cached), for slots after {@code floor}. */
     Set<Instant> scheduledSlotsAfter(Instant floor) {
         if (scheduledSince == null || scheduledFloor.isAfter(floor)) {
             Set<Instant> s = new HashSet<>();
-            List<Execution> stored = store.executions(ExecutionQuery.forCronJob(ref)
-                    .scheduledBetween(floor, null).page(0, MAX_SCHEDULED)).items();
+            List<Execution> stored = storedScheduledSince(floor);
             for (Execution e : stored) {
                 s.add(e.job().scheduledTime());
             }

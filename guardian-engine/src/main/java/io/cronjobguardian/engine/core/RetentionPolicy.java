@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** How long a CronJob's history is kept, given the monitors that select it. */
-final class RetentionPolicy {
+public final class RetentionPolicy {
 
     private RetentionPolicy() {
     }
@@ -24,6 +24,38 @@ final class RetentionPolicy {
             days = Math.max(days, r.runDaysFor(m.dataRetention().retentionDays()));
         }
         return days;
+    }
+
+    /**
+     * Monitors whose fixed dead-man window ({@code deadManSwitch.maxTimeSinceLastSuccess}) is longer than the history
+     * retention that must serve it (the monitor's {@code dataRetention.retentionDays}, else
+     * {@code historyRetention.defaultDays}, capped by {@code historyRetention.maxDays}): the stored last success is
+     * pruned before the window ends, so the switch then rests on the CronJob's {@code status.lastSuccessfulTime}
+     * alone (gone when the CronJob is recreated). One message per such monitor, naming the monitor, the window, the
+     * retention and its key; public so that a host can surface them (the engine logs them at WARN on build).
+     */
+    public static List<String> deadManWindowsBeyondRetention(GuardianConfig.Retention r, List<MonitorSpec> monitors) {
+        List<String> out = new java.util.ArrayList<>();
+        for (MonitorSpec m : monitors) {
+            Duration window = m.deadManSwitch().enabled() ? m.deadManSwitch().maxTimeSinceLastSuccess() : null;
+            if (window == null) {
+                continue;
+            }
+            Integer own = m.dataRetention().retentionDays();
+            int days = r.runDaysFor(own);
+            if (window.compareTo(Duration.ofDays(days)) <= 0) {
+                continue;
+            }
+            String key = own == null ? "historyRetention.defaultDays" : own > r.maxDays() ? "historyRetention.maxDays"
+                    : "dataRetention.retentionDays of the monitor";
+            out.add("monitor " + m.id() + ": deadManSwitch.maxTimeSinceLastSuccess (" + Evaluator.human(window)
+                    + ") is longer than the history retention that must serve it (" + days + " days, " + key
+                    + "): the stored last success is pruned before the window ends, and the dead-man's switch then "
+                    + "relies on the CronJob's status.lastSuccessfulTime alone (lost when the CronJob is recreated); "
+                    + "raise " + key + " to at least " + (window.toDays() + (window.equals(Duration.ofDays(
+                    window.toDays())) ? 0 : 1)) + " days or shorten the window");
+        }
+        return out;
     }
 
     /** Days logs and events are kept: the longest any selecting monitor asks for, never longer than the runs. */

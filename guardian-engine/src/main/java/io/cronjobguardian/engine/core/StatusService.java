@@ -164,7 +164,8 @@ public final class StatusService {
                 schedule == null ? (s.timeZone() == null ? "UTC" : s.timeZone()) : schedule.zone().getId(),
                 s.suspended(), state, ids, lastRunAt, lastState, lastSuccess, lastFailure, next, active, open,
                 st != null ? st : ExecutionStats.empty(s.ref(), StatsQuery.lastWindow(now,
-                        Duration.ofDays(windowDays(ms))), null, null), problem);
+                        Duration.ofDays(windowDays(ms))), null, null), problem,
+                Evaluator.kubernetesStopped(s, schedule, now) ? Evaluator.KUBERNETES_STOPPED : null);
     }
 
     private Map<CronJobRef, List<Incident>> openIncidents(CronJobRef single) {

@@ -697,26 +697,28 @@ public record MonitorSpec(
      *
      * @param suspendedTooLong new: the operator had no override for it
      * @param jobStuck         new: JobStuck (a Job with no pod running, see {@link StuckJob})
+     * @param ranTooOften      new: {@code RanTooOften} (YAML {@code severityOverrides.ranTooOften})
      */
     public record SeverityOverrides(@Nullable Severity jobFailed, @Nullable Severity deadManTriggered,
             @Nullable Severity slaBreached, @Nullable Severity durationRegression, @Nullable Severity missedSchedule,
-            @Nullable Severity suspendedTooLong, @Nullable Severity jobStuck) {
+            @Nullable Severity suspendedTooLong, @Nullable Severity jobStuck, @Nullable Severity ranTooOften) {
 
-        /** The overrides without one for JobStuck (the shape before it existed). */
+        /** Overrides of the operator's types and {@code suspendedTooLong}; none for the types added since. */
         public SeverityOverrides(@Nullable Severity jobFailed, @Nullable Severity deadManTriggered,
                 @Nullable Severity slaBreached, @Nullable Severity durationRegression,
                 @Nullable Severity missedSchedule, @Nullable Severity suspendedTooLong) {
-            this(jobFailed, deadManTriggered, slaBreached, durationRegression, missedSchedule, suspendedTooLong, null);
+            this(jobFailed, deadManTriggered, slaBreached, durationRegression, missedSchedule, suspendedTooLong, null,
+                    null);
         }
 
         /** No override. */
         public static SeverityOverrides none() {
-            return new SeverityOverrides(null, null, null, null, null, null, null);
+            return new SeverityOverrides(null, null, null, null, null, null, null, null);
         }
 
         /**
          * The default severity of a type: critical for JobFailed, MissedSchedule and DeadManTriggered; warning for
-         * SLABreached, DurationRegression, SuspendedTooLong and JobStuck; info for Test.
+         * SLABreached, DurationRegression, SuspendedTooLong, JobStuck and RanTooOften; info for Test.
          */
         public static Severity defaultSeverity(AlertType type) {
             switch (type) {
@@ -742,6 +744,7 @@ public record MonitorSpec(
                 case MISSED_SCHEDULE: s = missedSchedule; break;
                 case SUSPENDED_TOO_LONG: s = suspendedTooLong; break;
                 case JOB_STUCK: s = jobStuck; break;
+                case RAN_TOO_OFTEN: s = ranTooOften; break;
                 default: s = null; break;
             }
             return s != null ? s : defaultSeverity(type);

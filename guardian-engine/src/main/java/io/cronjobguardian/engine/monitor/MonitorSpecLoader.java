@@ -744,7 +744,8 @@ public final class MonitorSpecLoader {
             if (so != null) {
                 overrides = new SeverityOverrides(severity(so, "jobFailed"), severity(so, "deadManTriggered"),
                         severity(so, "slaBreached"), severity(so, "durationRegression"),
-                        severity(so, "missedSchedule"), severity(so, "suspendedTooLong"), severity(so, "jobStuck"));
+                        severity(so, "missedSchedule"), severity(so, "suspendedTooLong"), severity(so, "jobStuck"),
+                        severity(so, "ranTooOften"));
                 so.finish();
             }
             Duration suppress = o.duration("suppressDuplicatesFor", Dur.NON_NEGATIVE);

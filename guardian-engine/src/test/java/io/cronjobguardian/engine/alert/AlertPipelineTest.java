@@ -47,14 +47,15 @@ class AlertPipelineTest {
                 .build();
     }
 
+    // runs at arbitrary times are manual runs: scheduled ones belong to a slot each (else RanTooOften)
     private static void fail(EngineHarnessAccess h, CronJobSnapshot cj, String uid, Instant start, int exit, String reason) {
-        h.watcher().addJob(TestObjects.job(cj).name(uid).uid(uid).scheduled(start).failed(start, start.plusSeconds(5))
+        h.watcher().addJob(TestObjects.job(cj).name(uid).uid(uid).manual().failed(start, start.plusSeconds(5))
                 .termination(new Termination("main", exit, reason, null, "boom")).build());
         h.run();
     }
 
     private static void succeed(EngineHarnessAccess h, CronJobSnapshot cj, String uid, Instant start, Duration d) {
-        h.watcher().addJob(TestObjects.job(cj).name(uid).uid(uid).scheduled(start).succeeded(start, start.plus(d))
+        h.watcher().addJob(TestObjects.job(cj).name(uid).uid(uid).manual().succeeded(start, start.plus(d))
                 .build());
         h.run();
     }

@@ -350,6 +350,28 @@ class MonitorSpecLoaderTest {
     }
 
     @Test
+    void ranTooOftenIsAWarningUnlessSeverityOverridesSayOtherwise() {
+        MonitorSpec plain = strict.parse("name: plain\nnamespace: team-a\n", "inline").monitors().get(0);
+        assertThat(plain.alerting().severityOverrides().severityFor(AlertType.RAN_TOO_OFTEN))
+                .isEqualTo(Severity.WARNING);
+        MonitorSpec m = strict.parse(String.join("\n",
+                "name: often",
+                "namespace: team-a",
+                "alerting:",
+                "  severityOverrides: {ranTooOften: critical, missedSchedule: info}",
+                ""), "inline").monitors().get(0);
+        assertThat(m.alerting().severityOverrides().severityFor(AlertType.RAN_TOO_OFTEN)).isEqualTo(Severity.CRITICAL);
+        assertThat(m.alerting().severityOverrides().severityFor(AlertType.MISSED_SCHEDULE)).isEqualTo(Severity.INFO);
+        assertThat(catchThrowableOfType(() -> strict.parse(String.join("\n",
+                "name: bad",
+                "namespace: team-a",
+                "alerting:",
+                "  severityOverrides: {ranTooOften: loud}",
+                ""), "inline"), InvalidConfigException.class).getMessage())
+                .contains("ranTooOften");
+    }
+
+    @Test
     void autoFromScheduleDefaultsAndNewFields() {
         MonitorSpec m = strict.parse(String.join("\n",
                 "name: new-fields",

@@ -207,7 +207,7 @@ class MonitorSpecTest {
         assertThat(o.severityFor(AlertType.SUSPENDED_TOO_LONG)).isEqualTo(Severity.CRITICAL);
         assertThat(none.severityFor(AlertType.JOB_STUCK)).isEqualTo(Severity.WARNING);
         assertThat(o.severityFor(AlertType.JOB_STUCK)).isEqualTo(Severity.WARNING);
-        assertThat(new SeverityOverrides(null, null, null, null, null, null, Severity.CRITICAL)
+        assertThat(new SeverityOverrides(null, null, null, null, null, null, Severity.CRITICAL, null)
                 .severityFor(AlertType.JOB_STUCK)).isEqualTo(Severity.CRITICAL);
     }
 

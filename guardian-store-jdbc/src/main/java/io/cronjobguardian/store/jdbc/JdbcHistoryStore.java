@@ -1741,13 +1741,16 @@ public final class JdbcHistoryStore implements HistoryStore {
                     .set(CronJobStates.DELETED_AT, millis(state.deletedAt()))
                     .set(CronJobStates.MISSED_SLOTS_FLOOR, millis(state.missedSlotsFloor()))
                     .set(CronJobStates.PURGE_AT, millis(state.purgeAt()))
+                    .set(CronJobStates.SCHEDULE, state.schedule())
+                    .set(CronJobStates.SCHEDULE_CHANGED_AT, millis(state.scheduleChangedAt()))
                     .where(stateKey(state.ref()))
                     .execute();
             if (n == 0) {
                 ctx.insertInto(CronJobStates.T, CronJobStates.ALL).values(state.ref().namespace(),
                         state.ref().name(), state.uid(), state.firstSeenAt().toEpochMilli(),
                         millis(state.suspendedSince()), millis(state.deletedAt()),
-                        millis(state.missedSlotsFloor()), millis(state.purgeAt())).execute();
+                        millis(state.missedSlotsFloor()), millis(state.purgeAt()), state.schedule(),
+                        millis(state.scheduleChangedAt())).execute();
             }
             return null;
         });

@@ -175,6 +175,7 @@ final class Mapping {
         return new CronJobState(CronJobRef.of(r.get(CronJobStates.NAMESPACE), r.get(CronJobStates.CRONJOB_NAME)),
                 r.get(CronJobStates.UID), instant(r.get(CronJobStates.FIRST_SEEN_AT)),
                 instant(r.get(CronJobStates.SUSPENDED_SINCE)), instant(r.get(CronJobStates.DELETED_AT)),
-                instant(r.get(CronJobStates.MISSED_SLOTS_FLOOR)), instant(r.get(CronJobStates.PURGE_AT)));
+                instant(r.get(CronJobStates.MISSED_SLOTS_FLOOR)), instant(r.get(CronJobStates.PURGE_AT)),
+                r.get(CronJobStates.SCHEDULE), instant(r.get(CronJobStates.SCHEDULE_CHANGED_AT)));
     }
 }

@@ -223,9 +223,11 @@ final class Tables {
         static final Field<Long> DELETED_AT = col(NAME, "deleted_at", SQLDataType.BIGINT);
         static final Field<Long> MISSED_SLOTS_FLOOR = col(NAME, "missed_slots_floor", SQLDataType.BIGINT);
         static final Field<Long> PURGE_AT = col(NAME, "purge_at", SQLDataType.BIGINT);
+        static final Field<String> SCHEDULE = col(NAME, "schedule", SQLDataType.VARCHAR(1024));
+        static final Field<Long> SCHEDULE_CHANGED_AT = col(NAME, "schedule_changed_at", SQLDataType.BIGINT);
 
         static final Field<?>[] ALL = {NAMESPACE, CRONJOB_NAME, UID, FIRST_SEEN_AT, SUSPENDED_SINCE, DELETED_AT,
-            MISSED_SLOTS_FLOOR, PURGE_AT};
+            MISSED_SLOTS_FLOOR, PURGE_AT, SCHEDULE, SCHEDULE_CHANGED_AT};
 
         private CronJobStates() {
         }

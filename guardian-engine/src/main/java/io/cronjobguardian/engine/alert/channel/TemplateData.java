@@ -27,6 +27,7 @@ import java.util.Map;
  *   <tr><td>{@code .Severity}</td><td>{@code critical}, {@code warning} or {@code info}</td></tr>
  *   <tr><td>{@code .Type}</td><td>{@code JobFailed}, {@code MissedSchedule}, {@code DeadManTriggered},
  *       {@code SLABreached}, {@code DurationRegression}, {@code SuspendedTooLong}, {@code JobStuck},
+ *       {@code RanTooOften},
  *       {@code Test}</td></tr>
  *   <tr><td>{@code .Kind}</td><td>{@code opened}, {@code reminder}, {@code resolved} or {@code test}; also the
  *       booleans {@code .Resolved}, {@code .Reminder}, {@code .Test}</td></tr>

@@ -205,9 +205,9 @@ public abstract class JdbcStoreScenarios {
                     f.get(120, TimeUnit.SECONDS);
                 }
                 try (Connection raw = target().connect(db)) {
-                    // one row per schema version (V1, V2), each applied once
+                    // one row per schema version (V1, V2, V3), each applied once
                     assertThat(count(raw, "SELECT COUNT(*) FROM guardian_schema_history")).as("round %d", round)
-                            .isEqualTo(2);
+                            .isEqualTo(3);
                     assertThat(count(raw, "SELECT COUNT(*) FROM guardian_fence")).isEqualTo(1);
                 }
 
@@ -256,7 +256,7 @@ public abstract class JdbcStoreScenarios {
             HistoryStore store = track(target().store(s));
             assertThatThrownBy(store::start).isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining("schema is at version 999")
-                    .hasMessageContaining("newer than the version this guardian-store-jdbc knows (2)")
+                    .hasMessageContaining("newer than the version this guardian-store-jdbc knows (3)")
                     .hasMessageContaining("refusing to run");
             assertThat(store.health().up()).isFalse();
         }
@@ -577,6 +577,41 @@ public abstract class JdbcStoreScenarios {
         }
     }
 
+    /** Undoes V3__schedule_change (what a version-2 database has). */
+    private static void dropVersionThreeColumns(Statement st) throws Exception {
+        st.execute("ALTER TABLE guardian_cronjob_states DROP COLUMN schedule");
+        st.execute("ALTER TABLE guardian_cronjob_states DROP COLUMN schedule_changed_at");
+    }
+
+    @Test
+    @DisplayName("a version-2 database migrates to version 3: CronJob states keep their fields, the schedule is "
+            + "unknown until written")
+    void versionTwoStatesGainTheScheduleColumns() throws Exception {
+        Settings db = target().freshDatabase();
+        io.cronjobguardian.api.CronJobState before = new io.cronjobguardian.api.CronJobState(CJ, "uid-1", T0,
+                null, null, T0.plusSeconds(60), null);
+        try (HistoryStore s = started(db)) {
+            s.saveCronJobState(before, 1);
+        }
+        try (Connection raw = target().connect(db); Statement st = raw.createStatement()) {
+            st.execute("DELETE FROM guardian_schema_history WHERE version = 3");
+            dropVersionThreeColumns(st);
+            if (!raw.getAutoCommit()) {
+                raw.commit();
+            }
+        }
+        try (HistoryStore s = started(db)) {
+            assertThat(s.findCronJobState(CJ)).contains(before);
+            io.cronjobguardian.api.CronJobState seen = before.withSchedule("0 3 * * * TZ=Europe/Berlin",
+                    T0.plusSeconds(120));
+            s.saveCronJobState(seen, 1);
+            assertThat(s.findCronJobState(CJ)).contains(seen);
+        }
+        try (Connection raw = target().connect(db)) {
+            assertThat(count(raw, "SELECT COUNT(*) FROM guardian_schema_history")).isEqualTo(3);
+        }
+    }
+
     @Test
     @DisplayName("a version-1 database migrates to version 2: its runs keep exact stats, the histogram is rebuilt "
             + "by the next recorded run")
@@ -603,7 +638,8 @@ public abstract class JdbcStoreScenarios {
                     + "PRIMARY KEY (namespace, cronjob_name, start_period, manual, bucket))");
             st.execute("INSERT INTO guardian_duration_buckets VALUES ('team-a', 'backup', 2800, " + "false"
                     + ", 7, 5, 5, 35)");
-            st.execute("DELETE FROM guardian_schema_history WHERE version = 2");
+            st.execute("DELETE FROM guardian_schema_history WHERE version >= 2");
+            dropVersionThreeColumns(st);
             if (!raw.getAutoCommit()) {
                 raw.commit();
             }
@@ -612,7 +648,7 @@ public abstract class JdbcStoreScenarios {
         StatsQuery all = StatsQuery.between(T0.minusSeconds(1), T0.plus(Duration.ofDays(400)));
         StatsQuery middle = StatsQuery.between(T0.plus(Duration.ofDays(30)), T0.plus(Duration.ofDays(150)));
         try (Connection raw = target().connect(db)) {
-            assertThat(count(raw, "SELECT COUNT(*) FROM guardian_schema_history")).isEqualTo(2);
+            assertThat(count(raw, "SELECT COUNT(*) FROM guardian_schema_history")).isEqualTo(3);
             assertThat(tableExists(raw, "guardian_duration_buckets")).isFalse();
             assertThat(count(raw, "SELECT COUNT(*) FROM guardian_duration_histogram")).isZero();
         }
