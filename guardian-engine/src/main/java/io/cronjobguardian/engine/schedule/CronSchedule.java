@@ -1,5 +1,6 @@
 package io.cronjobguardian.engine.schedule;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.zone.ZoneRules;
@@ -53,6 +54,12 @@ public final class CronSchedule {
     private final SpecRule spec;
     /** Positive for {@code @every}, else 0. */
     private final long everySeconds;
+    /** Slots sampled by {@link #typicalInterval()}. */
+    private static final int PERIOD_SAMPLES = 25;
+    /** 2001-01-01T00:00Z: where {@link #typicalInterval()} samples (a Monday, not in a DST transition). */
+    private static final long PERIOD_ANCHOR = 978_307_200L;
+    /** {@link #typicalInterval()}, computed on first use (a benign race: every thread computes the same value). */
+    private volatile Optional<Duration> period;
 
     private CronSchedule(String expression, ZoneId zone, SpecRule spec, long everySeconds) {
         this.expression = expression;
@@ -200,6 +207,44 @@ public final class CronSchedule {
      */
     public boolean isRelative() {
         return spec == null;
+    }
+
+    /**
+     * The typical interval between two slots: the median of the gaps between {@value #PERIOD_SAMPLES} consecutive
+     * slots from a fixed anchor (2001-01-01T00:00Z), so that it is a property of the schedule, not of the time it is
+     * asked: 1 day for {@code 0 9 * * 1-5} (four gaps of a day, one of three), 7 days for {@code @weekly}, 15
+     * minutes for {@code *}{@code /15 * * * *}. For {@code @every d} it is {@code d}. Computed once per instance.
+     *
+     * @return the interval, or empty when the schedule has fewer than two slots in five years (unsatisfiable)
+     */
+    public Optional<Duration> typicalInterval() {
+        Optional<Duration> p = period;
+        if (p == null) {
+            p = computeTypicalInterval();
+            period = p;
+        }
+        return p;
+    }
+
+    private Optional<Duration> computeTypicalInterval() {
+        if (spec == null) {
+            return Optional.of(Duration.ofSeconds(everySeconds));
+        }
+        List<Long> gaps = new ArrayList<>();
+        OptionalLong prev = nextSecond(PERIOD_ANCHOR);
+        while (prev.isPresent() && gaps.size() < PERIOD_SAMPLES - 1) {
+            OptionalLong n = nextSecond(prev.getAsLong());
+            if (n.isEmpty()) {
+                break;
+            }
+            gaps.add(n.getAsLong() - prev.getAsLong());
+            prev = n;
+        }
+        if (gaps.isEmpty()) {
+            return Optional.empty();
+        }
+        Collections.sort(gaps);
+        return Optional.of(Duration.ofSeconds(gaps.get(gaps.size() / 2)));
     }
 
     private OptionalLong nextSecond(long afterSecond) {
