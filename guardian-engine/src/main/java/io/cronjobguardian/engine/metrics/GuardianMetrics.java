@@ -104,7 +104,7 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
 
     /**
      * Makes {@code cronjob_guardian_duration_percentile_seconds} report these percentiles of a CronJob (its
-     * monitor's {@code sla.durationPercentiles}) instead of P50, P95 and P99. Call before {@link #bindTo}.
+     * monitor's {@code sla.durationPercentiles}) instead of P50, P95 and P99. Call before the engine starts.
      *
      * @param perCronJob the percentiles (in percent, 1 to 99) of each CronJob
      * @return this
