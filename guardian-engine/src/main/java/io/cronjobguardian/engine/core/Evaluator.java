@@ -35,6 +35,18 @@ final class Evaluator {
     static final int MAX_SLOTS = 1001;
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT);
 
+    /** Most schedules whose period {@link #period} remembers. */
+    private static final int MAX_PERIODS = 10_000;
+    /** Schedule → typical interval, least recently used first (engine thread only). */
+    private final Map<CronSchedule, Optional<Duration>> periods = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<CronSchedule, Optional<Duration>> eldest) {
+            return size() > MAX_PERIODS;
+        }
+    };
+
     /** Added to a slot's window before it counts as missed: watch latency and clock skew (ADR 0002). */
     private final Duration observationGrace;
 
@@ -383,9 +395,16 @@ final class Evaluator {
 
     // ---------------------------------------------------------------- SLA
 
-    /** The schedule's typical interval between slots, or {@code null} when the schedule is unknown. */
-    private static Duration period(Tracked t) {
-        return t.schedule == null ? null : t.schedule.typicalInterval().orElse(null);
+    /**
+     * The schedule's typical interval between slots ({@link CronSchedule#typicalInterval()}), or {@code null} when
+     * the schedule is unknown. Remembered per expression and zone: CronJobs often share schedules, and a first
+     * evaluation pass over many CronJobs would otherwise walk every schedule.
+     */
+    private Duration period(Tracked t) {
+        if (t.schedule == null) {
+            return null;
+        }
+        return periods.computeIfAbsent(t.schedule, s -> s.typicalInterval()).orElse(null);
     }
 
     private void successRate(MonitorSpec m, Tracked t, Facts f, Evaluation ev) {

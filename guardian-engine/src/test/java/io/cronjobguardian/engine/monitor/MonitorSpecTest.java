@@ -250,9 +250,12 @@ class MonitorSpecTest {
     void slaDefaultsFollowTheSchedulePeriodAndExplicitSettingsWin() {
         Sla d = Sla.defaults();
         java.util.function.Function<String, Duration> period = expr -> io.cronjobguardian.engine.schedule.CronSchedule
-                .parse(expr, java.time.ZoneOffset.UTC).typicalInterval().orElseThrow();
+                .parse(expr, java.time.ZoneOffset.UTC).typicalInterval().orElse(null);
         assertThat(period.apply("*/15 * * * *")).isEqualTo(Duration.ofMinutes(15));
-        assertThat(period.apply("0 9 * * 1-5")).isEqualTo(Duration.ofDays(1));
+        assertThat(period.apply("0 3 * * *")).isEqualTo(Duration.ofDays(1));
+        assertThat(period.apply("0 9 * * 1-5")).isEqualTo(Duration.ofHours(30));
+        assertThat(period.apply("0 9 * * 1,4")).isEqualTo(Duration.ofHours(84));
+        assertThat(period.apply("0 0 30 2 *")).as("unsatisfiable").isNull();
         assertThat(period.apply("@weekly")).isEqualTo(Duration.ofDays(7));
         assertThat(period.apply("@every 90m")).isEqualTo(Duration.ofMinutes(90));
         // period -> success-rate runs (7-day window), regression samples and recent window (14-day baseline)
