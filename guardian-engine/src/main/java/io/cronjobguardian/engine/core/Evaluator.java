@@ -407,6 +407,12 @@ final class Evaluator {
         return periods.computeIfAbsent(t.schedule, s -> s.typicalInterval()).orElse(null);
     }
 
+    /** The period in seconds, {@link Long#MAX_VALUE} when unknown: orders an evaluation pass. */
+    long periodSeconds(Tracked t) {
+        Duration p = period(t);
+        return p == null ? Long.MAX_VALUE : p.getSeconds();
+    }
+
     private void successRate(MonitorSpec m, Tracked t, Facts f, Evaluation ev) {
         MonitorSpec.Sla sla = m.sla();
         if (!sla.enabled()) {
