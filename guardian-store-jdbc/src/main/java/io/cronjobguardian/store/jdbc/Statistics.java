@@ -207,7 +207,7 @@ final class Statistics {
             runs = runs.and(Executions.MANUAL.isFalse());
         }
         if (w.successfulOnly()) { // then the caller asked for no whole weeks: every row is an edge row
-            runs = runs.and(Executions.STATE.eq(inline(SUCCEEDED)));
+            runs = runs.and(successfulOnly());
         }
         var histogram = select(inline(0).as("kind"), hb.as("b"),
                 sum(field(name("h", "hn"), Long.class)).cast(SQLDataType.BIGINT).as("n"),
@@ -276,7 +276,7 @@ final class Statistics {
             window = window.and(Executions.MANUAL.isFalse());
         }
         if (w.successfulOnly()) {
-            window = window.and(Executions.STATE.eq(inline(SUCCEEDED)));
+            window = window.and(successfulOnly());
         }
         org.jooq.Select<Record> refine = null;
         int i = 0;
@@ -329,6 +329,15 @@ final class Statistics {
                 .from(Executions.T).where(rows.and(range)).groupBy(Executions.DURATION_BUCKET);
     }
 
+    /**
+     * Successful runs only ({@link StatsQuery#successfulOnly()}), written so that no planner uses it to pick an
+     * index: {@code state = 'SUCCEEDED'} would make SQLite prefer the (namespace, cronjob_name, state) index over
+     * the covering time-range index and read every successful run of the CronJob from the table.
+     */
+    private static Condition successfulOnly() {
+        return DSL.coalesce(Executions.STATE, inline("")).eq(inline(SUCCEEDED));
+    }
+
     private static Condition cronJob(CronJobRef ref) {
         return Executions.NAMESPACE.eq(ref.namespace()).and(Executions.CRONJOB_NAME.eq(ref.name()));
     }
@@ -360,7 +369,7 @@ final class Statistics {
             cond = cond.and(Executions.MANUAL.isFalse());
         }
         if (w.successfulOnly()) {
-            cond = cond.and(Executions.STATE.eq(inline(SUCCEEDED)));
+            cond = cond.and(successfulOnly());
         }
         double[] fractions = w.fractions();
         Source s = new Source();
