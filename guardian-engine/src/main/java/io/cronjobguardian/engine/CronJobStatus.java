@@ -26,7 +26,9 @@ import java.util.List;
  * @param nextScheduledAt the next slot of its schedule, or {@code null} (suspended, unsatisfiable, unparsable)
  * @param activeJobs      Jobs running now
  * @param openIncidents   open incidents
- * @param stats           statistics over the SLA window (7 days when no monitor sets one)
+ * @param stats           statistics over the SLA window (7 days when no monitor sets one); its
+ *                        {@link ExecutionStats#percentiles()} are the monitor's {@code sla.durationPercentiles}
+ *                        (P50, P95, P99 by default), from the first selecting monitor with an enabled SLA
  * @param problem         why it cannot be judged (e.g. an invalid schedule or time zone), or {@code null}
  * @param schedulingProblem why Kubernetes does not start Jobs for it although it is not suspended, or {@code null}:
  *                        today "Kubernetes stopped scheduling this CronJob: too many missed start times (&gt;100);

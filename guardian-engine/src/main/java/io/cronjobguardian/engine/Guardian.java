@@ -145,6 +145,9 @@ public final class Guardian implements AutoCloseable {
         alerts.onFenced(e -> engine.fenced(e, "an alert dispatch claim was rejected"));
         this.status = new StatusService(scheduler.clock(), store, watcher, this.monitors,
                 config.ignoredNamespaces());
+        if (metrics != null) {
+            metrics.percentilesFrom(status::durationPercentiles);
+        }
     }
 
     /** Starts a builder. */

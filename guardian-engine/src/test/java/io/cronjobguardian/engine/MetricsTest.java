@@ -63,8 +63,9 @@ class MetricsTest {
             assertThat(registry.get("cronjob.guardian.executions").tags("outcome", "failed").counter().count())
                     .isEqualTo(1.0);
             assertThat(gauge("cronjob.guardian.success.rate", "cronjob", "backup")).isEqualTo(50.0);
-            assertThat(gauge("cronjob.guardian.duration", "cronjob", "backup", "percentile", "p50")).isEqualTo(20.0);
-            assertThat(gauge("cronjob.guardian.duration", "cronjob", "backup", "percentile", "p99"))
+            assertThat(gauge("cronjob.guardian.duration.percentile", "cronjob", "backup", "percentile", "p50"))
+                    .isEqualTo(20.0);
+            assertThat(gauge("cronjob.guardian.duration.percentile", "cronjob", "backup", "percentile", "p99"))
                     .isCloseTo(29.8, org.assertj.core.data.Offset.offset(1e-9));
             assertThat(gauge("cronjob.guardian.active.alerts", "cronjob", "backup", "severity", "critical"))
                     .isEqualTo(1.0);
@@ -85,6 +86,78 @@ class MetricsTest {
             }
         }
         assertThat(registry.getMeters()).isEmpty();
+    }
+
+    @Test
+    void durationsAreAHistogramObservedOncePerRunAcrossRelistsAndFailovers() {
+        ManualElection election = ManualElection.manual();
+        try (Guardian g = guardian(election.candidate("a")).start()) {
+            election.elect("a");
+            scheduler.runPending();
+            CronJobSnapshot cj = TestObjects.cronJob("team-a", "h").schedule("0 * * * *").build();
+            watcher.addCronJob(cj);
+            scheduler.advance(Duration.ofMinutes(10));
+            watcher.simulateRun(TestObjects.job(cj).name("h-1").uid("h1").scheduled(T0), T0, 0, true,
+                    T0.plusSeconds(10));
+            watcher.simulateRun(TestObjects.job(cj).name("h-2").uid("h2").scheduled(T0), T0, 1, false,
+                    T0.plusSeconds(100));
+            scheduler.runPending();
+            io.micrometer.core.instrument.Timer t = registry.get("cronjob.guardian.duration")
+                    .tags("namespace", "team-a", "cronjob", "h").timer();
+            assertThat(t.count()).isEqualTo(2);
+            assertThat(t.totalTime(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(110.0);
+            java.util.Map<Double, Double> buckets = new java.util.HashMap<>();
+            for (io.micrometer.core.instrument.distribution.CountAtBucket b : t.takeSnapshot().histogramCounts()) {
+                buckets.put(b.bucket(java.util.concurrent.TimeUnit.SECONDS), b.count());
+            }
+            assertThat(buckets).containsEntry(5.0, 0.0).containsEntry(15.0, 1.0).containsEntry(60.0, 1.0)
+                    .containsEntry(120.0, 2.0).containsEntry(3600.0, 2.0).containsEntry(86_400.0, 2.0);
+            // an informer relist delivers both Jobs again; a failover (lost and regained leadership) catches up
+            watcher.relist();
+            scheduler.runPending();
+            election.revoke();
+            scheduler.runPending();
+            election.elect("a");
+            scheduler.runPending();
+            watcher.relist();
+            scheduler.runPending();
+            assertThat(t.count()).as("each run observed once").isEqualTo(2);
+            // the percentile gauge has its own name now (no clash with the histogram in Prometheus)
+            assertThat(gauge("cronjob.guardian.duration.percentile", "cronjob", "h", "percentile", "p50"))
+                    .isEqualTo(55.0);
+        }
+    }
+
+    @Test
+    void theConfiguredDurationPercentilesAreWhatStatusAndMetricsReport() {
+        MonitorSpec.Sla sla = new MonitorSpec.Sla(true, 95, 7, null, java.util.List.of(90, 75), 50, 14, null, null,
+                null, null);
+        try (Guardian g = Guardian.builder()
+                .config(GuardianConfig.builder().noEnvironment().set("scheduler.startupGracePeriod", "0s").build())
+                .monitor(MonitorSpec.builder("team-a", "m").sla(sla).build()).store(store).watcher(watcher)
+                .scheduler(scheduler).meterRegistry(registry).build().start()) {
+            scheduler.runPending();
+            CronJobSnapshot cj = TestObjects.cronJob("team-a", "p").schedule("0 * * * *").build();
+            watcher.addCronJob(cj);
+            scheduler.advance(Duration.ofMinutes(30));
+            for (int i = 0; i < 5; i++) {   // 10, 20, 30, 40, 50 s
+                watcher.simulateRun(TestObjects.job(cj).name("p-" + i).uid("p" + i).scheduled(T0), T0, 0, true,
+                        T0.plusSeconds(10L * (i + 1)));
+            }
+            scheduler.runPending();
+            io.cronjobguardian.api.ExecutionStats st = g.status(cj.ref()).orElseThrow().stats();
+            assertThat(st.percentiles().keySet()).containsExactly(75, 90);
+            assertThat(st.percentile(75)).isEqualTo(Duration.ofSeconds(40));
+            assertThat(st.percentile(90)).isEqualTo(Duration.ofSeconds(46));
+            assertThat(g.statuses()).singleElement()
+                    .satisfies(s -> assertThat(s.stats().percentiles()).isEqualTo(st.percentiles()));
+            assertThat(gauge("cronjob.guardian.duration.percentile", "cronjob", "p", "percentile", "p90"))
+                    .isEqualTo(46.0);
+            assertThat(gauge("cronjob.guardian.duration.percentile", "cronjob", "p", "percentile", "p75"))
+                    .isEqualTo(40.0);
+            assertThat(registry.find("cronjob.guardian.duration.percentile").tags("percentile", "p50").gauge())
+                    .as("not configured").isNull();
+        }
     }
 
     @Test

@@ -193,12 +193,15 @@ final class SettingsCoverageRows {
                 "SlaAndFailureTest", "maxDurationOnAFinishedRunAndOnARunStillGoing");
         r.cited("monitor.sla.maxConsecutiveFailures", "3", "JobFailed only at the third failure in a row",
                 "SlaAndFailureTest", "consecutiveFailureThresholdDelaysJobFailed");
-        r.pending("monitor.sla.durationPercentiles", "[90]", "the reported percentiles",
-                "wt-sla (GuardianMetrics / CronJobStatus read it; parsed and not read on this branch)");
-        for (String k : List.of("durationRegressionThreshold", "durationBaselineWindowDays", "durationRecentWindow",
-                "durationRegressionMinSamples")) {
-            r.pending("monitor.sla." + k, "non-default", "when DurationRegression opens (read by Evaluator; no test "
-                    + "sets a non-default value yet)", "wt-sla (issue #13 item 9 derives these from the schedule)");
+        r.cited("monitor.sla.durationPercentiles", "[90]", "status and metrics report p90 (default p50/p95/p99)",
+                "MetricsTest", "theConfiguredDurationPercentilesAreWhatStatusAndMetricsReport");
+        r.cited("monitor.sla.durationRegressionThreshold", "150", "a +100 % change opens nothing (default 50 %)",
+                "ScheduleAwareSlaTest", "theRegressionThresholdAndBaselineWindowDecide");
+        r.cited("monitor.sla.durationBaselineWindowDays", "3", "no regression when the baseline is not longer than "
+                + "the recent window", "ScheduleAwareSlaTest", "theRegressionThresholdAndBaselineWindowDecide");
+        for (String k : List.of("durationRecentWindow", "durationRegressionMinSamples")) {
+            r.cited("monitor.sla." + k, "1d / 5", "explicit values win over the ones derived from the schedule",
+                    "ScheduleAwareSlaTest", "explicitRegressionSettingsStillWin");
         }
         r.cited("monitor.suspendedHandling.alertIfSuspendedFor", "1h", "SuspendedTooLong after an hour",
                 "SuspensionAndMaintenanceTest", "suspendedTooLongIsMeasuredFromAPersistedSuspensionTimeAcrossRestarts");

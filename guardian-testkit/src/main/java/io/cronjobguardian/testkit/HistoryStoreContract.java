@@ -875,6 +875,67 @@ public abstract class HistoryStoreContract {
     }
 
     @Test
+    @DisplayName("successfulOnly: failed runs are out of every figure of the window (a crash storm is not 'faster')")
+    void statsSuccessfulOnly() {
+        // 40 days of one run a day: slow successes, and quick failures every fifth day; whole weeks included so
+        // that a store keeping per-week aggregates must still filter by outcome
+        List<Duration> successes = new ArrayList<>();
+        List<Execution> all = new ArrayList<>();
+        Instant start = T0.minusSeconds(86_400 * 40L);
+        for (int d = 0; d < 40; d++) {
+            Instant at = start.plusSeconds(86_400L * d);
+            if (d % 5 == 3) {
+                all.add(failed(CJ, uid(d), at, Duration.ofMillis(200 + d)));
+            } else {
+                Duration dur = Duration.ofMillis(60_000 + 1_000L * (d % 7) + d);
+                successes.add(dur);
+                all.add(ok(CJ, uid(d), at, dur));
+            }
+        }
+        upsertAll(all.toArray(new Execution[0]));
+        StatsQuery window = StatsQuery.between(start.minusSeconds(1), T0.plusSeconds(86_400));
+        StatsQuery onlyOk = window.successfulOnly(true);
+
+        ExecutionStats s = store.stats(CJ, onlyOk);
+
+        assertStats(s, successes, successes.size(), 0);
+        assertThat(store.stats(CJ, window).failed()).isEqualTo(8);
+        assertThat(s.lastFailureAt()).isEqualTo(store.stats(CJ, window).lastFailureAt());
+        assertThat(peer().stats(List.of(CJ, CJ2), onlyOk).get(CJ)).isEqualTo(s);
+        // a short window (no whole week) too
+        StatsQuery lastWeek = StatsQuery.between(T0.minusSeconds(86_400 * 7L), T0.plusSeconds(86_400))
+                .successfulOnly(true);
+        assertStats(store.stats(CJ, lastWeek), successes.subList(successes.size() - 5, successes.size()), 5, 0);
+        assertThat(peer().stats(List.of(CJ), lastWeek).get(CJ)).isEqualTo(store.stats(CJ, lastWeek));
+    }
+
+    @Test
+    @DisplayName("the duration percentiles a query asks for are reported, besides P50/P95/P99")
+    void statsRequestedPercentiles() {
+        List<Duration> durations = new ArrayList<>();
+        List<Execution> all = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            Duration d = Duration.ofMillis(1_000L + 137L * ((i * 7) % 23));
+            durations.add(d);
+            Instant at = T0.plusSeconds(60L * i);
+            all.add(i % 5 == 4 ? failed(CJ, uid(i), at, d) : ok(CJ, uid(i), at, d));
+        }
+        upsertAll(all.toArray(new Execution[0]));
+        StatsQuery q = DAY.percentiles(List.of(90, 10, 75));
+
+        ExecutionStats s = store.stats(CJ, q);
+
+        assertStats(s, durations, 19, 4);
+        assertThat(s.percentiles().keySet()).containsExactly(10, 75, 90);
+        for (int p : List.of(10, 75, 90)) {
+            assertCloseTo(s.percentile(p), Percentiles.interpolated(durations, p / 100.0), "p" + p);
+        }
+        assertThat(store.stats(CJ, DAY).percentiles().keySet()).containsExactly(50, 95, 99);
+        assertThat(peer().stats(List.of(CJ, CJ2), q).get(CJ)).isEqualTo(s);
+        assertThat(store.stats(CJ2, q).percentiles()).isEmpty();
+    }
+
+    @Test
     @DisplayName("bulk stats: every requested CronJob, equal to single stats, empty ones included")
     void bulkStats() {
         List<CronJobRef> refs = new ArrayList<>();

@@ -301,7 +301,8 @@ public final class InMemoryHistoryStore implements HistoryStore {
             }
             Instant start = e.startedAt();
             boolean inWindow = !start.isBefore(window.from()) && start.isBefore(window.to());
-            if (!e.state().isTerminal() || !inWindow || (e.job().manual() && !window.includeManual())) {
+            if (!e.state().isTerminal() || !inWindow || (e.job().manual() && !window.includeManual())
+                    || (window.successfulOnly() && e.state() != JobState.SUCCEEDED)) {
                 continue;
             }
             if (e.state() == JobState.SUCCEEDED) {
@@ -315,13 +316,17 @@ public final class InMemoryHistoryStore implements HistoryStore {
             return ExecutionStats.empty(cronJob, window, lastSuccess, lastFailure);
         }
         double[] ms = Percentiles.sortedMillis(durations);
+        Map<Integer, Duration> wanted = new LinkedHashMap<>();
+        for (int p : window.percentiles()) {
+            wanted.put(p, Percentiles.millisToDuration(Percentiles.interpolated(ms, p / 100.0)));
+        }
         return new ExecutionStats(cronJob, window.from(), window.to(), succeeded + failed, succeeded, failed,
                 Percentiles.mean(durations),
                 Percentiles.millisToDuration(Percentiles.interpolated(ms, 0.50)),
                 Percentiles.millisToDuration(Percentiles.interpolated(ms, 0.95)),
                 Percentiles.millisToDuration(Percentiles.interpolated(ms, 0.99)),
                 Percentiles.millisToDuration(ms[ms.length - 1]),
-                lastSuccess, lastFailure);
+                lastSuccess, lastFailure, wanted);
     }
 
     @Override

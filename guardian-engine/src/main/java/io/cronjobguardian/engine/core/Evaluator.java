@@ -48,6 +48,18 @@ final class Evaluator {
     static final int RAN_TOO_OFTEN_SLOTS = 10;
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT);
 
+    /** Most schedules whose period {@link #period} remembers. */
+    private static final int MAX_PERIODS = 10_000;
+    /** Schedule → typical interval, least recently used first (engine thread only). */
+    private final Map<CronSchedule, Optional<Duration>> periods = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<CronSchedule, Optional<Duration>> eldest) {
+            return size() > MAX_PERIODS;
+        }
+    };
+
     /** Added to a slot's window before it counts as missed: watch latency and clock skew (ADR 0002). */
     private final Duration observationGrace;
 
@@ -65,9 +77,9 @@ final class Evaluator {
         deadManWindow(m, t, f, ev);
         ranTooOften(m, t, f, ev);
         missedSchedule(m, t, f, ev);
-        successRate(m, f, ev);
+        successRate(m, t, f, ev);
         maxDuration(m, f, ev);
-        regression(m, f, ev);
+        regression(m, t, f, ev);
         suspendedTooLong(m, t, f, ev);
         stuckJob(m, t, f, ev);
         return ev;
@@ -524,14 +536,32 @@ final class Evaluator {
 
     // ---------------------------------------------------------------- SLA
 
-    private void successRate(MonitorSpec m, Facts f, Evaluation ev) {
+    /**
+     * The schedule's typical interval between slots ({@link CronSchedule#typicalInterval()}), or {@code null} when
+     * the schedule is unknown. Remembered per expression and zone: CronJobs often share schedules, and a first
+     * evaluation pass over many CronJobs would otherwise walk every schedule.
+     */
+    private Duration period(Tracked t) {
+        if (t.schedule == null) {
+            return null;
+        }
+        return periods.computeIfAbsent(t.schedule, s -> s.typicalInterval()).orElse(null);
+    }
+
+    /** The period in seconds, {@link Long#MAX_VALUE} when unknown: orders an evaluation pass. */
+    long periodSeconds(Tracked t) {
+        Duration p = period(t);
+        return p == null ? Long.MAX_VALUE : p.getSeconds();
+    }
+
+    private void successRate(MonitorSpec m, Tracked t, Facts f, Evaluation ev) {
         MonitorSpec.Sla sla = m.sla();
         if (!sla.enabled()) {
             return;
         }
         IncidentKey key = new IncidentKey(m.id(), f.ref(), AlertType.SLA_BREACHED, "successRate");
         ExecutionStats s = f.statsLast(Duration.ofDays(sla.windowDays()));
-        if (s.total() < sla.minRunsForSuccessRate() || s.successRate().isEmpty()
+        if (s.total() < sla.minRunsForSuccessRate(period(t)) || s.successRate().isEmpty()
                 || s.successRate().getAsDouble() >= sla.minSuccessRate()) {
             ev.clear(key);
             return;
@@ -589,17 +619,24 @@ final class Evaluator {
                         Map.of("maxDuration", Settings.format(max), "running", String.valueOf(running)))));
     }
 
-    private void regression(MonitorSpec m, Facts f, Evaluation ev) {
+    private void regression(MonitorSpec m, Tracked t, Facts f, Evaluation ev) {
         MonitorSpec.Sla sla = m.sla();
         if (!sla.enabled()) {
             return;
         }
         IncidentKey key = IncidentKey.of(m.id(), f.ref(), AlertType.DURATION_REGRESSION);
-        Instant recentFrom = f.now().minus(sla.durationRecentWindow());
-        ExecutionStats recent = f.stats(StatsQuery.between(recentFrom, f.now()));
-        ExecutionStats base = f.stats(StatsQuery.between(
-                f.now().minus(Duration.ofDays(sla.durationBaselineWindowDays())), recentFrom));
-        int min = sla.durationRegressionMinSamples();
+        Duration period = period(t);
+        Duration recentWindow = sla.recentWindow(period);
+        Instant recentFrom = f.now().minus(recentWindow);
+        Instant baseFrom = f.now().minus(Duration.ofDays(sla.durationBaselineWindowDays()));
+        if (!recentFrom.isAfter(baseFrom)) { // a derived recent window as long as the baseline: nothing to compare
+            ev.clear(key);
+            return;
+        }
+        // successful runs only: quickly failing runs would pull the P95 down and look "faster"
+        ExecutionStats recent = f.stats(StatsQuery.between(recentFrom, f.now()).successfulOnly(true));
+        ExecutionStats base = f.stats(StatsQuery.between(baseFrom, recentFrom).successfulOnly(true));
+        int min = sla.regressionMinSamples(period);
         if (recent.total() < min || base.total() < min || recent.p95() == null || base.p95() == null
                 || base.p95().isZero() || recent.p95().isZero()) {
             ev.clear(key);
@@ -618,7 +655,7 @@ final class Evaluator {
         }
         String msg = String.format(Locale.ROOT, "P95 duration %s by %.0f%%: %s over the last %s vs %s over the "
                         + "%d-day baseline (threshold %d%%).", direction.equals("slower") ? "increased" : "decreased",
-                Math.abs(ratio - 1) * 100, human(recent.p95()), human(sla.durationRecentWindow()), human(base.p95()),
+                Math.abs(ratio - 1) * 100, human(recent.p95()), human(recentWindow), human(base.p95()),
                 sla.durationBaselineWindowDays(), sla.durationRegressionThreshold());
         if (direction.equals("faster")) {
             msg += " Suspiciously fast runs may be doing less work than they should.";

@@ -91,15 +91,14 @@ public final class StatusService {
     private List<CronJobStatus> build(List<CronJobSnapshot> snapshots, MonitorSpec only) {
         Instant now = clock.instant();
         Map<CronJobSnapshot, List<MonitorSpec>> selecting = new HashMap<>();
-        Map<Integer, List<CronJobRef>> byWindow = new HashMap<>();
+        Map<StatsQuery, List<CronJobRef>> byWindow = new HashMap<>();
         for (CronJobSnapshot s : snapshots) {
             List<MonitorSpec> ms = only != null ? List.of(only) : matching(s);
             selecting.put(s, ms);
-            byWindow.computeIfAbsent(windowDays(ms), d -> new ArrayList<>()).add(s.ref());
+            byWindow.computeIfAbsent(window(ms, now), d -> new ArrayList<>()).add(s.ref());
         }
         Map<CronJobRef, ExecutionStats> stats = new HashMap<>();
-        byWindow.forEach((days, refs) -> stats.putAll(
-                store.stats(refs, StatsQuery.lastWindow(now, Duration.ofDays(days)))));
+        byWindow.forEach((window, refs) -> stats.putAll(store.stats(refs, window)));
         Map<CronJobRef, List<Incident>> incidents = openIncidents(snapshots.size() == 1 ? snapshots.get(0).ref() : null);
         List<CronJobStatus> out = new ArrayList<>();
         for (CronJobSnapshot s : snapshots) {
@@ -163,8 +162,7 @@ public final class StatusService {
         return new CronJobStatus(s.ref(), s.uid(), s.schedule(),
                 schedule == null ? (s.timeZone() == null ? "UTC" : s.timeZone()) : schedule.zone().getId(),
                 s.suspended(), state, ids, lastRunAt, lastState, lastSuccess, lastFailure, next, active, open,
-                st != null ? st : ExecutionStats.empty(s.ref(), StatsQuery.lastWindow(now,
-                        Duration.ofDays(windowDays(ms))), null, null), problem,
+                st != null ? st : ExecutionStats.empty(s.ref(), window(ms, now), null, null), problem,
                 Evaluator.kubernetesStopped(s, schedule, now) ? Evaluator.KUBERNETES_STOPPED : null);
     }
 
@@ -182,6 +180,33 @@ public final class StatusService {
             }
             offset += page.items().size();
         }
+    }
+
+    /**
+     * The statistics window of a CronJob's status: the SLA window and {@code sla.durationPercentiles} of the first
+     * monitor with an enabled SLA, else 7 days and P50/P95/P99.
+     */
+    static StatsQuery window(List<MonitorSpec> ms, Instant now) {
+        List<Integer> percentiles = StatsQuery.DEFAULT_PERCENTILES;
+        for (MonitorSpec m : ms) {
+            if (m.sla().enabled()) {
+                percentiles = m.sla().durationPercentiles();
+                break;
+            }
+        }
+        return StatsQuery.lastWindow(now, Duration.ofDays(windowDays(ms))).percentiles(percentiles);
+    }
+
+    /**
+     * The duration percentiles reported for a CronJob: {@code sla.durationPercentiles} of the first selecting
+     * monitor with an enabled SLA, else P50, P95 and P99 (also for a CronJob not in the watcher's cache).
+     *
+     * @param ref the CronJob
+     * @return the percentiles, in percent, ascending
+     */
+    public List<Integer> durationPercentiles(CronJobRef ref) {
+        Optional<CronJobSnapshot> s = watcher.cronJob(ref);
+        return s.isEmpty() ? StatsQuery.DEFAULT_PERCENTILES : window(matching(s.get()), clock.instant()).percentiles();
     }
 
     private static int windowDays(List<MonitorSpec> ms) {

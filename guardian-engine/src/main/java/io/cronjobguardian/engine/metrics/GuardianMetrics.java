@@ -33,9 +33,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's meters. Every replica publishes {@code cronjob_guardian_leader_status} (1 on the leader, 0 on
  * standbys: a sum over replicas is 1) and {@code cronjob_guardian_db_connections_open}. Only the leader publishes
- * the per-CronJob gauges ({@code cronjob_guardian_success_rate}, {@code cronjob_guardian_duration_seconds} with a
- * {@code percentile} tag, {@code cronjob_guardian_active_alerts} with a {@code severity} tag) and counts
- * {@code cronjob_guardian_executions_total}; a replica that stops leading removes its per-CronJob gauges, and the
+ * the per-CronJob gauges ({@code cronjob_guardian_success_rate},
+ * {@code cronjob_guardian_duration_percentile_seconds} with a {@code percentile} tag such as {@code p95}, one per
+ * percentile of the CronJob's {@code sla.durationPercentiles}, {@code cronjob_guardian_active_alerts} with a
+ * {@code severity} tag), counts {@code cronjob_guardian_executions_total} and observes
+ * {@code cronjob_guardian_duration_seconds}, a histogram of run durations (Micrometer timer with fixed buckets
+ * from 1 second to 1 day, {@link #DURATION_BUCKETS}; {@code _bucket}, {@code _count}, {@code _sum} and {@code _max}
+ * in Prometheus), once per finished run when its record is first written as finished (never again after a
+ * failover or a relist), so that Prometheus can aggregate durations across replicas and CronJobs
+ * ({@code histogram_quantile(0.95, sum by (le) (rate(cronjob_guardian_duration_seconds_bucket[1d])))}); a
+ * replica that stops leading removes its per-CronJob gauges, and the
  * meters of a CronJob that is deleted are removed. {@code cronjob_guardian_evaluation_seconds} times evaluations.
  * {@code cronjob_guardian_record_failures_total} counts runs whose row the store rejected, by {@code outcome}
  * ({@code without_details}: recorded without log tail, events and messages; {@code skipped}: not recorded;
@@ -51,7 +58,15 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
     private static final Logger LOG = LoggerFactory.getLogger(GuardianMetrics.class);
     /** Window of the success-rate and duration gauges. */
     public static final Duration WINDOW = Duration.ofDays(7);
-    private static final String[] PERCENTILES = {"p50", "p95", "p99"};
+    /**
+     * Bucket bounds of the {@code cronjob_guardian_duration_seconds} histogram: 1 s, 5 s, 15 s, 30 s, 1 min, 2 min,
+     * 5 min, 10 min, 15 min, 30 min, 1 h, 2 h, 4 h, 8 h, 12 h, 1 day (and {@code +Inf}).
+     */
+    public static final List<Duration> DURATION_BUCKETS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
+            Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
+            Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofMinutes(30),
+            Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4), Duration.ofHours(8), Duration.ofHours(12),
+            Duration.ofDays(1));
 
     private final HistoryStore store;
     private final CronJobWatcher watcher;
@@ -65,6 +80,8 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
     private final Map<String, Counter> recordFailures = new ConcurrentHashMap<>();
     private final Map<String, Counter> seenEvicted = new ConcurrentHashMap<>();
     private volatile java.util.function.BooleanSupplier leaderStatus;
+    private volatile java.util.function.Function<CronJobRef, List<Integer>> percentiles =
+            ref -> StatsQuery.DEFAULT_PERCENTILES;
 
     /** Meters over this store and watcher, reading time from {@code clock}. */
     public GuardianMetrics(HistoryStore store, CronJobWatcher watcher, Clock clock) {
@@ -82,6 +99,18 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
      */
     public GuardianMetrics leaderStatusFrom(java.util.function.BooleanSupplier isLeader) {
         this.leaderStatus = Objects.requireNonNull(isLeader, "isLeader");
+        return this;
+    }
+
+    /**
+     * Makes {@code cronjob_guardian_duration_percentile_seconds} report these percentiles of a CronJob (its
+     * monitor's {@code sla.durationPercentiles}) instead of P50, P95 and P99. Call before the engine starts.
+     *
+     * @param perCronJob the percentiles (in percent, 1 to 99) of each CronJob
+     * @return this
+     */
+    public GuardianMetrics percentilesFrom(java.util.function.Function<CronJobRef, List<Integer>> perCronJob) {
+        this.percentiles = Objects.requireNonNull(perCronJob, "perCronJob");
         return this;
     }
 
@@ -128,9 +157,13 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
             Collection<CronJobSnapshot> all = watcher.cronJobs();
             List<CronJobRef> refs = new ArrayList<>();
             all.forEach(s -> refs.add(s.ref()));
-            if (!refs.isEmpty()) {
-                store.stats(refs, StatsQuery.lastWindow(clock.instant(), WINDOW)).forEach(this::publishStats);
+            Map<List<Integer>, List<CronJobRef>> byPercentiles = new java.util.HashMap<>();
+            for (CronJobRef ref : refs) {
+                byPercentiles.computeIfAbsent(percentiles.apply(ref), k -> new ArrayList<>()).add(ref);
             }
+            StatsQuery window = StatsQuery.lastWindow(clock.instant(), WINDOW);
+            byPercentiles.forEach((ps, some) -> store.stats(some, window.percentiles(ps))
+                    .forEach(this::publishStats));
         } catch (RuntimeException e) {
             LOG.debug("could not refresh gauges on gaining leadership: {}", e.toString());
         }
@@ -148,8 +181,18 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
                 .register(r);
         track(ref, c);
         c.increment();
+        Timer durations = Timer.builder("cronjob.guardian.duration")
+                .description("durations of finished runs, observed once per run when it is recorded")
+                .serviceLevelObjectives(DURATION_BUCKETS.toArray(new Duration[0]))
+                .tags(tags(ref)).register(r);
+        track(ref, durations);
+        Duration took = job.duration();
+        if (took != null && !took.isNegative()) {
+            durations.record(took);
+        }
         try {
-            publishStats(ref, store.stats(ref, StatsQuery.lastWindow(clock.instant(), WINDOW)));
+            publishStats(ref, store.stats(ref, StatsQuery.lastWindow(clock.instant(), WINDOW)
+                    .percentiles(percentiles.apply(ref))));
         } catch (RuntimeException e) {
             LOG.debug("could not refresh gauges of {}: {}", ref, e.toString());
         }
@@ -197,10 +240,11 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
         double rate = s.successRate().isPresent() ? s.successRate().getAsDouble() : Double.NaN;
         gauge(ref, "cronjob.guardian.success.rate", "success rate in percent over the last 7 days (NaN without runs)",
                 null, null, null, rate);
-        Duration[] ps = {s.p50(), s.p95(), s.p99()};
-        for (int i = 0; i < ps.length; i++) {
-            gauge(ref, "cronjob.guardian.duration", "run duration percentile over the last 7 days", "percentile",
-                    PERCENTILES[i], "seconds", ps[i] == null ? Double.NaN : ps[i].toNanos() / 1e9);
+        List<Integer> wanted = s.isEmpty() ? percentiles.apply(ref) : List.copyOf(s.percentiles().keySet());
+        for (int p : wanted) {
+            Duration d = s.percentile(p);
+            gauge(ref, "cronjob.guardian.duration.percentile", "run duration percentile over the last 7 days",
+                    "percentile", "p" + p, "seconds", d == null ? Double.NaN : d.toNanos() / 1e9);
         }
     }
 

@@ -483,31 +483,60 @@ public record MonitorSpec(
     /**
      * Service-level objectives.
      *
+     * <p><b>Defaults that follow the schedule.</b> When {@code durationRecentWindow},
+     * {@code durationRegressionMinSamples} or {@code minRunsForSuccessRate} is not set, it is derived from the
+     * CronJob's schedule period (its typical interval between slots, {@code CronSchedule#typicalInterval()}), so
+     * that the checks can fire for daily and weekly jobs too; a value that is set always wins:
+     * <ul>
+     *   <li>success rate: the window must hold {@code min(3, max(1, floor(windowDays / period)))} runs (3 for
+     *       jobs running at least every 2.3 days with the default 7-day window, 1 for a weekly job);</li>
+     *   <li>duration regression: each window must hold {@code k} successful runs, {@code k} the largest number of
+     *       runs, 3 to 5, for which the baseline holds {@code 2k + 1} periods (5 for a daily job); the recent
+     *       window is {@code max(1 day, (k + 1) * period)} (6 days for a daily job, 1 day for hourly ones).</li>
+     * </ul>
+     * With an unknown period (an invalid schedule) the fixed values apply: 3 runs, 5 samples, 1 day. The
+     * regression compares the P95 of <em>successful</em> runs only (a storm of quickly failing runs is not
+     * "faster"); the success rate counts both outcomes. With fewer runs than needed there is no data: no breach,
+     * never 0 %.
+     *
      * @param enabled                      on or off (default on when the block is present, off when absent); off
      *                                     also disables duration regression
      * @param minSuccessRate               minimum success rate in percent over the window (default 95, 0 to 100)
      * @param windowDays                   rolling window of the success rate, in days (default 7, 1 to 365)
      * @param maxDuration                  a run longer than this breaches the SLA, or {@code null}
-     * @param durationPercentiles          percentiles reported (default 50, 95, 99; each 1 to 99)
+     * @param durationPercentiles          the duration percentiles reported in the CronJob status
+     *                                     ({@code stats().percentiles()}) and in the
+     *                                     {@code cronjob_guardian_duration_percentile_seconds} gauge (default 50, 95,
+     *                                     99; each 1 to 99)
      * @param durationRegressionThreshold  alert when the recent P95 exceeds the baseline P95 by this many percent
      *                                     (default 50, 1 to 1000)
      * @param durationBaselineWindowDays   baseline window of the regression check, in days (default 14, 1 to 365)
-     * @param durationRecentWindow         new: recent window of the regression check (default 1d; the operator
-     *                                     hard-coded it), shorter than the baseline window
-     * @param durationRegressionMinSamples new: runs needed in each window before a regression can be reported
-     *                                     (default 5, 1 to 10000)
+     * @param durationRecentWindow         new: recent window of the regression check, shorter than the baseline
+     *                                     window; {@code null} (unset): derived from the schedule, see
+     *                                     {@link #recentWindow(Duration)}
+     * @param durationRegressionMinSamples new: successful runs needed in each window before a regression can be
+     *                                     reported (1 to 10000); {@code null} (unset): derived from the schedule,
+     *                                     see {@link #regressionMinSamples(Duration)}
      * @param minRunsForSuccessRate        new: runs needed in the window before the success rate can breach
-     *                                     (default 3, 1 to 10000); with fewer runs there is no data, not 0 % or 100 %
+     *                                     (1 to 10000); with fewer runs there is no data, not 0 % or 100 %;
+     *                                     {@code null} (unset): derived from the schedule, see
+     *                                     {@link #minRunsForSuccessRate(Duration)}
      * @param maxConsecutiveFailures       new: alert when this many runs in a row failed (1 to 1000), or
      *                                     {@code null} for no such check
      */
     public record Sla(boolean enabled, double minSuccessRate, int windowDays, @Nullable Duration maxDuration,
             List<Integer> durationPercentiles, int durationRegressionThreshold, int durationBaselineWindowDays,
-            Duration durationRecentWindow, int durationRegressionMinSamples, int minRunsForSuccessRate,
-            @Nullable Integer maxConsecutiveFailures) {
+            @Nullable Duration durationRecentWindow, @Nullable Integer durationRegressionMinSamples,
+            @Nullable Integer minRunsForSuccessRate, @Nullable Integer maxConsecutiveFailures) {
 
         /** Default percentiles. */
         public static final List<Integer> DEFAULT_PERCENTILES = List.of(50, 95, 99);
+        /** The shortest recent window of the regression check when it is derived (the operator's fixed value). */
+        public static final Duration MIN_RECENT_WINDOW = Duration.ofDays(1);
+        /** Most runs the success rate needs when {@code minRunsForSuccessRate} is unset. */
+        public static final int DEFAULT_MIN_RUNS = 3;
+        /** Most runs the regression check needs when {@code durationRegressionMinSamples} is unset. */
+        public static final int DEFAULT_MIN_SAMPLES = 5;
 
         public Sla {
             if (Double.isNaN(minSuccessRate) || minSuccessRate < 0 || minSuccessRate > 100) {
@@ -522,22 +551,93 @@ public record MonitorSpec(
             }
             range(durationRegressionThreshold, 1, 1000, "durationRegressionThreshold");
             range(durationBaselineWindowDays, 1, 365, "durationBaselineWindowDays");
-            durationRecentWindow = positive(durationRecentWindow == null ? Duration.ofDays(1) : durationRecentWindow,
-                    "durationRecentWindow");
-            if (durationRecentWindow.compareTo(Duration.ofDays(durationBaselineWindowDays)) >= 0) {
-                throw new IllegalArgumentException("durationRecentWindow (" + durationRecentWindow + ") must be "
+            positive(durationRecentWindow, "durationRecentWindow");
+            Duration shortestRecent = durationRecentWindow == null ? MIN_RECENT_WINDOW : durationRecentWindow;
+            if (shortestRecent.compareTo(Duration.ofDays(durationBaselineWindowDays)) >= 0) {
+                throw new IllegalArgumentException("durationRecentWindow (" + shortestRecent + ") must be "
                         + "shorter than durationBaselineWindowDays (" + durationBaselineWindowDays + " days)");
             }
-            range(durationRegressionMinSamples, 1, 10_000, "durationRegressionMinSamples");
-            range(minRunsForSuccessRate, 1, 10_000, "minRunsForSuccessRate");
+            if (durationRegressionMinSamples != null) {
+                range(durationRegressionMinSamples, 1, 10_000, "durationRegressionMinSamples");
+            }
+            if (minRunsForSuccessRate != null) {
+                range(minRunsForSuccessRate, 1, 10_000, "minRunsForSuccessRate");
+            }
             if (maxConsecutiveFailures != null) {
                 range(maxConsecutiveFailures, 1, 1000, "maxConsecutiveFailures");
             }
         }
 
-        /** The block present with no field set: enabled, 95 % over 7 days, regression at 50 % over 14 days. */
+        /**
+         * The block present with no field set: enabled, 95 % over 7 days, regression at 50 % over 14 days, the
+         * recent window and the minimum run counts derived from the schedule.
+         */
         public static Sla defaults() {
-            return new Sla(true, 95, 7, null, DEFAULT_PERCENTILES, 50, 14, Duration.ofDays(1), 5, 3, null);
+            return new Sla(true, 95, 7, null, DEFAULT_PERCENTILES, 50, 14, null, null, null, null);
+        }
+
+        /**
+         * The runs the success rate needs in its window before it can breach: {@code minRunsForSuccessRate} when
+         * set; else {@value #DEFAULT_MIN_RUNS}, or fewer when the window cannot hold that many runs of the
+         * schedule: {@code min(3, max(1, floor(windowDays / period)))} (a weekly job with {@code windowDays: 7}
+         * needs 1 run, a job every 3 days 2). Never 0: no data is not 0 %.
+         *
+         * @param period the schedule's typical interval between slots, or {@code null} when unknown (then
+         *               {@value #DEFAULT_MIN_RUNS})
+         */
+        public int minRunsForSuccessRate(@Nullable Duration period) {
+            if (minRunsForSuccessRate != null) {
+                return minRunsForSuccessRate;
+            }
+            if (period == null || period.isZero() || period.isNegative()) {
+                return DEFAULT_MIN_RUNS;
+            }
+            long fit = Duration.ofDays(windowDays).toSeconds() / Math.max(1, period.toSeconds());
+            return (int) Math.min(DEFAULT_MIN_RUNS, Math.max(1, fit));
+        }
+
+        /**
+         * The successful runs the regression check needs in the recent and in the baseline window:
+         * {@code durationRegressionMinSamples} when set; else the most runs {@code k} for which the baseline
+         * window holds {@code 2k + 1} periods ({@code k = floor((floor(baseline / period) - 1) / 2)}), bounded to
+         * 3..{@value #DEFAULT_MIN_SAMPLES}: {@value #DEFAULT_MIN_SAMPLES} for every job that runs at least every
+         * 1.27 days with the default 14-day baseline, never fewer than 3 (an SLA needs a minimum number of runs).
+         *
+         * @param period the schedule's typical interval, or {@code null} when unknown (then
+         *               {@value #DEFAULT_MIN_SAMPLES})
+         */
+        public int regressionMinSamples(@Nullable Duration period) {
+            if (durationRegressionMinSamples != null) {
+                return durationRegressionMinSamples;
+            }
+            if (period == null || period.isZero() || period.isNegative()) {
+                return DEFAULT_MIN_SAMPLES;
+            }
+            long periods = Duration.ofDays(durationBaselineWindowDays).toSeconds() / Math.max(1, period.toSeconds());
+            return (int) Math.max(3, Math.min(DEFAULT_MIN_SAMPLES, (periods - 1) / 2));
+        }
+
+        /**
+         * The recent window of the regression check: {@code durationRecentWindow} when set; else long enough for
+         * one run more than {@link #regressionMinSamples} (so that a run in progress does not make it fall short),
+         * and at least 1 day: {@code max(1d, (minSamples + 1) * period)}. Hourly jobs keep 1 day; a daily job gets
+         * 6 days, compared with the 8 days before them in the default 14-day baseline. The baseline window is
+         * {@code [now - durationBaselineWindowDays, now - recent)}; when it cannot hold the minimum number of runs
+         * (jobs running less often than every 2 days with the default 14-day baseline: raise
+         * {@code durationBaselineWindowDays} to at least {@code 2 * minSamples + 1} periods, e.g. 49 days for a
+         * weekly job) no regression is reported.
+         *
+         * @param period the schedule's typical interval, or {@code null} when unknown (then 1 day)
+         */
+        public Duration recentWindow(@Nullable Duration period) {
+            if (durationRecentWindow != null) {
+                return durationRecentWindow;
+            }
+            if (period == null || period.isZero() || period.isNegative()) {
+                return MIN_RECENT_WINDOW;
+            }
+            Duration derived = period.multipliedBy(regressionMinSamples(period) + 1L);
+            return derived.compareTo(MIN_RECENT_WINDOW) > 0 ? derived : MIN_RECENT_WINDOW;
         }
 
         /** No block: off. */

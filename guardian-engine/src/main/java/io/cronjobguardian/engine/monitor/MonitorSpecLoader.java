@@ -610,7 +610,7 @@ public final class MonitorSpecLoader {
             Integer maxFailures = o.integer("maxConsecutiveFailures", 1, 1000);
             o.finish();
             int baselineDays = baseline == null ? def.durationBaselineWindowDays() : baseline;
-            Duration recentWindow = recent == null ? def.durationRecentWindow() : recent;
+            Duration recentWindow = recent == null ? Sla.MIN_RECENT_WINDOW : recent; // unset: derived, >= 1 day
             if (recentWindow.compareTo(Duration.ofDays(baselineDays)) >= 0) {
                 error(o.child(recent != null ? "durationRecentWindow" : "durationBaselineWindowDays"),
                         "the recent window (" + Settings.format(recentWindow) + ") must be shorter than the baseline "
@@ -622,9 +622,8 @@ public final class MonitorSpecLoader {
             return new Sla(enabled, minRate == null ? def.minSuccessRate() : minRate,
                     windowDays == null ? def.windowDays() : windowDays, maxDuration,
                     percentiles.isEmpty() ? def.durationPercentiles() : percentiles,
-                    threshold == null ? def.durationRegressionThreshold() : threshold, baselineDays, recentWindow,
-                    minSamples == null ? def.durationRegressionMinSamples() : minSamples,
-                    minRuns == null ? def.minRunsForSuccessRate() : minRuns, maxFailures);
+                    threshold == null ? def.durationRegressionThreshold() : threshold, baselineDays, recent,
+                    minSamples, minRuns, maxFailures);
         }
 
         SuspendedHandling suspendedHandling(@Nullable Obj o) {

@@ -1,5 +1,6 @@
 package io.cronjobguardian.engine.schedule;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.zone.ZoneRules;
@@ -53,6 +54,12 @@ public final class CronSchedule {
     private final SpecRule spec;
     /** Positive for {@code @every}, else 0. */
     private final long everySeconds;
+    /** Slots sampled by {@link #typicalInterval()}. */
+    private static final int PERIOD_SAMPLES = 9;
+    /** 2001-01-01T00:00Z: where {@link #typicalInterval()} samples (a Monday, not in a DST transition). */
+    private static final long PERIOD_ANCHOR = 978_307_200L;
+    /** {@link #typicalInterval()}, computed on first use (a benign race: every thread computes the same value). */
+    private volatile Optional<Duration> period;
 
     private CronSchedule(String expression, ZoneId zone, SpecRule spec, long everySeconds) {
         this.expression = expression;
@@ -200,6 +207,48 @@ public final class CronSchedule {
      */
     public boolean isRelative() {
         return spec == null;
+    }
+
+    /**
+     * The typical interval between two slots, for judging how many runs a window of time holds: the mean gap
+     * between {@value #PERIOD_SAMPLES} consecutive slots from a fixed anchor (Monday 2001-01-01T00:00Z), so that it
+     * is a property of the schedule, not of the time it is asked. 1 day for {@code 0 3 * * *}, 30 hours for
+     * {@code 0 9 * * 1-5} (Monday to the Thursday after next: 10 days, 8 gaps), 3.5 days for {@code 0 9 * * 1,4},
+     * 7 days for {@code @weekly}, 15 minutes for {@code *}{@code /15 * * * *}; for {@code @every d} it is {@code d}.
+     * A schedule that runs more than 8 times a day may come out shorter than its weekly average (the sample covers
+     * less than a day); what the interval is used for does not tell such schedules apart. Computed once per
+     * instance (about 20 µs).
+     *
+     * @return the interval, or empty when the schedule has fewer than two slots in five years (unsatisfiable)
+     */
+    public Optional<Duration> typicalInterval() {
+        Optional<Duration> p = period;
+        if (p == null) {
+            p = computeTypicalInterval();
+            period = p;
+        }
+        return p;
+    }
+
+    private Optional<Duration> computeTypicalInterval() {
+        if (spec == null) {
+            return Optional.of(Duration.ofSeconds(everySeconds));
+        }
+        OptionalLong first = nextSecond(PERIOD_ANCHOR);
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        long last = first.getAsLong();
+        int gaps = 0;
+        while (gaps < PERIOD_SAMPLES - 1) {
+            OptionalLong n = nextSecond(last);
+            if (n.isEmpty()) {
+                break;
+            }
+            last = n.getAsLong();
+            gaps++;
+        }
+        return gaps == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds((last - first.getAsLong()) / gaps));
     }
 
     private OptionalLong nextSecond(long afterSecond) {

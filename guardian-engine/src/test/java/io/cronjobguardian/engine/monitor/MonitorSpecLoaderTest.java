@@ -335,9 +335,13 @@ class MonitorSpecLoaderTest {
         assertThat(sla.durationPercentiles()).containsExactly(50, 95, 99);
         assertThat(sla.durationRegressionThreshold()).isEqualTo(50);
         assertThat(sla.durationBaselineWindowDays()).isEqualTo(14);
-        assertThat(sla.durationRecentWindow()).isEqualTo(Duration.ofDays(1));
-        assertThat(sla.durationRegressionMinSamples()).isEqualTo(5);
-        assertThat(sla.minRunsForSuccessRate()).isEqualTo(3);
+        // unset: derived from the schedule's period (a daily job: 6 days, 5 samples, 3 runs; weekly: 1 run)
+        assertThat(sla.durationRecentWindow()).isNull();
+        assertThat(sla.durationRegressionMinSamples()).isNull();
+        assertThat(sla.minRunsForSuccessRate()).isNull();
+        assertThat(sla.recentWindow(Duration.ofDays(1))).isEqualTo(Duration.ofDays(6));
+        assertThat(sla.regressionMinSamples(Duration.ofDays(1))).isEqualTo(5);
+        assertThat(sla.minRunsForSuccessRate(Duration.ofDays(7))).isEqualTo(1);
         assertThat(sla.maxConsecutiveFailures()).isNull();
         assertThat(m.suspendedHandling()).isEqualTo(new SuspendedHandling(true, null));
         assertThat(m.alerting()).isEqualTo(MonitorSpec.Alerting.defaults());

@@ -249,4 +249,44 @@ class MonitorSpecTest {
         assertThatThrownBy(() -> Regex.compile("(unclosed")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is not a valid regular expression");
     }
+
+    @Test
+    void slaDefaultsFollowTheSchedulePeriodAndExplicitSettingsWin() {
+        Sla d = Sla.defaults();
+        java.util.function.Function<String, Duration> period = expr -> io.cronjobguardian.engine.schedule.CronSchedule
+                .parse(expr, java.time.ZoneOffset.UTC).typicalInterval().orElse(null);
+        assertThat(period.apply("*/15 * * * *")).isEqualTo(Duration.ofMinutes(15));
+        assertThat(period.apply("0 3 * * *")).isEqualTo(Duration.ofDays(1));
+        assertThat(period.apply("0 9 * * 1-5")).isEqualTo(Duration.ofHours(30));
+        assertThat(period.apply("0 9 * * 1,4")).isEqualTo(Duration.ofHours(84));
+        assertThat(period.apply("0 0 30 2 *")).as("unsatisfiable").isNull();
+        assertThat(period.apply("@weekly")).isEqualTo(Duration.ofDays(7));
+        assertThat(period.apply("@every 90m")).isEqualTo(Duration.ofMinutes(90));
+        // period -> success-rate runs (7-day window), regression samples and recent window (14-day baseline)
+        Object[][] rows = {
+            {Duration.ofMinutes(15), 3, 5, Duration.ofDays(1)},
+            {Duration.ofHours(6), 3, 5, Duration.ofHours(36)},
+            {Duration.ofDays(1), 3, 5, Duration.ofDays(6)},
+            {Duration.ofDays(2), 3, 3, Duration.ofDays(8)},
+            {Duration.ofDays(3), 2, 3, Duration.ofDays(12)},
+            {Duration.ofDays(7), 1, 3, Duration.ofDays(28)},
+            {Duration.ofDays(30), 1, 3, Duration.ofDays(120)},
+        };
+        for (Object[] r : rows) {
+            Duration p = (Duration) r[0];
+            assertThat(d.minRunsForSuccessRate(p)).as("min runs, period %s", p).isEqualTo(r[1]);
+            assertThat(d.regressionMinSamples(p)).as("min samples, period %s", p).isEqualTo(r[2]);
+            assertThat(d.recentWindow(p)).as("recent window, period %s", p).isEqualTo(r[3]);
+        }
+        // unknown period: the fixed values
+        assertThat(d.minRunsForSuccessRate(null)).isEqualTo(3);
+        assertThat(d.regressionMinSamples(null)).isEqualTo(5);
+        assertThat(d.recentWindow(null)).isEqualTo(Duration.ofDays(1));
+        // explicit settings win whatever the period
+        Sla explicit = new Sla(true, 95, 7, null, null, 50, 14, Duration.ofHours(12), 7, 4, null);
+        assertThat(explicit.minRunsForSuccessRate(Duration.ofDays(7))).isEqualTo(4);
+        assertThat(explicit.regressionMinSamples(Duration.ofDays(1))).isEqualTo(7);
+        assertThat(explicit.recentWindow(Duration.ofDays(1))).isEqualTo(Duration.ofHours(12));
+        assertThat(d.withSuccessRate(95, 30).minRunsForSuccessRate(Duration.ofDays(7))).isEqualTo(3);
+    }
 }

@@ -48,7 +48,7 @@ import org.jooq.impl.SQLDataType;
  */
 final class Statistics {
 
-    /** The fractions reported, in the order of {@link ExecutionStats}. */
+    /** The fractions always computed (P50, P95, P99 of {@link ExecutionStats}); a query may ask for more. */
     static final double[] FRACTIONS = {0.5, 0.95, 0.99};
 
     private static final String SUCCEEDED = JobState.SUCCEEDED.name();
@@ -82,7 +82,7 @@ final class Statistics {
         long to = window.to().toEpochMilli();
         long firstWhole = Math.max(0, -Math.floorDiv(-from, DurationBuckets.PERIOD_MS)); // ceil
         long endWhole = Math.floorDiv(to, DurationBuckets.PERIOD_MS);
-        if (endWhole > firstWhole) {
+        if (endWhole > firstWhole && !window.successfulOnly()) { // the histogram counts runs of both outcomes
             // only weeks below the CronJob's frontier are in the histogram; later ones are read from the runs
             endWhole = Math.min(endWhole, histogram.frontier(ctx, ref));
             if (endWhole > firstWhole) {
@@ -206,6 +206,9 @@ final class Statistics {
         if (!w.includeManual()) {
             runs = runs.and(Executions.MANUAL.isFalse());
         }
+        if (w.successfulOnly()) { // then the caller asked for no whole weeks: every row is an edge row
+            runs = runs.and(successfulOnly());
+        }
         var histogram = select(inline(0).as("kind"), hb.as("b"),
                 sum(field(name("h", "hn"), Long.class)).cast(SQLDataType.BIGINT).as("n"),
                 sum(field(name("h", "hs"), Long.class)).cast(SQLDataType.BIGINT).as("s"),
@@ -244,8 +247,9 @@ final class Statistics {
         }
 
         // ranks wanted -> (bucket, offset in bucket)
+        double[] fractions = w.fractions();
         java.util.TreeSet<Long> ranks = new java.util.TreeSet<>();
-        for (double p : FRACTIONS) {
+        for (double p : fractions) {
             double h = p * (n - 1);
             ranks.add((long) Math.floor(h));
             ranks.add((long) Math.ceil(h));
@@ -270,6 +274,9 @@ final class Statistics {
                 .and(Executions.EFFECTIVE_START.ge(from)).and(Executions.EFFECTIVE_START.lt(to));
         if (!w.includeManual()) {
             window = window.and(Executions.MANUAL.isFalse());
+        }
+        if (w.successfulOnly()) {
+            window = window.and(successfulOnly());
         }
         org.jooq.Select<Record> refine = null;
         int i = 0;
@@ -299,14 +306,13 @@ final class Statistics {
             }
             return v.get(index);
         };
-        double[] pct = new double[FRACTIONS.length];
-        for (int k = 0; k < FRACTIONS.length; k++) {
-            double h = FRACTIONS[k] * (n - 1);
+        double[] pct = new double[fractions.length];
+        for (int k = 0; k < fractions.length; k++) {
+            double h = fractions[k] * (n - 1);
             pct[k] = interpolate(valueAt.applyAsLong((long) Math.floor(h)), valueAt.applyAsLong((long) Math.ceil(h)),
-                    FRACTIONS[k], n);
+                    fractions[k], n);
         }
-        return new ExecutionStats(ref, w.from(), w.to(), n, succeeded, n - succeeded, millis((double) sum / n),
-                millis(pct[0]), millis(pct[1]), millis(pct[2]), Duration.ofMillis(valueAt.applyAsLong(n - 1)),
+        return stats(ref, w, n, succeeded, (double) sum / n, fractions, pct, valueAt.applyAsLong(n - 1),
                 Sql.instant(lastOk), Sql.instant(lastFail));
     }
 
@@ -321,6 +327,15 @@ final class Statistics {
                         .cast(SQLDataType.BIGINT).as("s"),
                 sum(Executions.DURATION_MS).cast(SQLDataType.BIGINT).as("d"))
                 .from(Executions.T).where(rows.and(range)).groupBy(Executions.DURATION_BUCKET);
+    }
+
+    /**
+     * Successful runs only ({@link StatsQuery#successfulOnly()}), written so that no planner uses it to pick an
+     * index: {@code state = 'SUCCEEDED'} would make SQLite prefer the (namespace, cronjob_name, state) index over
+     * the covering time-range index and read every successful run of the CronJob from the table.
+     */
+    private static Condition successfulOnly() {
+        return DSL.coalesce(Executions.STATE, inline("")).eq(inline(SUCCEEDED));
     }
 
     private static Condition cronJob(CronJobRef ref) {
@@ -353,6 +368,10 @@ final class Statistics {
         if (!w.includeManual()) {
             cond = cond.and(Executions.MANUAL.isFalse());
         }
+        if (w.successfulOnly()) {
+            cond = cond.and(successfulOnly());
+        }
+        double[] fractions = w.fractions();
         Source s = new Source();
         switch (strategy) {
             case ORDERED_SET_AGGREGATE:
@@ -364,12 +383,15 @@ final class Statistics {
                 Field<Long> d = Executions.DURATION_MS;
                 counts(s, d, Executions.STATE);
                 if (strategy == PercentileStrategy.ORDERED_SET_AGGREGATE) {
-                    s.aggregates.add(field("percentile_cont(array[" + FRACTIONS[0] + ", " + FRACTIONS[1] + ", "
-                            + FRACTIONS[2] + "]::float8[]) within group (order by {0})",
+                    StringBuilder array = new StringBuilder();
+                    for (double f : fractions) {
+                        array.append(array.length() == 0 ? "" : ", ").append(f);
+                    }
+                    s.aggregates.add(field("percentile_cont(array[" + array + "]::float8[]) within group (order by {0})",
                             SQLDataType.DOUBLE.getArrayDataType(), d).as("pcts"));
                 } else {
-                    for (int i = 0; i < FRACTIONS.length; i++) {
-                        s.aggregates.add(field("percentile_cont({0}, " + FRACTIONS[i] + ")", SQLDataType.DOUBLE, d)
+                    for (int i = 0; i < fractions.length; i++) {
+                        s.aggregates.add(field("percentile_cont({0}, " + fractions[i] + ")", SQLDataType.DOUBLE, d)
                                 .as("p" + i));
                     }
                 }
@@ -377,15 +399,15 @@ final class Statistics {
             }
             case WINDOW_FUNCTION: {
                 List<SelectField<?>> inner = baseColumns();
-                for (int i = 0; i < FRACTIONS.length; i++) {
-                    inner.add(percentileCont(inline(BigDecimal.valueOf(FRACTIONS[i])))
+                for (int i = 0; i < fractions.length; i++) {
+                    inner.add(percentileCont(inline(BigDecimal.valueOf(fractions[i])))
                             .withinGroupOrderBy(Executions.DURATION_MS)
                             .over(partitionBy(Executions.NAMESPACE, Executions.CRONJOB_NAME)).as("w" + i));
                 }
                 s.from = select(inner).from(Executions.T).where(cond).asTable("x");
                 bindDerived(s);
                 counts(s, field(name("x", "d"), Long.class), field(name("x", "st"), String.class));
-                for (int i = 0; i < FRACTIONS.length; i++) {
+                for (int i = 0; i < fractions.length; i++) {
                     s.aggregates.add(max(field(name("x", "w" + i), Double.class)).as("p" + i));
                 }
                 return s;
@@ -402,11 +424,11 @@ final class Statistics {
                 counts(s, d, field(name("x", "st"), String.class));
                 Field<Long> rn = field(name("x", "rn"), Long.class);
                 Field<Long> cnt = field(name("x", "cnt"), Long.class);
-                for (int i = 0; i < FRACTIONS.length; i++) {
+                for (int i = 0; i < fractions.length; i++) {
                     // h = p * (cnt - 1) in double precision (an "e0" literal is a double everywhere), as in Java;
                     // the lower neighbour has rank floor(h) + 1: rn - 1 <= h < rn; the upper ceil(h) + 1:
                     // rn - 2 < h <= rn - 1
-                    String h = "(" + FRACTIONS[i] + "e0 * ({1} - 1))";
+                    String h = "(" + fractions[i] + "e0 * ({1} - 1))";
                     s.aggregates.add(max(field("case when {0} - 1 <= " + h + " and " + h + " < {0} then {2} end",
                             Long.class, rn, cnt, d)).as("lo" + i));
                     s.aggregates.add(max(field("case when {0} - 2 < " + h + " and " + h + " <= {0} - 1 then {2} end",
@@ -451,7 +473,8 @@ final class Statistics {
         long sum = toLong(r.get(i + 2));
         long max = toLong(r.get(i + 3));
         int p = i + 4;
-        double[] pct = new double[FRACTIONS.length];
+        double[] fractions = w.fractions();
+        double[] pct = new double[fractions.length];
         switch (strategy) {
             case ORDERED_SET_AGGREGATE: {
                 Object[] arr = (Object[]) r.get(p);
@@ -469,14 +492,37 @@ final class Statistics {
             case RANK_EMULATION:
             default:
                 for (int k = 0; k < pct.length; k++) {
-                    pct[k] = interpolate(toLong(r.get(p + 2 * k)), toLong(r.get(p + 2 * k + 1)), FRACTIONS[k],
+                    pct[k] = interpolate(toLong(r.get(p + 2 * k)), toLong(r.get(p + 2 * k + 1)), fractions[k],
                             total);
                 }
                 break;
         }
-        return new ExecutionStats(ref, w.from(), w.to(), total, succeeded, total - succeeded,
-                millis((double) sum / total), millis(pct[0]), millis(pct[1]), millis(pct[2]), Duration.ofMillis(max),
-                lastOk, lastFail);
+        return stats(ref, w, total, succeeded, (double) sum / total, fractions, pct, max, lastOk, lastFail);
+    }
+
+    /**
+     * The statistics of a non-empty window: P50/P95/P99 and the query's percentiles picked from {@code pct}, the
+     * values at {@code fractions} (the query's {@link StatsQuery#fractions()}).
+     */
+    private static ExecutionStats stats(CronJobRef ref, StatsQuery w, long total, long succeeded, double avgMs,
+            double[] fractions, double[] pct, long maxMs, Instant lastOk, Instant lastFail) {
+        Map<Integer, Duration> wanted = new java.util.LinkedHashMap<>();
+        for (int p : w.percentiles()) {
+            wanted.put(p, millis(pct[indexOf(fractions, p)]));
+        }
+        return new ExecutionStats(ref, w.from(), w.to(), total, succeeded, total - succeeded, millis(avgMs),
+                millis(pct[indexOf(fractions, 50)]), millis(pct[indexOf(fractions, 95)]),
+                millis(pct[indexOf(fractions, 99)]), Duration.ofMillis(maxMs), lastOk, lastFail, wanted);
+    }
+
+    /** Index of percentile {@code p} (in percent) in {@code fractions}, which contains it. */
+    private static int indexOf(double[] fractions, int p) {
+        for (int i = 0; i < fractions.length; i++) {
+            if (fractions[i] == p / 100.0) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("percentile " + p + " was not computed");
     }
 
     /** The ExecutionStats definition, given the values at ranks floor(h) and ceil(h). */
