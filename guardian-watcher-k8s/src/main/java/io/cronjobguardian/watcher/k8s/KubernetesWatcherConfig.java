@@ -68,10 +68,11 @@ public final class KubernetesWatcherConfig {
     private final @Nullable String context;
     private final boolean failureContext;
     private final Duration requestTimeout;
+    private final boolean slimItemStore;
 
     private KubernetesWatcherConfig(Set<String> namespaces, @Nullable LabelSelector namespaceSelector,
             Set<String> ignoredNamespaces, boolean watchNamespaces, Duration resyncPeriod, @Nullable Path kubeconfig,
-            @Nullable String context, boolean failureContext, Duration requestTimeout) {
+            @Nullable String context, boolean failureContext, Duration requestTimeout, boolean slimItemStore) {
         this.namespaces = namespaces;
         this.namespaceSelector = namespaceSelector;
         this.ignoredNamespaces = ignoredNamespaces;
@@ -81,6 +82,7 @@ public final class KubernetesWatcherConfig {
         this.context = context;
         this.failureContext = failureContext;
         this.requestTimeout = requestTimeout;
+        this.slimItemStore = slimItemStore;
     }
 
     /** The defaults: every namespace, no resync, auto-configured client. */
@@ -147,7 +149,8 @@ public final class KubernetesWatcherConfig {
                 settings.getString(CONTEXT, null),
                 settings.getBoolean(FAILURE_CONTEXT, true),
                 settings.getDuration(REQUEST_TIMEOUT, Duration.ofSeconds(30), Duration.ofSeconds(1),
-                        Duration.ofMinutes(5)));
+                        Duration.ofMinutes(5)),
+                true);
     }
 
     private static Set<String> namespaceList(Settings settings, String key) {
@@ -222,7 +225,26 @@ public final class KubernetesWatcherConfig {
     /** A copy with another resync period, unvalidated (tests use periods below the 1m minimum). */
     KubernetesWatcherConfig withResyncPeriod(Duration period) {
         return new KubernetesWatcherConfig(namespaces, namespaceSelector, ignoredNamespaces, watchNamespaces, period,
-                kubeconfig, context, failureContext, requestTimeout);
+                kubeconfig, context, failureContext, requestTimeout, slimItemStore);
+    }
+
+    /**
+     * Whether the informers keep slim copies of CronJobs and Jobs (without {@code managedFields}, the
+     * {@code kubectl.kubernetes.io/last-applied-configuration} annotation and the pod template) instead of whole
+     * objects. Always {@code true} for a configuration read from settings.
+     */
+    public boolean slimItemStore() {
+        return slimItemStore;
+    }
+
+    /**
+     * A copy that keeps whole objects in the informers' stores when {@code slim} is {@code false} (fabric8's default
+     * store). Not a setting: the slim store answers exactly the same; this exists to measure what it saves (the
+     * watcher benchmark's baseline).
+     */
+    public KubernetesWatcherConfig withSlimItemStore(boolean slim) {
+        return new KubernetesWatcherConfig(namespaces, namespaceSelector, ignoredNamespaces, watchNamespaces,
+                resyncPeriod, kubeconfig, context, failureContext, requestTimeout, slim);
     }
 
     /** Whether a namespace is in scope by the static rules (list and ignore list; the selector is dynamic). */
@@ -241,6 +263,7 @@ public final class KubernetesWatcherConfig {
                 + ", watchNamespaces=" + watchNamespaces + ", resyncPeriod=" + Settings.format(resyncPeriod)
                 + (kubeconfig != null ? ", kubeconfig=" + kubeconfig : "")
                 + (context != null ? ", context=" + context : "")
-                + ", failureContext=" + failureContext + ", requestTimeout=" + Settings.format(requestTimeout) + '}';
+                + ", failureContext=" + failureContext + ", requestTimeout=" + Settings.format(requestTimeout)
+                + (slimItemStore ? "" : ", slimItemStore=false") + '}';
     }
 }
