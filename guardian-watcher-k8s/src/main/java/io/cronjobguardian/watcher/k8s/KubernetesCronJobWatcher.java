@@ -114,6 +114,8 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
     /** Per Job UID, the completion of the last queued step (chains keep one Job's events in order). */
     private final Map<String, CompletableFuture<Void>> jobTails = new ConcurrentHashMap<>();
     private final AtomicInteger relists = new AtomicInteger();
+    /** Strings shared by the slim copies of every informer's store. */
+    private final SlimItemStore.Canonical canonical = new SlimItemStore.Canonical();
 
     /**
      * A watcher that builds its own client from {@code config} when {@code client} is {@code null} (and closes it
@@ -352,8 +354,8 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
             if (config.slimItemStore()) {
                 // the informers keep only what the mapping reads (initial lists, resyncs and relist-deletes are
                 // handed over from the store)
-                scope.cronJobs.itemStore(SlimItemStore.cronJobs());
-                scope.jobs.itemStore(SlimItemStore.jobs());
+                scope.cronJobs.itemStore(SlimItemStore.cronJobs(canonical));
+                scope.jobs.itemStore(SlimItemStore.jobs(canonical));
             }
             scope.cronJobs.exceptionHandler((started, t) -> retry("CronJobs", namespace, t));
             scope.jobs.exceptionHandler((started, t) -> retry("Jobs", namespace, t));

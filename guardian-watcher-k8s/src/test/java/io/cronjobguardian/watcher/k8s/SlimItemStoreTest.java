@@ -109,6 +109,7 @@ class SlimItemStoreTest extends WatcherTestSupport {
         } else {
             Job j = (Job) o;
             assertThat(j.getSpec().getTemplate()).isNull();
+            assertThat(j.getMetadata().getLabels()).as("a Job's labels are never read").isNullOrEmpty();
             assertThat(j.getStatus()).isNotNull();
         }
     }
