@@ -347,10 +347,12 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
             long resync = config.resyncPeriod().toMillis();
             KubernetesClient c = client;
             // cluster-wide informers leave ignored namespaces out on the server side (field selector)
+            // paged lists: only one page of whole objects is in memory at a time while listing
+            Long limit = config.listPageSize() > 0 ? Long.valueOf(config.listPageSize()) : null;
             scope.cronJobs = (namespace.equals(ALL) ? withoutIgnored(c.batch().v1().cronjobs().inAnyNamespace())
-                    : c.batch().v1().cronjobs().inNamespace(namespace)).runnableInformer(resync);
+                    : c.batch().v1().cronjobs().inNamespace(namespace)).withLimit(limit).runnableInformer(resync);
             scope.jobs = (namespace.equals(ALL) ? withoutIgnored(c.batch().v1().jobs().inAnyNamespace())
-                    : c.batch().v1().jobs().inNamespace(namespace)).runnableInformer(resync);
+                    : c.batch().v1().jobs().inNamespace(namespace)).withLimit(limit).runnableInformer(resync);
             if (config.slimItemStore()) {
                 // the informers keep only what the mapping reads (initial lists, resyncs and relist-deletes are
                 // handed over from the store)

@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  *   <li>{@value #FAILURE_CONTEXT}: read the pods of a failed Job to fill {@code lastTermination} (default
  *       {@code true}).</li>
  *   <li>{@value #REQUEST_TIMEOUT}: timeout of each pod, log and event read (default 30s, 1s to 5m).</li>
+ *   <li>{@value #LIST_PAGE_SIZE}: objects per page when the informers list CronJobs and Jobs (default 500;
+ *       {@code 0} = one unpaged list, which needs the whole list in memory at once).</li>
  * </ul>
  */
 public final class KubernetesWatcherConfig {
@@ -54,6 +56,10 @@ public final class KubernetesWatcherConfig {
     public static final String FAILURE_CONTEXT = "watcher.failureContext";
     /** Timeout of each pod, log or event read. */
     public static final String REQUEST_TIMEOUT = "watcher.requestTimeout";
+    /** Objects per page of the informers' lists; 0 = one unpaged list. */
+    public static final String LIST_PAGE_SIZE = "watcher.listPageSize";
+    /** Default of {@value #LIST_PAGE_SIZE}. */
+    public static final int DEFAULT_LIST_PAGE_SIZE = 500;
 
     static final Duration MIN_RESYNC = Duration.ofMinutes(1);
     static final Duration MAX_RESYNC = Duration.ofHours(24);
@@ -68,11 +74,13 @@ public final class KubernetesWatcherConfig {
     private final @Nullable String context;
     private final boolean failureContext;
     private final Duration requestTimeout;
+    private final int listPageSize;
     private final boolean slimItemStore;
 
     private KubernetesWatcherConfig(Set<String> namespaces, @Nullable LabelSelector namespaceSelector,
             Set<String> ignoredNamespaces, boolean watchNamespaces, Duration resyncPeriod, @Nullable Path kubeconfig,
-            @Nullable String context, boolean failureContext, Duration requestTimeout, boolean slimItemStore) {
+            @Nullable String context, boolean failureContext, Duration requestTimeout, int listPageSize,
+            boolean slimItemStore) {
         this.namespaces = namespaces;
         this.namespaceSelector = namespaceSelector;
         this.ignoredNamespaces = ignoredNamespaces;
@@ -82,6 +90,7 @@ public final class KubernetesWatcherConfig {
         this.context = context;
         this.failureContext = failureContext;
         this.requestTimeout = requestTimeout;
+        this.listPageSize = listPageSize;
         this.slimItemStore = slimItemStore;
     }
 
@@ -150,6 +159,7 @@ public final class KubernetesWatcherConfig {
                 settings.getBoolean(FAILURE_CONTEXT, true),
                 settings.getDuration(REQUEST_TIMEOUT, Duration.ofSeconds(30), Duration.ofSeconds(1),
                         Duration.ofMinutes(5)),
+                settings.getInt(LIST_PAGE_SIZE, DEFAULT_LIST_PAGE_SIZE, 0, 100_000),
                 true);
     }
 
@@ -225,7 +235,12 @@ public final class KubernetesWatcherConfig {
     /** A copy with another resync period, unvalidated (tests use periods below the 1m minimum). */
     KubernetesWatcherConfig withResyncPeriod(Duration period) {
         return new KubernetesWatcherConfig(namespaces, namespaceSelector, ignoredNamespaces, watchNamespaces, period,
-                kubeconfig, context, failureContext, requestTimeout, slimItemStore);
+                kubeconfig, context, failureContext, requestTimeout, listPageSize, slimItemStore);
+    }
+
+    /** Objects per page of the informers' lists; 0 = one unpaged list. */
+    public int listPageSize() {
+        return listPageSize;
     }
 
     /**
@@ -244,7 +259,7 @@ public final class KubernetesWatcherConfig {
      */
     public KubernetesWatcherConfig withSlimItemStore(boolean slim) {
         return new KubernetesWatcherConfig(namespaces, namespaceSelector, ignoredNamespaces, watchNamespaces,
-                resyncPeriod, kubeconfig, context, failureContext, requestTimeout, slim);
+                resyncPeriod, kubeconfig, context, failureContext, requestTimeout, listPageSize, slim);
     }
 
     /** Whether a namespace is in scope by the static rules (list and ignore list; the selector is dynamic). */
@@ -264,6 +279,6 @@ public final class KubernetesWatcherConfig {
                 + (kubeconfig != null ? ", kubeconfig=" + kubeconfig : "")
                 + (context != null ? ", context=" + context : "")
                 + ", failureContext=" + failureContext + ", requestTimeout=" + Settings.format(requestTimeout)
-                + (slimItemStore ? "" : ", slimItemStore=false") + '}';
+                + ", listPageSize=" + listPageSize + (slimItemStore ? "" : ", slimItemStore=false") + '}';
     }
 }

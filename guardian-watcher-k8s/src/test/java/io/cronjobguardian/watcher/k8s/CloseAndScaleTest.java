@@ -92,6 +92,24 @@ class CloseAndScaleTest extends WatcherTestSupport {
     }
 
     @Test
+    void informersListInPagesOfListPageSize() {
+        for (int i = 0; i < 5; i++) {
+            cluster.createCronJob("team-0", "cj-" + i, i + " * * * *");
+        }
+        startWatcher("watcher.listPageSize", "2");
+        assertThat(events.events(e -> e.type() == WatchEventType.ADDED && e.cronJob() != null)).hasSize(5);
+        assertThat(cluster.api.watcherRequests()).contains("GET /apis/batch/v1/cronjobs?limit=2",
+                "GET /apis/batch/v1/jobs?limit=2");
+
+        RecordingWatchListener unpaged = new RecordingWatchListener();
+        cluster.api.clearWatcherRequests();
+        KubernetesCronJobWatcher w = newWatcher("watcher.listPageSize", "0");
+        w.start(unpaged);
+        await().atMost(TIMEOUT).until(w::hasSynced);
+        assertThat(cluster.api.watcherRequests()).contains("GET /apis/batch/v1/cronjobs", "GET /apis/batch/v1/jobs");
+    }
+
+    @Test
     void thousandCronJobsAndJobsAreAllDeliveredBeforeHasSynced() {
         int namespaces = 10;
         int perNamespace = 100;
