@@ -316,6 +316,8 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
         volatile boolean jobsListed;
         /** The Job informer's initial list was handed over (its events are routed; delivery may still be going on). */
         volatile boolean jobsListArrived;
+        /** Completes when the Job informer's initial list was delivered; pod reads for its FAILED Jobs wait for it. */
+        final CompletableFuture<Void> jobsDelivered = new CompletableFuture<>();
         SharedIndexInformer<CronJob> cronJobs;
         SharedIndexInformer<Job> jobs;
 
@@ -532,7 +534,10 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
                 scope.jobsListArrived = true;
                 // Jobs FAILED in the list are delivered without waiting for their pods (read afterwards)
                 CompletableFuture.allOf(jobTails.values().toArray(new CompletableFuture<?>[0]))
-                        .whenComplete((v, t) -> scope.jobsListed = true);
+                        .whenComplete((v, t) -> {
+                            scope.jobsListed = true;
+                            scope.jobsDelivered.complete(null);
+                        });
             }
         }
 
@@ -553,7 +558,7 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
                 });
             } else {
                 Job job = (Job) obj;
-                boolean initial = !scope.jobsListArrived;
+                Scope initial = scope.jobsListArrived ? null : scope;
                 enqueueJob(job.getMetadata().getUid(),
                         () -> scope.active ? processJob(job, deleted, resync, initial) : done());
             }
@@ -657,10 +662,11 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
     /**
      * Runs on the delivery thread, as one step of the Job's chain.
      *
-     * @param initial the Job comes from its informer's initial list: a FAILED one is delivered at once with the
-     *                termination from its condition, and its pods are read afterwards ({@link #backfill})
+     * @param initial the scope when the Job comes from its informer's initial list: a FAILED one is delivered at
+     *                once with the termination from its condition, and its pods are read once the list was
+     *                delivered ({@link #backfill}); {@code null} otherwise
      */
-    private CompletionStage<Void> processJob(Job job, boolean deleted, boolean resync, boolean initial) {
+    private CompletionStage<Void> processJob(Job job, boolean deleted, boolean resync, @Nullable Scope initial) {
         String uid = job.getMetadata().getUid();
         JobSnapshot prev = jobsByUid.get(uid);
         Termination known = prev == null ? null : prev.lastTermination();
@@ -687,12 +693,12 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
             return done();
         }
         WatchEventType type = prev == null ? WatchEventType.ADDED : WatchEventType.UPDATED;
-        if (snap.state() == JobState.FAILED && !resync && initial && prev == null) {
+        if (snap.state() == JobState.FAILED && !resync && initial != null && prev == null) {
             // already failed when listed: never hold the initial list (and readiness) up for pod reads
             JobSnapshot now = snap.withLastTermination(Mapping.fromJobCondition(snap));
             rememberJob(now);
             deliverJob(type, now);
-            backfill(now);
+            backfill(now, initial.jobsDelivered);
             return done();
         }
         if (snap.state() == JobState.FAILED && !resync) {
@@ -740,17 +746,18 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
 
     /**
      * Reads the pods of a Job that was delivered FAILED from an initial list with the termination from its condition,
-     * on a backfill thread (at most {@value #BACKFILL_THREADS} reads at a time), and delivers it again as UPDATED
-     * with the pod's termination when that tells something else, unless a later event of the Job came first.
+     * once that list was delivered ({@code after}; the reads do not compete with the delivery that readiness waits
+     * for), on a backfill thread (at most {@value #BACKFILL_THREADS} reads at a time), and delivers it again as
+     * UPDATED with the pod's termination when that tells something else, unless a later event of the Job came first.
      */
-    private void backfill(JobSnapshot delivered) {
+    private void backfill(JobSnapshot delivered, CompletableFuture<Void> after) {
         ClusterReads r = reads;
         if (!config.failureContext() || r == null) {
             return;
         }
         String uid = delivered.uid();
         try {
-            backfillPool.execute(() -> {
+            after.thenRunAsync(() -> {
                 if (!delivered.equals(jobsByUid.get(uid))) {
                     return; // changed or gone meanwhile: its own events carry what there is
                 }
@@ -777,7 +784,7 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
                     }
                     return done();
                 });
-            });
+            }, backfillPool);
         } catch (RejectedExecutionException e) {
             LOG.debug("watcher closed; not reading the pods of Job {}/{}", delivered.namespace(), delivered.name());
         }

@@ -106,7 +106,10 @@ class CloseAndScaleTest extends WatcherTestSupport {
         KubernetesCronJobWatcher w = newWatcher("watcher.listPageSize", "0");
         w.start(unpaged);
         await().atMost(TIMEOUT).until(w::hasSynced);
-        assertThat(cluster.api.watcherRequests()).contains("GET /apis/batch/v1/cronjobs", "GET /apis/batch/v1/jobs");
+        // unpaged, fabric8 asks for the API server's cached list (resourceVersion=0), all in one response
+        assertThat(cluster.api.watcherRequests()).contains("GET /apis/batch/v1/cronjobs?resourceVersion=0",
+                "GET /apis/batch/v1/jobs?resourceVersion=0");
+        assertThat(unpaged.events(e -> e.type() == WatchEventType.ADDED && e.cronJob() != null)).hasSize(5);
     }
 
     @Test
