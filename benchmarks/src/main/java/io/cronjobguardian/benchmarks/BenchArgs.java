@@ -30,6 +30,11 @@ final class BenchArgs {
         return Integer.parseInt(values.getOrDefault(key, Integer.toString(defaultValue)).replace("_", ""));
     }
 
+    /** A text argument, or the default. */
+    String string(String key, String defaultValue) {
+        return values.getOrDefault(key, defaultValue);
+    }
+
     /** Whether the comma-separated list under {@code key} names {@code item}; an absent list names everything. */
     boolean lists(String key, String item) {
         String list = values.get(key);

@@ -77,6 +77,8 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesCronJobWatcher.class);
     private static final String ALL = "*";
     private static final int CONTEXT_THREADS = 2;
+    /** Parallel pod reads for Jobs already FAILED when listed (kept apart so live failures never wait behind them). */
+    private static final int BACKFILL_THREADS = 2;
 
     private enum Phase { NEW, STARTED, CLOSED }
 
@@ -93,6 +95,8 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
     private volatile WatchListener listener;
     private ExecutorService delivery;
     private ExecutorService contextPool;
+    /** Reads the pods of Jobs that were already FAILED in an initial list, after their delivery. */
+    private ExecutorService backfillPool;
     private volatile Thread deliveryThread;
 
     private final Map<String, Scope> scopes = new ConcurrentHashMap<>();
@@ -110,6 +114,8 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
     /** Per Job UID, the completion of the last queued step (chains keep one Job's events in order). */
     private final Map<String, CompletableFuture<Void>> jobTails = new ConcurrentHashMap<>();
     private final AtomicInteger relists = new AtomicInteger();
+    /** Strings shared by the slim copies of every informer's store. */
+    private final SlimItemStore.Canonical canonical = new SlimItemStore.Canonical();
 
     /**
      * A watcher that builds its own client from {@code config} when {@code client} is {@code null} (and closes it
@@ -159,6 +165,14 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
                             return t;
                         });
                 ((ThreadPoolExecutor) contextPool).allowCoreThreadTimeOut(true);
+                AtomicInteger b = new AtomicInteger();
+                backfillPool = new ThreadPoolExecutor(BACKFILL_THREADS, BACKFILL_THREADS, 30, TimeUnit.SECONDS,
+                        new LinkedBlockingQueue<>(), r -> {
+                            Thread t = new Thread(r, "guardian-k8s-watcher-" + id + "-backfill-" + b.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
+                ((ThreadPoolExecutor) backfillPool).allowCoreThreadTimeOut(true);
                 LOG.info("starting Kubernetes CronJob watcher: {}", config);
                 if (config.parsedNamespaceSelector() == null) {
                     if (config.namespaces().isEmpty()) {
@@ -258,7 +272,7 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
             s.stop();
         }
         boolean onDeliveryThread = Thread.currentThread() == deliveryThread;
-        for (ExecutorService e : new ExecutorService[] {delivery, contextPool}) {
+        for (ExecutorService e : new ExecutorService[] {delivery, contextPool, backfillPool}) {
             if (e == null) {
                 continue;
             }
@@ -300,6 +314,10 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
         volatile boolean active = true;
         volatile boolean cronJobsListed;
         volatile boolean jobsListed;
+        /** The Job informer's initial list was handed over (its events are routed; delivery may still be going on). */
+        volatile boolean jobsListArrived;
+        /** Completes when the Job informer's initial list was delivered; pod reads for its FAILED Jobs wait for it. */
+        final CompletableFuture<Void> jobsDelivered = new CompletableFuture<>();
         SharedIndexInformer<CronJob> cronJobs;
         SharedIndexInformer<Job> jobs;
 
@@ -331,10 +349,18 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
             long resync = config.resyncPeriod().toMillis();
             KubernetesClient c = client;
             // cluster-wide informers leave ignored namespaces out on the server side (field selector)
+            // paged lists: only one page of whole objects is in memory at a time while listing
+            Long limit = config.listPageSize() > 0 ? Long.valueOf(config.listPageSize()) : null;
             scope.cronJobs = (namespace.equals(ALL) ? withoutIgnored(c.batch().v1().cronjobs().inAnyNamespace())
-                    : c.batch().v1().cronjobs().inNamespace(namespace)).runnableInformer(resync);
+                    : c.batch().v1().cronjobs().inNamespace(namespace)).withLimit(limit).runnableInformer(resync);
             scope.jobs = (namespace.equals(ALL) ? withoutIgnored(c.batch().v1().jobs().inAnyNamespace())
-                    : c.batch().v1().jobs().inNamespace(namespace)).runnableInformer(resync);
+                    : c.batch().v1().jobs().inNamespace(namespace)).withLimit(limit).runnableInformer(resync);
+            if (config.slimItemStore()) {
+                // the informers keep only what the mapping reads (initial lists, resyncs and relist-deletes are
+                // handed over from the store)
+                scope.cronJobs.itemStore(SlimItemStore.cronJobs(canonical));
+                scope.jobs.itemStore(SlimItemStore.jobs(canonical));
+            }
             scope.cronJobs.exceptionHandler((started, t) -> retry("CronJobs", namespace, t));
             scope.jobs.exceptionHandler((started, t) -> retry("Jobs", namespace, t));
             scope.cronJobs.addEventHandler(new Handler<>(scope, true));
@@ -500,13 +526,18 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
                 // everything listed so far is queued on the single delivery thread ahead of this marker
                 execute(() -> scope.cronJobsListed = true);
             } else {
-                if (scope.jobsListed) {
+                if (scope.jobsListArrived) {
                     relists.incrementAndGet();
                     LOG.debug("Jobs in {} relisted at resourceVersion {}", scope.namespace, resourceVersion);
                     return;
                 }
+                scope.jobsListArrived = true;
+                // Jobs FAILED in the list are delivered without waiting for their pods (read afterwards)
                 CompletableFuture.allOf(jobTails.values().toArray(new CompletableFuture<?>[0]))
-                        .whenComplete((v, t) -> scope.jobsListed = true);
+                        .whenComplete((v, t) -> {
+                            scope.jobsListed = true;
+                            scope.jobsDelivered.complete(null);
+                        });
             }
         }
 
@@ -527,7 +558,9 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
                 });
             } else {
                 Job job = (Job) obj;
-                enqueueJob(job.getMetadata().getUid(), () -> scope.active ? processJob(job, deleted, resync) : done());
+                Scope initial = scope.jobsListArrived ? null : scope;
+                enqueueJob(job.getMetadata().getUid(),
+                        () -> scope.active ? processJob(job, deleted, resync, initial) : done());
             }
         }
     }
@@ -626,8 +659,14 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
 
     // ================================================================================================ Jobs
 
-    /** Runs on the delivery thread, as one step of the Job's chain. */
-    private CompletionStage<Void> processJob(Job job, boolean deleted, boolean resync) {
+    /**
+     * Runs on the delivery thread, as one step of the Job's chain.
+     *
+     * @param initial the scope when the Job comes from its informer's initial list: a FAILED one is delivered at
+     *                once with the termination from its condition, and its pods are read once the list was
+     *                delivered ({@link #backfill}); {@code null} otherwise
+     */
+    private CompletionStage<Void> processJob(Job job, boolean deleted, boolean resync, @Nullable Scope initial) {
         String uid = job.getMetadata().getUid();
         JobSnapshot prev = jobsByUid.get(uid);
         Termination known = prev == null ? null : prev.lastTermination();
@@ -655,6 +694,14 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
             return done();
         }
         WatchEventType type = prev == null ? WatchEventType.ADDED : WatchEventType.UPDATED;
+        if (snap.state() == JobState.FAILED && !resync && initial != null && prev == null) {
+            // already failed when listed: never hold the initial list (and readiness) up for pod reads
+            JobSnapshot now = snap.withLastTermination(Mapping.fromJobCondition(snap));
+            rememberJob(now);
+            deliverJob(type, now);
+            backfill(now, initial.jobsDelivered);
+            return done();
+        }
         if (snap.state() == JobState.FAILED && !resync) {
             return withFailureContext(prev, snap).thenAcceptAsync(s -> {
                 rememberJob(s);
@@ -696,6 +743,52 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
             result.complete(snap.withLastTermination(fallback));
         }
         return result;
+    }
+
+    /**
+     * Reads the pods of a Job that was delivered FAILED from an initial list with the termination from its condition,
+     * once that list was delivered ({@code after}; the reads do not compete with the delivery that readiness waits
+     * for), on a backfill thread (at most {@value #BACKFILL_THREADS} reads at a time), and delivers it again as
+     * UPDATED with the pod's termination when that tells something else, unless a later event of the Job came first.
+     */
+    private void backfill(JobSnapshot delivered, CompletableFuture<Void> after) {
+        ClusterReads r = reads;
+        if (!config.failureContext() || r == null) {
+            return;
+        }
+        String uid = delivered.uid();
+        try {
+            after.thenRunAsync(() -> {
+                if (!delivered.equals(jobsByUid.get(uid))) {
+                    return; // changed or gone meanwhile: its own events carry what there is
+                }
+                Termination t;
+                try {
+                    t = r.lastTermination(delivered).orElse(null);
+                } catch (RuntimeException e) {
+                    if (phase == Phase.STARTED) {
+                        LOG.warn("reading the pods of failed Job {}/{} failed: {}", delivered.namespace(),
+                                delivered.name(), e.toString());
+                    }
+                    return;
+                }
+                if (t == null || t.equals(delivered.lastTermination())) {
+                    return;
+                }
+                enqueueJob(uid, () -> {
+                    JobSnapshot current = jobsByUid.get(uid);
+                    if (current != null && current.state() == JobState.FAILED
+                            && Objects.equals(current.lastTermination(), delivered.lastTermination())) {
+                        JobSnapshot enriched = current.withLastTermination(t);
+                        rememberJob(enriched);
+                        deliverJob(WatchEventType.UPDATED, enriched);
+                    }
+                    return done();
+                });
+            }, backfillPool);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("watcher closed; not reading the pods of Job {}/{}", delivered.namespace(), delivered.name());
+        }
     }
 
     private void rememberJob(JobSnapshot j) {

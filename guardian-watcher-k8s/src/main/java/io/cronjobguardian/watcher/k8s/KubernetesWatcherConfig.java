@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  *   <li>{@value #FAILURE_CONTEXT}: read the pods of a failed Job to fill {@code lastTermination} (default
  *       {@code true}).</li>
  *   <li>{@value #REQUEST_TIMEOUT}: timeout of each pod, log and event read (default 30s, 1s to 5m).</li>
+ *   <li>{@value #LIST_PAGE_SIZE}: objects per page when the informers list CronJobs and Jobs (default 500;
+ *       {@code 0} = one unpaged list, which needs the whole list in memory at once).</li>
  * </ul>
  */
 public final class KubernetesWatcherConfig {
@@ -54,6 +56,10 @@ public final class KubernetesWatcherConfig {
     public static final String FAILURE_CONTEXT = "watcher.failureContext";
     /** Timeout of each pod, log or event read. */
     public static final String REQUEST_TIMEOUT = "watcher.requestTimeout";
+    /** Objects per page of the informers' lists; 0 = one unpaged list. */
+    public static final String LIST_PAGE_SIZE = "watcher.listPageSize";
+    /** Default of {@value #LIST_PAGE_SIZE}. */
+    public static final int DEFAULT_LIST_PAGE_SIZE = 500;
 
     static final Duration MIN_RESYNC = Duration.ofMinutes(1);
     static final Duration MAX_RESYNC = Duration.ofHours(24);
@@ -68,10 +74,13 @@ public final class KubernetesWatcherConfig {
     private final @Nullable String context;
     private final boolean failureContext;
     private final Duration requestTimeout;
+    private final int listPageSize;
+    private final boolean slimItemStore;
 
     private KubernetesWatcherConfig(Set<String> namespaces, @Nullable LabelSelector namespaceSelector,
             Set<String> ignoredNamespaces, boolean watchNamespaces, Duration resyncPeriod, @Nullable Path kubeconfig,
-            @Nullable String context, boolean failureContext, Duration requestTimeout) {
+            @Nullable String context, boolean failureContext, Duration requestTimeout, int listPageSize,
+            boolean slimItemStore) {
         this.namespaces = namespaces;
         this.namespaceSelector = namespaceSelector;
         this.ignoredNamespaces = ignoredNamespaces;
@@ -81,6 +90,8 @@ public final class KubernetesWatcherConfig {
         this.context = context;
         this.failureContext = failureContext;
         this.requestTimeout = requestTimeout;
+        this.listPageSize = listPageSize;
+        this.slimItemStore = slimItemStore;
     }
 
     /** The defaults: every namespace, no resync, auto-configured client. */
@@ -147,7 +158,9 @@ public final class KubernetesWatcherConfig {
                 settings.getString(CONTEXT, null),
                 settings.getBoolean(FAILURE_CONTEXT, true),
                 settings.getDuration(REQUEST_TIMEOUT, Duration.ofSeconds(30), Duration.ofSeconds(1),
-                        Duration.ofMinutes(5)));
+                        Duration.ofMinutes(5)),
+                settings.getInt(LIST_PAGE_SIZE, DEFAULT_LIST_PAGE_SIZE, 0, 100_000),
+                true);
     }
 
     private static Set<String> namespaceList(Settings settings, String key) {
@@ -222,7 +235,31 @@ public final class KubernetesWatcherConfig {
     /** A copy with another resync period, unvalidated (tests use periods below the 1m minimum). */
     KubernetesWatcherConfig withResyncPeriod(Duration period) {
         return new KubernetesWatcherConfig(namespaces, namespaceSelector, ignoredNamespaces, watchNamespaces, period,
-                kubeconfig, context, failureContext, requestTimeout);
+                kubeconfig, context, failureContext, requestTimeout, listPageSize, slimItemStore);
+    }
+
+    /** Objects per page of the informers' lists; 0 = one unpaged list. */
+    public int listPageSize() {
+        return listPageSize;
+    }
+
+    /**
+     * Whether the informers keep slim copies of CronJobs and Jobs (without {@code managedFields}, the
+     * {@code kubectl.kubernetes.io/last-applied-configuration} annotation and the pod template) instead of whole
+     * objects. Always {@code true} for a configuration read from settings.
+     */
+    public boolean slimItemStore() {
+        return slimItemStore;
+    }
+
+    /**
+     * A copy that keeps whole objects in the informers' stores when {@code slim} is {@code false} (fabric8's default
+     * store). Not a setting: the slim store answers exactly the same; this exists to measure what it saves (the
+     * watcher benchmark's baseline).
+     */
+    public KubernetesWatcherConfig withSlimItemStore(boolean slim) {
+        return new KubernetesWatcherConfig(namespaces, namespaceSelector, ignoredNamespaces, watchNamespaces,
+                resyncPeriod, kubeconfig, context, failureContext, requestTimeout, listPageSize, slim);
     }
 
     /** Whether a namespace is in scope by the static rules (list and ignore list; the selector is dynamic). */
@@ -241,6 +278,7 @@ public final class KubernetesWatcherConfig {
                 + ", watchNamespaces=" + watchNamespaces + ", resyncPeriod=" + Settings.format(resyncPeriod)
                 + (kubeconfig != null ? ", kubeconfig=" + kubeconfig : "")
                 + (context != null ? ", context=" + context : "")
-                + ", failureContext=" + failureContext + ", requestTimeout=" + Settings.format(requestTimeout) + '}';
+                + ", failureContext=" + failureContext + ", requestTimeout=" + Settings.format(requestTimeout)
+                + ", listPageSize=" + listPageSize + (slimItemStore ? "" : ", slimItemStore=false") + '}';
     }
 }

@@ -59,6 +59,8 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     private final List<String> watcherRequests = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> loseModifiedOf = ConcurrentHashMap.newKeySet();
     private volatile boolean partitioned;
+    private volatile String slowPodListsOf = null;
+    private volatile java.time.Duration slowPodListDelay = java.time.Duration.ZERO;
     private volatile long compactedBefore;
 
     /** The CRUD dispatcher's own watch registry and lock (private in fabric8 7.8.0; see {@link #unregister}). */
@@ -127,6 +129,16 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         loseModifiedOf.add(name);
     }
 
+    /**
+     * Pod lists of the client under test whose label selector names a Job starting with {@code jobNamePrefix} are
+     * answered only after {@code delay} (a slow or, with a delay longer than the request timeout, hanging API
+     * server); {@code null} turns it off.
+     */
+    void slowPodLists(String jobNamePrefix, java.time.Duration delay) {
+        slowPodListDelay = delay;
+        slowPodListsOf = jobNamePrefix;
+    }
+
     int openWatchCount() {
         return openWatches.size();
     }
@@ -166,6 +178,12 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         }
         URI uri = URI.create(path);
         Map<String, String> query = query(uri.getRawQuery());
+        String slow = slowPodListsOf;
+        if (fromWatcher && slow != null && "GET".equals(request.getMethod())
+                && uri.getPath().matches("/api/v1/namespaces/[^/]+/pods") && !"true".equals(query.get("watch"))
+                && query.getOrDefault("labelSelector", "").contains("job-name=" + slow)) {
+            return super.dispatch(request).setBodyDelay(slowPodListDelay);
+        }
         if ("GET".equals(request.getMethod())) {
             if (uri.getPath().matches("/api/v1/namespaces/[^/]+/pods/[^/]+/log")) {
                 return podLog(uri.getPath(), query);

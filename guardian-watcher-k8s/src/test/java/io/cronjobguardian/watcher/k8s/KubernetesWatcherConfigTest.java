@@ -31,6 +31,8 @@ class KubernetesWatcherConfigTest {
         assertThat(c.context()).isNull();
         assertThat(c.failureContext()).isTrue();
         assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.listPageSize()).isEqualTo(500);
+        assertThat(c.slimItemStore()).isTrue();
     }
 
     @Test
@@ -38,7 +40,8 @@ class KubernetesWatcherConfigTest {
         Path kubeconfig = Files.writeString(dir.resolve("config"), "apiVersion: v1\nkind: Config\n");
         KubernetesWatcherConfig c = of("watcher.namespaces", " ns1, ns2 ,,ns3", "watcher.ignored-namespaces", "ns3",
                 "watcher.resync_period", "10m", "watcher.kubeconfig", kubeconfig.toString(), "watcher.context", "prod",
-                "watcher.failureContext", "off", "watcher.requestTimeout", "5s", "watcher.watchNamespaces", "yes");
+                "watcher.failureContext", "off", "watcher.requestTimeout", "5s", "watcher.watchNamespaces", "yes",
+                "watcher.list-page-size", "0");
         assertThat(c.namespaces()).containsExactly("ns1", "ns2");
         assertThat(c.ignoredNamespaces()).containsExactly("ns3");
         assertThat(c.resyncPeriod()).isEqualTo(Duration.ofMinutes(10));
@@ -47,6 +50,7 @@ class KubernetesWatcherConfigTest {
         assertThat(c.failureContext()).isFalse();
         assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.watchNamespaces()).isTrue();
+        assertThat(c.listPageSize()).isZero();
         assertThat(c.toString()).contains("ns1").doesNotContain("token");
     }
 
@@ -77,5 +81,9 @@ class KubernetesWatcherConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("watcher.kubeconfig:");
         assertThatThrownBy(() -> of("watcher.failureContext", "maybe")).isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> of("watcher.requestTimeout", "10m")).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> of("watcher.listPageSize", "-1")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("watcher.listPageSize:");
+        assertThatThrownBy(() -> of("watcher.listPageSize", "many")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("watcher.listPageSize:");
     }
 }

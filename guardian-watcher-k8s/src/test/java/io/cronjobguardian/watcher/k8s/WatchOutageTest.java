@@ -135,7 +135,9 @@ class WatchOutageTest extends WatcherTestSupport {
         await().atMost(TIMEOUT).until(() -> w.relistCount() >= 2);
         // the informers listed again (a GET without watch=true) after the 410
         // (the sequence is: watch from the old version -> ERROR 410 -> LIST -> watch from the list's version)
-        assertThat(cluster.api.watcherRequests()).contains("GET /apis/batch/v1/jobs", "GET /apis/batch/v1/cronjobs");
+        // (paged by watcher.listPageSize, default 500)
+        assertThat(cluster.api.watcherRequests()).contains("GET /apis/batch/v1/jobs?limit=500",
+                "GET /apis/batch/v1/cronjobs?limit=500");
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(w.jobs(CronJobRef.of(NS, "backup")))
                 .extracting(JobSnapshot::name)
                 .containsExactlyInAnyOrder("backup-1", "backup-2", "backup-3", "backup-4", "backup-6"));
