@@ -345,7 +345,8 @@ class ExactlyOnceNotificationsIT {
                     .creationTime(base.minus(Duration.ofHours(1))).build();
             putCronJob(c);
             Instant start = base.plusSeconds(i);
-            TestObjects.JobBuilder run = TestObjects.job(c).name(c.ref().name() + "-1").scheduled(start);
+            TestObjects.JobBuilder run = TestObjects.job(c).name(c.ref().name() + "-1").scheduled(start)
+                    .manual();   // runs between slots: scheduled ones would be RanTooOften
             putJob(run.running(start).build());
             putJob(run.failed(start, start.plusSeconds(20)).exitCode(1, "Error")
                     .condition("BackoffLimitExceeded", "Job has reached the specified backoff limit").build());
@@ -357,7 +358,8 @@ class ExactlyOnceNotificationsIT {
         for (int i = b * BATCH; i < (b + 1) * BATCH; i++) {
             CronJobSnapshot c = cronJobs.get(ref(i));
             Instant start = base.plus(Duration.ofMinutes(30)).plusSeconds(i);
-            TestObjects.JobBuilder run = TestObjects.job(c).name(c.ref().name() + "-2").scheduled(start);
+            TestObjects.JobBuilder run = TestObjects.job(c).name(c.ref().name() + "-2").scheduled(start)
+                    .manual();
             putJob(run.running(start).build());
             putJob(run.succeeded(start, start.plusSeconds(15)).build());
         }
