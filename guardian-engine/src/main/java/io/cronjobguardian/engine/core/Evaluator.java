@@ -459,6 +459,39 @@ final class Evaluator {
             ev.clear(key);
             return;
         }
+        // runs before creation or the last schedule change belong to no slot of this schedule
+        Instant floor = t.snapshot.creationTime();
+        if (t.state != null && t.state.scheduleChangedAt() != null && t.state.scheduleChangedAt().isAfter(floor)) {
+            floor = t.state.scheduleChangedAt();
+        }
+        Map<String, JobSnapshot> runs = new java.util.HashMap<>();
+        for (Execution e : f.finishedRead()) {
+            runs.put(e.jobUid(), e.job());
+        }
+        for (JobSnapshot j : f.cachedJobs()) {
+            runs.put(j.uid(), j);
+        }
+        // a run scheduled exactly at a slot (every Job the CronJob controller creates) costs one next(); only
+        // off-slot times search backwards, and the 10-slot window is computed only when a slot has two runs
+        java.util.TreeMap<Instant, List<JobSnapshot>> bySlot = new java.util.TreeMap<>();
+        boolean twice = false;
+        for (JobSnapshot j : runs.values()) {
+            Instant at = j.scheduledTime();
+            if (j.manual() || at == null || at.isBefore(floor)) {
+                continue;
+            }
+            Optional<Instant> slot = at.getNano() == 0 && schedule.next(at.minusSeconds(1)).filter(at::equals)
+                    .isPresent() ? Optional.of(at) : schedule.previous(at);
+            if (slot.isPresent()) {
+                List<JobSnapshot> in = bySlot.computeIfAbsent(slot.get(), k -> new ArrayList<>());
+                in.add(j);
+                twice |= in.size() > 1;
+            }
+        }
+        if (!twice) {
+            ev.clear(key);
+            return;
+        }
         Instant from = null;
         Optional<Instant> s = schedule.previous(f.now());
         for (int i = 0; i < RAN_TOO_OFTEN_SLOTS && s.isPresent(); i++) {
@@ -469,27 +502,7 @@ final class Evaluator {
             ev.clear(key);
             return;
         }
-        if (t.snapshot.creationTime().isAfter(from)) {
-            from = t.snapshot.creationTime();
-        }
-        if (t.state != null && t.state.scheduleChangedAt() != null && t.state.scheduleChangedAt().isAfter(from)) {
-            from = t.state.scheduleChangedAt();
-        }
-        Map<String, JobSnapshot> runs = new java.util.HashMap<>();
-        for (Execution e : f.finishedRead()) {
-            runs.put(e.jobUid(), e.job());
-        }
-        for (JobSnapshot j : f.cachedJobs()) {
-            runs.put(j.uid(), j);
-        }
-        java.util.TreeMap<Instant, List<JobSnapshot>> bySlot = new java.util.TreeMap<>();
-        for (JobSnapshot j : runs.values()) {
-            Instant at = j.scheduledTime();
-            if (j.manual() || at == null || at.isBefore(from)) {
-                continue;
-            }
-            schedule.previous(at).ifPresent(slot -> bySlot.computeIfAbsent(slot, k -> new ArrayList<>()).add(j));
-        }
+        bySlot.headMap(from).clear();   // a slot before the window's first (its runs are scheduled before it)
         List<Instant> extra = new ArrayList<>();
         int most = 0;
         for (Map.Entry<Instant, List<JobSnapshot>> e : bySlot.entrySet()) {
