@@ -667,7 +667,12 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
                 continue;
             }
             boolean cancelled = false;
-            if (n.status() == NotificationStatus.PENDING) {
+            // an opening already due (no alertDelay, or the delay has passed) and never tried is sent, then the
+            // resolution: an incident opened and resolved back to back (a failover's catch-up records a failure and
+            // the success after it at once) is still announced; only one resolved within alertDelay is dropped
+            boolean undelayedOpening = n.kind() == NotificationKind.OPENED && n.attempts() == 0
+                    && !now.isBefore(n.dueAt());
+            if (n.status() == NotificationStatus.PENDING && !undelayedOpening) {
                 // not being sent (alertDelay, retry, rate limit): cancel it
                 Optional<Notification> c = store.claimNotification(n.id(), claimant, now.isBefore(n.dueAt())
                         ? n.dueAt() : now, CLAIM_TTL, writeEpoch);

@@ -90,6 +90,32 @@ class AlertPipelineTest {
     }
 
     @Test
+    void anIncidentOpenedAndResolvedBeforeAnySendIsStillAnnouncedWithoutAlertDelay() {
+        // the opening has not been sent when the incident resolves (a failover's catch-up records a failure and
+        // the success after it back to back): without alertDelay the failure is paged, then resolved; it used to
+        // be cancelled silently, a failure nobody heard of
+        FaultyStore faulty = new FaultyStore(new io.cronjobguardian.testkit.InMemoryHistoryStore());
+        try (EngineHarnessAccess h = new EngineHarnessAccess(T0, faulty.store(),
+                List.of(monitor(alerting(Duration.ZERO, Duration.ofHours(1), null))), c -> { },
+                gb -> gb.alertChannel(slack, pager).synchronousAlertDelivery(true))) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "app").schedule("0 * * * *"));
+            h.advance(Duration.ofMinutes(30));
+            faulty.down("claimDueNotifications", true);   // nothing is sent yet
+            fail(h, cj, "j1", T0.plusSeconds(60), 1, "Error");
+            assertThat(h.openIncidents(AlertType.JOB_FAILED)).hasSize(1);
+            succeed(h, cj, "j2", T0.plusSeconds(120), Duration.ofSeconds(5));
+            assertThat(h.openIncidents(AlertType.JOB_FAILED)).isEmpty();
+            assertThat(pager.messages()).isEmpty();
+            faulty.down("claimDueNotifications", false);
+            h.advance(Duration.ofMinutes(1));
+            assertThat(pager.delivered()).extracting(AlertMessage::kind)
+                    .containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+            assertThat(slack.delivered()).extracting(AlertMessage::kind)
+                    .containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+        }
+    }
+
+    @Test
     void anIncidentResolvedWithinAlertDelayIsNeverAnnounced() {
         try (EngineHarnessAccess h = harness(monitor(alerting(Duration.ofMinutes(10), Duration.ofHours(1), null)),
                 c -> { })) {
