@@ -22,6 +22,8 @@ public final class ChaosMain {
      * @param args {@code key=value} words, see {@link ChaosOptions#parse}
      */
     public static void main(String[] args) {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         ChaosOptions options;
         try {
             options = ChaosOptions.parse(args);

@@ -95,6 +95,7 @@ public final class ChaosRun implements AutoCloseable {
     private PrintStream receiverFile;
     private HistoryStore reader;
     private boolean schemaCreated;
+    private long firstLeaderWall = Long.MAX_VALUE;
 
     /** The database the run uses: JDBC URL parts and login. */
     record Database(String provider, String host, int port, String name, String user, String password) {
@@ -154,6 +155,8 @@ public final class ChaosRun implements AutoCloseable {
      * @param notificationsLost   notifications never received (not delivered, or left pending)
      * @param duplicates          deliveries beyond the first of one notification
      * @param keyedDuplicates     of those, with the same {@code Idempotency-Key} as the first
+     * @param cancelled           openings cancelled because their incident resolved before they were sent
+     *                            (documented behaviour; neither delivered nor lost)
      * @param orderViolations     resolutions received before their opening, or openings missing on a channel
      * @param epochViolations     epochs with writes of two replicas, and writes of a fenced (older) epoch accepted
      *                            after a newer epoch began
@@ -166,7 +169,7 @@ public final class ChaosRun implements AutoCloseable {
      */
     public record Result(int finishedRuns, int recorded, int lost, int duplicated, int wrongOutcome,
             int notificationsSent, int delivered, int notificationsLost, int duplicates, int keyedDuplicates,
-            int orderViolations, int epochViolations, int leftBehind, Map<String, List<Double>> failover,
+            int cancelled, int orderViolations, int epochViolations, int leftBehind, Map<String, List<Double>> failover,
             Map<String, List<Double>> faultToNotification, List<Double> recordLatency, List<Double> webhookLatency,
             List<String> problems) {
 
@@ -289,6 +292,7 @@ public final class ChaosRun implements AutoCloseable {
             waitFor(r.id + " ready", START, r::ready);
         }
         Replica first = awaitLeader(null, leaderBound());
+        firstLeaderWall = System.currentTimeMillis();
         say("all replicas ready; leader " + first.id);
 
         List<Fault> plan = plan();
@@ -622,6 +626,7 @@ public final class ChaosRun implements AutoCloseable {
         int dups = 0;
         int keyed = 0;
         int order = 0;
+        int cancelled = 0;
         Set<Long> known = new HashSet<>();
         for (Incident inc : incidents) {
             List<Notification> ns = reader.notifications(inc.id());
@@ -630,6 +635,13 @@ public final class ChaosRun implements AutoCloseable {
                 known.add(n.id());
                 sent++;
                 List<Receiver.Delivery> ds = byId.getOrDefault(n.id(), List.of());
+                if (ds.isEmpty() && n.status() == NotificationStatus.FAILED && n.lastError() != null
+                        && n.lastError().startsWith("cancelled")) {
+                    // documented: an opening still waiting when its incident resolves is cancelled, not sent (and
+                    // its resolution is not announced on that channel)
+                    cancelled++;
+                    continue;
+                }
                 if (ds.isEmpty()) {
                     nLost++;
                     problems.add("notification lost: " + n.kind() + " of " + inc.id() + " (" + inc.key().type()
@@ -715,7 +727,7 @@ public final class ChaosRun implements AutoCloseable {
         }
         Map<String, Long> firstOpening = new HashMap<>();
         for (Receiver.Delivery d : deliveries) {
-            if ("opened".equals(d.kind()) && d.jobName() != null) {
+            if (!"resolved".equals(d.kind()) && "JobFailed".equals(d.type()) && d.jobName() != null) {
                 firstOpening.putIfAbsent(d.jobName(), d.wallMillis());
             }
         }
@@ -745,13 +757,21 @@ public final class ChaosRun implements AutoCloseable {
             }
         }
         Result r = new Result(finished.size(), recorded, lost, duplicated, wrong, sent, delivered, nLost, dups, keyed,
-                order, epochViolations, left, failover, toNotification, recordLatency, webhookLatency, problems);
+                cancelled, order, epochViolations, left, failover, toNotification, recordLatency, webhookLatency,
+                problems);
         report(r);
         return r;
     }
 
+    /**
+     * Whether a Job that finished at {@code wall} finished outside the steady state: before the first leader (plus
+     * one lease duration to catch up), or within one lease duration of a fault's window.
+     */
     private boolean inFaultWindow(long wall) {
         long margin = options.profile().leaseDuration().toMillis();
+        if (wall < firstLeaderWall + margin) {
+            return true;
+        }
         return faults.stream().anyMatch(f -> wall >= f.faultWall() - margin && wall <= f.endWall() + margin);
     }
 
@@ -768,6 +788,8 @@ public final class ChaosRun implements AutoCloseable {
         }
         say("steady state: Job finished -> recorded " + Stats.describe(r.recordLatency()));
         say("steady state: Job failed -> webhook received " + Stats.describe(r.webhookLatency()));
+        say("notifications in the outbox: " + r.notificationsSent() + "; openings cancelled (resolved before sent): "
+                + r.cancelled());
         say("epoch violations: " + r.epochViolations() + "; order violations: " + r.orderViolations()
                 + "; wrong outcomes: " + r.wrongOutcome() + "; processes left behind: " + r.leftBehind());
         int shown = 0;

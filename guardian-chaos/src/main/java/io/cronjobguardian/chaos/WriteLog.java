@@ -62,7 +62,10 @@ final class WriteLog implements InvocationHandler {
         try {
             Object r = m.invoke(delegate, args);
             if (write) {
-                print(m.getName(), epoch, "ok", args);
+                // advanceEpoch and claimEpoch return the epoch the replica now writes with (claimEpoch's argument is
+                // only a lower bound)
+                boolean begins = m.getName().equals("advanceEpoch") || m.getName().equals("claimEpoch");
+                print(m.getName(), begins ? ((Number) r).longValue() : epoch, "ok", args);
             }
             return r;
         } catch (InvocationTargetException e) {
