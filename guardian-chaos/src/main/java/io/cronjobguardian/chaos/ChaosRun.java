@@ -568,15 +568,33 @@ public final class ChaosRun implements AutoCloseable {
         reader = Providers.byName(HistoryStoreProvider.class, database.provider()).orElseThrow()
                 .create(Settings.of(directSettings()), ProviderContext.defaults());
         reader.start();
+        // quiet: the last Jobs recorded, every open incident's openings queued, nothing left to send, and still so
+        // after the time a failed Job's context reads may take (the last failure may still be on its way to an
+        // incident)
         Duration drain = leaderBound().plus(Duration.ofSeconds(30));
+        Duration quiet = REQUEST_TIMEOUT.plus(options.profile().retryPeriod()).plusSeconds(1);
+        long[] quietSince = {0};
         try {
-            waitFor("every finished Job recorded and the outbox drained", drain,
-                    () -> mismatches(finished, executions()).isEmpty() && undelivered().isEmpty());
+            waitFor("every finished Job recorded and the outbox drained", drain, () -> {
+                boolean done = mismatches(finished, executions()).isEmpty() && undelivered().isEmpty()
+                        && openingsMissing().isEmpty();
+                if (!done) {
+                    quietSince[0] = 0;
+                    return false;
+                }
+                if (quietSince[0] == 0) {
+                    quietSince[0] = System.nanoTime();
+                }
+                return System.nanoTime() - quietSince[0] >= quiet.toNanos();
+            });
         } catch (IllegalStateException e) {
             say("WARNING: " + e.getMessage().lines().findFirst().orElse(""));
         }
-        // 3. the replicas stop gracefully (sends in flight finish), so nothing arrives after the count
-        for (Replica r : replicas) {
+        // 3. the replicas stop gracefully (sends in flight finish), standbys first so that leadership does not move
+        //    again, so nothing arrives after the count
+        List<Replica> stopOrder = new ArrayList<>(replicas);
+        stopOrder.sort((a, b) -> Boolean.compare(a.leads(), b.leads()));
+        for (Replica r : stopOrder) {
             if (r.current().isAlive()) {
                 r.current().stop(SHUTDOWN.plus(SLACK));
             }
@@ -928,6 +946,23 @@ public final class ChaosRun implements AutoCloseable {
             }
         }
         return all;
+    }
+
+    /** Open incidents without an opening queued on one of the channels. */
+    private List<String> openingsMissing() {
+        List<String> out = new ArrayList<>();
+        for (Incident i : incidents()) {
+            if (i.resolvedAt() != null) {
+                continue;
+            }
+            List<Notification> ns = reader.notifications(i.id());
+            for (String ch : ChaosScenario.CHANNELS) {
+                if (ns.stream().noneMatch(n -> n.kind() == NotificationKind.OPENED && n.channel().equals(ch))) {
+                    out.add(i.id() + "/" + ch);
+                }
+            }
+        }
+        return out;
     }
 
     /** Notifications not yet sent (pending, claimed), over every incident. */
