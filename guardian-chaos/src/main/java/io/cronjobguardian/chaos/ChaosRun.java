@@ -459,6 +459,9 @@ public final class ChaosRun implements AutoCloseable {
         p.setProperty("scheduler.startupGracePeriod", "0s");
         p.setProperty("rateLimits.maxAlertsPerMinute", "100000");
         p.setProperty("rateLimits.burstLimit", "10000");
+        // every incident announced: no suppression of a repeated failure (default 1 h), so that "every open incident
+        // has its openings" is a strict check
+        p.setProperty("rateLimits.defaultSuppressDuplicatesFor", "0s");
         for (String ch : ChaosScenario.CHANNELS) {
             p.setProperty("channels." + ch + ".type", "webhook");
             p.setProperty("channels." + ch + ".url", receiver.url("/" + ch));
@@ -824,13 +827,15 @@ public final class ChaosRun implements AutoCloseable {
         out.flush();
     }
 
-    /** A line {@code W <wall> <method> <epoch> <outcome> [ns/job=STATE ...]} of one replica JVM. */
+    /** A line {@code W <wall> <method> <epoch> <outcome> <started> [ns/job=STATE ...]} of one replica JVM. */
     static final class WriteLine {
         final Child child;
         final long wall;
         final String method;
         final long epoch;
         final String outcome;
+        /** When the call began (the line is printed when it returned). */
+        final long started;
         final Map<String, String> jobs = new LinkedHashMap<>();
 
         WriteLine(Child child, String line) {
@@ -840,7 +845,8 @@ public final class ChaosRun implements AutoCloseable {
             this.method = p[2];
             this.epoch = Long.parseLong(p[3]);
             this.outcome = p[4];
-            for (int i = 5; i < p.length; i++) {
+            this.started = Long.parseLong(p[5]);
+            for (int i = 6; i < p.length; i++) {
                 int eq = p[i].lastIndexOf('=');
                 jobs.put(p[i].substring(0, eq), p[i].substring(eq + 1));
             }
@@ -893,16 +899,26 @@ public final class ChaosRun implements AutoCloseable {
             }
         }
         long highestBegun = -1;
+        long highestBegunAt = 0;
         for (WriteLine w : writes) {
             if (!w.ok() || w.epoch < 0) {
                 continue;
             }
             if (w.method.equals("advanceEpoch") || w.method.equals("claimEpoch")) {
-                highestBegun = Math.max(highestBegun, w.epoch);
-            } else if (w.epoch < highestBegun) {
+                if (w.epoch > highestBegun) {
+                    highestBegun = w.epoch;
+                    highestBegunAt = w.wall;
+                }
+            } else if (w.epoch < highestBegun && w.started >= highestBegunAt) {
                 n++;
-                problems.add("zombie write: " + w.child + " " + w.method + " with epoch " + w.epoch + " accepted after"
-                        + " epoch " + highestBegun + " began");
+                problems.add("zombie write: " + w.child + " " + w.method + " with epoch " + w.epoch + " called after"
+                        + " epoch " + highestBegun + " began, and accepted");
+            } else if (w.epoch < highestBegun) {
+                // called before the newer epoch began, returned after (the process was frozen or slow in between):
+                // the store ordered it before the fence; not a zombie's write
+                problems.add("note: " + w.child + " " + w.method + " with epoch " + w.epoch + " was in flight when "
+                        + "epoch " + highestBegun + " began (called " + (highestBegunAt - w.started) + " ms before, "
+                        + "returned " + (w.wall - highestBegunAt) + " ms after)");
             }
         }
         return n;

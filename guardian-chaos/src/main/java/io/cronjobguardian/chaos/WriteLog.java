@@ -59,28 +59,29 @@ final class WriteLog implements InvocationHandler {
         boolean fenced = FENCED.contains(m.getName());
         boolean write = fenced || COMPLETIONS.contains(m.getName());
         long epoch = fenced ? ((Number) args[args.length - 1]).longValue() : -1;
+        long started = System.currentTimeMillis();
         try {
             Object r = m.invoke(delegate, args);
             if (write) {
                 // advanceEpoch and claimEpoch return the epoch the replica now writes with (claimEpoch's argument is
                 // only a lower bound)
                 boolean begins = m.getName().equals("advanceEpoch") || m.getName().equals("claimEpoch");
-                print(m.getName(), begins ? ((Number) r).longValue() : epoch, "ok", args);
+                print(m.getName(), begins ? ((Number) r).longValue() : epoch, "ok", started, args);
             }
             return r;
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (write) {
                 print(m.getName(), epoch, cause instanceof StaleEpochException ? "stale"
-                        : "err:" + cause.getClass().getSimpleName(), args);
+                        : "err:" + cause.getClass().getSimpleName(), started, args);
             }
             throw cause;
         }
     }
 
-    private void print(String method, long epoch, String outcome, Object[] args) {
+    private void print(String method, long epoch, String outcome, long started, Object[] args) {
         StringBuilder sb = new StringBuilder("W ").append(System.currentTimeMillis()).append(' ').append(method)
-                .append(' ').append(epoch).append(' ').append(outcome);
+                .append(' ').append(epoch).append(' ').append(outcome).append(' ').append(started);
         if (method.equals("upsertExecution")) {
             append(sb, (Execution) args[0]);
         } else if (method.equals("upsertExecutions")) {
