@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 /**
  * A JVM the harness started: its output (standard output and error) goes to a log file the harness tails; its
  * standard input is a pipe the harness holds (the child exits when it ends, so a harness that dies takes its children
- * with it). Signals are sent by process id: {@code kill -STOP/-CONT <pid>}, {@link Process#destroy()} (TERM) and
+ * with it). Signals are sent by process id: {@code kill -STOP/-CONT <pid>}, {@link ProcessHandle#destroy()} (TERM) and
  * {@link Process#destroyForcibly()} (KILL), each to the process and its descendants where it matters.
  */
 final class Child {
@@ -104,7 +104,9 @@ final class Child {
 
     /** A graceful stop (TERM: the shutdown hooks run), then KILL if it has not exited within {@code grace}. */
     boolean stop(Duration grace) {
-        process.destroy();
+        // TERM through the handle: Process.destroy() also closes the child's standard input, and a replica halts at
+        // once when its input ends (the harness is gone) -- that would turn a graceful stop into a crash
+        process.toHandle().destroy();
         if (awaitExit(grace)) {
             return true;
         }
