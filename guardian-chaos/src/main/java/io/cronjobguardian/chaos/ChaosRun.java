@@ -99,6 +99,10 @@ public final class ChaosRun implements AutoCloseable {
 
     /** The database the run uses: JDBC URL parts and login. */
     record Database(String provider, String host, int port, String name, String user, String password) {
+        @Override
+        public String toString() {
+            return provider + " " + host + ":" + port + "/" + name + " as " + user;   // never the password
+        }
     }
 
     /** One replica: its proxies and the JVMs it has been (one per start). */
@@ -210,7 +214,9 @@ public final class ChaosRun implements AutoCloseable {
         this.out = out;
         this.random = new SplittableRandom(options.seed());
         this.database = database(options.db(), env);
-        this.schema = "chaos_" + ProcessHandle.current().pid() + "_" + Long.toString(System.currentTimeMillis(), 36);
+        // MariaDB: a database named <database>_<suffix>, the names the test login may create (see DbTarget)
+        String suffix = "chaos_" + ProcessHandle.current().pid() + "_" + Long.toString(System.currentTimeMillis(), 36);
+        this.schema = database.provider().equals("postgres") ? suffix : database.name() + "_" + suffix;
         this.shutdownHook = new Thread(this::killEverything, "chaos-kill-children");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
