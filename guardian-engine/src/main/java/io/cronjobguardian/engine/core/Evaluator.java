@@ -412,11 +412,9 @@ final class Evaluator {
                 earliest = deadline;
             }
         }
-        if (!schedule.isRelative()) {
-            Optional<Instant> newest = schedule.previous(now);
-            if (newest.isEmpty() || !newest.get().isAfter(earliest)) {
-                return false;   // nothing missed: the common case costs one step
-            }
+        Optional<Instant> first = schedule.next(earliest);
+        if (first.isEmpty() || first.get().isAfter(now)) {
+            return false;   // nothing missed: the common case costs one next()
         }
         return schedule.slotsBetween(earliest, now, KUBERNETES_MAX_MISSED + 1).size() > KUBERNETES_MAX_MISSED;
     }
