@@ -345,19 +345,14 @@ class AlertPipelineTest {
     /** Waits (bounded) until {@code condition} holds, running the engine's pending tasks meanwhile. */
     private static void awaitRunning(EngineHarnessAccess h, java.util.function.BooleanSupplier condition,
             String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            h.run();
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(5)).until(() -> {
+                    if (condition.getAsBoolean()) {
+                        return true;
+                    }
+                    h.run();
+                    return condition.getAsBoolean();
+                });
     }
 
     private static io.cronjobguardian.api.Notification notification(EngineHarnessAccess h, String channel,

@@ -86,7 +86,10 @@ public abstract class ServerStoreScenarios extends JdbcStoreScenarios {
                 }
             });
             writer.start();
-            Thread.sleep(300);
+            // the writer is writing (not a timer: a loaded machine may need longer)
+            int before = committed.size();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> committed.size() >= before + 5);
 
             proxy.cut();
 
@@ -104,7 +107,10 @@ public abstract class ServerStoreScenarios extends JdbcStoreScenarios {
             proxy.restore();
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> s.health().up());
-            Thread.sleep(300);
+            // the writer wrote again after the database came back
+            int restored = committed.size();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> committed.size() >= restored + 5);
             stop.set(true);
             writer.join(30_000);
 
