@@ -207,8 +207,21 @@ public final class EngineBenchmark {
                 .observer(s.probe).incidentListener(s.probe).build();
         AtomicReference<Map<String, Long>> atFirstEval = new AtomicReference<>();
         AtomicReference<Map<String, Long>> atAllEval = new AtomicReference<>();
-        s.probe.onFirstEvaluation(() -> atFirstEval.set(s.counting.snapshot()));
-        s.probe.onAllEvaluated(() -> atAllEval.set(s.counting.snapshot()));
+        AtomicReference<Map<String, Long>> cpuAtFirstEval = new AtomicReference<>();
+        AtomicReference<Map<String, Long>> cpuAtAllEval = new AtomicReference<>();
+        long[] engineCpu = new long[2];
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        // both run on the engine thread, at the first and at the last evaluation of the pass
+        s.probe.onFirstEvaluation(() -> {
+            atFirstEval.set(s.counting.snapshot());
+            cpuAtFirstEval.set(s.counting.cpuSnapshot());
+            engineCpu[0] = threads.getCurrentThreadCpuTime();
+        });
+        s.probe.onAllEvaluated(() -> {
+            atAllEval.set(s.counting.snapshot());
+            cpuAtAllEval.set(s.counting.cpuSnapshot());
+            engineCpu[1] = threads.getCurrentThreadCpuTime();
+        });
         long heapBefore = heapUsed();
 
         long t0 = System.nanoTime();
@@ -256,6 +269,16 @@ public final class EngineBenchmark {
         System.out.printf("%-10s %s: evaluation pass %,d evaluations, %.2f ms each, store calls %,d = %.1f per "
                 + "CronJob (%s); incidents opened %d, resolved %d%n", db, label, evaluations, evalMsPerCronJob,
                 evalTotal, evalTotal / (double) n, evalCalls, s.probe.opened.get(), s.probe.resolved.get());
+        if (cpuAtFirstEval.get() != null && cpuAtAllEval.get() != null) {
+            Map<String, Long> storeCpu = EngineCountingStore.diff(cpuAtFirstEval.get(), cpuAtAllEval.get());
+            long storeTotal = EngineCountingStore.total(storeCpu);
+            Map<String, String> byMethod = new java.util.TreeMap<>();
+            storeCpu.forEach((k, v) -> byMethod.put(k, String.format(Locale.ROOT, "%.0f ms", v / 1e6)));
+            System.out.printf("%-10s %s: evaluation pass CPU of the engine thread %.0f ms, of it in store calls %.0f ms "
+                    + "(%s)%n", db, label, (engineCpu[1] - engineCpu[0]) / 1e6, storeTotal / 1e6, byMethod);
+            put(label + ": evaluation pass, engine thread CPU (in store calls)", db, String.format(Locale.ROOT,
+                    "%.0f ms (%.0f ms)", (engineCpu[1] - engineCpu[0]) / 1e6, storeTotal / 1e6));
+        }
         System.out.printf("%-10s %s: heap used %.0f MB before start (watcher cache, data set), %.0f MB after the "
                 + "full evaluation (+%.0f MB)%n", db, label, heapBefore / 1048576.0, heapAfter / 1048576.0,
                 (heapAfter - heapBefore) / 1048576.0);

@@ -120,6 +120,19 @@ public interface HistoryStore extends AutoCloseable {
     /** Executions matching the query, newest first, one page. */
     Page<Execution> executions(ExecutionQuery query);
 
+    /**
+     * The executions {@link #executions} returns for the query (the same items, in the same order), without counting
+     * every matching execution: the engine reads the newest few runs of a CronJob at every evaluation, and counting a
+     * long history costs more than reading those few. The default delegates to {@link #executions}; a store whose
+     * count is not free overrides it.
+     *
+     * @param query the query; its offset and limit select the page
+     * @return the page's items, newest first
+     */
+    default List<Execution> findExecutions(ExecutionQuery query) {
+        return executions(query).items();
+    }
+
     /** Statistics of one CronJob over the window. Never {@code null}; see {@link ExecutionStats} for "no data". */
     ExecutionStats stats(CronJobRef cronJob, StatsQuery window);
 

@@ -519,6 +519,40 @@ public abstract class HistoryStoreContract {
     }
 
     @Test
+    @DisplayName("findExecutions returns exactly the items executions(query) returns, page by page, without a total")
+    void findExecutionsMatchesExecutions() {
+        List<Execution> runs = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            Instant start = T0.plusSeconds(60L * i);
+            runs.add(i % 4 == 0 ? failed(CJ, uid(i), start, Duration.ofSeconds(5 + i))
+                    : i % 7 == 0 ? running(CJ, uid(i), start)
+                    : ok(CJ, uid(i), start, Duration.ofSeconds(1 + i)));
+        }
+        // same start times as runs of CJ (ties by Job UID), another CronJob and a manual run
+        runs.add(ok(CJ2, uid(100), T0.plusSeconds(60), Duration.ofSeconds(1)));
+        runs.add(TestObjects.job(CJ).uid(uid(101)).name("manual").manual()
+                .succeeded(T0.plusSeconds(120), Duration.ofSeconds(2)).execution());
+        runs.add(ok(CJ, uid(102), T0.plusSeconds(120), Duration.ofSeconds(3)));
+        upsertAll(runs.toArray(new Execution[0]));
+
+        List<ExecutionQuery> queries = List.of(
+                ExecutionQuery.forCronJob(CJ),
+                ExecutionQuery.forCronJob(CJ).states(JobState.SUCCEEDED, JobState.FAILED).page(0, 21),
+                ExecutionQuery.forCronJob(CJ).states(JobState.SUCCEEDED, JobState.FAILED).page(5, 7),
+                ExecutionQuery.forCronJob(CJ).includeManual(false).page(0, 3),
+                ExecutionQuery.forCronJob(CJ).withDetails(true).page(2, 4),
+                ExecutionQuery.forCronJob(CJ).scheduledBetween(T0.plusSeconds(600), null).page(0, 10),
+                ExecutionQuery.forCronJob(CJ).startedBetween(null, T0.plusSeconds(300)).page(0, 1),
+                ExecutionQuery.forCronJob(CJ).page(40, 10),
+                ExecutionQuery.all().page(0, ExecutionQuery.MAX_LIMIT));
+        for (ExecutionQuery q : queries) {
+            assertThat(store.findExecutions(q)).as("%s", q).isEqualTo(store.executions(q).items());
+        }
+        assertThat(store.findExecutions(ExecutionQuery.forCronJob(CJ).page(0, 2))).extracting(Execution::jobUid)
+                .containsExactly(uid(29), uid(28));
+    }
+
+    @Test
     @DisplayName("start time is startedAt, or createdAt for a Job that has not started")
     void orderUsesEffectiveStart() {
         JobSnapshot notStarted = TestObjects.job(CJ).uid(uid(1)).name("a").createdAt(T0.plusSeconds(100))

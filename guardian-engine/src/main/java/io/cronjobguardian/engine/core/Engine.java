@@ -1174,7 +1174,7 @@ public final class Engine {
      *
      * @param pass the statistics of the evaluate-all pass this evaluation is part of, or {@code null}
      */
-    private void evaluate(CronJobRef ref, Instant now, PassStats pass) {
+    private void evaluate(CronJobRef ref, Instant now, PassReads pass) {
         if (!leading || !caughtUp) {
             return;
         }
@@ -1189,7 +1189,8 @@ public final class Engine {
         guard(ref, () -> {
             Facts f = new Facts(store, watcher, ref, now, recorder::transientDetails, pass, this::stuckEventsOf);
             Map<IncidentKey, Incident> open = new LinkedHashMap<>();
-            for (Incident i : store.incidents(IncidentQuery.open().cronJob(ref)).items()) {
+            for (Incident i : pass != null ? pass.openIncidents(ref)
+                    : store.incidents(IncidentQuery.open().cronJob(ref)).items()) {
                 open.put(i.key(), i);
             }
             Instant wake = null;
@@ -1231,7 +1232,7 @@ public final class Engine {
     /**
      * Evaluates every tracked CronJob and resolves incidents left open for CronJobs no longer tracked. The pass
      * judges every CronJob at the instant it starts (nothing is recorded while it runs: both happen on this
-     * thread), so that the CronJobs ask for the same statistics windows and {@link PassStats} can read a common
+     * thread), so that the CronJobs ask for the same statistics windows and {@link PassReads} can read a common
      * window for many CronJobs in one bulk query instead of one query per CronJob.
      */
     void evaluateAll() {
@@ -1242,9 +1243,9 @@ public final class Engine {
         expireSeen(passNow);
         List<CronJobRef> order = new ArrayList<>(tracked.keySet());
         // CronJobs of one schedule period ask for the same SLA windows (derived from the period): next to each
-        // other, they share PassStats' bulk reads
+        // other, they share PassReads' bulk reads
         order.sort(java.util.Comparator.comparingLong(r -> evaluator.periodSeconds(tracked.get(r))));
-        PassStats pass = new PassStats(store, order);
+        PassReads pass = new PassReads(store, order);
         for (int i = 0; i < order.size(); i++) {
             if (!leading) {
                 return;   // fenced by a write of this pass: the caches are gone

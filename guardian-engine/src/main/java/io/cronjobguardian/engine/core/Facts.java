@@ -59,7 +59,7 @@ final class Facts {
     private final Map<String, Optional<Execution>> detailed = new HashMap<>();
     private final java.util.function.Function<String, Optional<Execution>> transientDetails;
     /** The statistics of the evaluation pass this evaluation is part of, or {@code null}. */
-    private final PassStats pass;
+    private final PassReads pass;
     /** Events of a stuck Job and its pods (kept by the engine), empty while not read. */
     private final java.util.function.Function<JobSnapshot, List<String>> stuckEvents;
 
@@ -68,7 +68,7 @@ final class Facts {
      *             evaluation of its own)
      */
     Facts(HistoryStore store, CronJobWatcher watcher, CronJobRef ref, Instant now,
-            java.util.function.Function<String, Optional<Execution>> transientDetails, PassStats pass) {
+            java.util.function.Function<String, Optional<Execution>> transientDetails, PassReads pass) {
         this(store, watcher, ref, now, transientDetails, pass, j -> List.of());
     }
 
@@ -79,7 +79,7 @@ final class Facts {
      *                    as far as read
      */
     Facts(HistoryStore store, CronJobWatcher watcher, CronJobRef ref, Instant now,
-            java.util.function.Function<String, Optional<Execution>> transientDetails, PassStats pass,
+            java.util.function.Function<String, Optional<Execution>> transientDetails, PassReads pass,
             java.util.function.Function<JobSnapshot, List<String>> stuckEvents) {
         this.stuckEvents = stuckEvents;
         this.store = store;
@@ -156,8 +156,8 @@ final class Facts {
     }
 
     private List<Execution> finishedByStart(int limit) {
-        return store.executions(ExecutionQuery.forCronJob(ref).states(JobState.SUCCEEDED, JobState.FAILED)
-                .page(0, limit)).items();
+        return store.findExecutions(ExecutionQuery.forCronJob(ref).states(JobState.SUCCEEDED, JobState.FAILED)
+                .page(0, limit));
     }
 
     /** Whether a stored run finished later than every run of the page (so it is not on the page). */
@@ -208,8 +208,8 @@ final class Facts {
      */
     List<Execution> storedScheduledSince(Instant from) {
         if (storedScheduled == null || storedScheduledFrom.isAfter(from)) {
-            storedScheduled = store.executions(ExecutionQuery.forCronJob(ref)
-                    .scheduledBetween(from, null).page(0, MAX_SCHEDULED)).items();
+            storedScheduled = store.findExecutions(ExecutionQuery.forCronJob(ref)
+                    .scheduledBetween(from, null).page(0, MAX_SCHEDULED));
             storedScheduledFrom = from;
         }
         return storedScheduled;
@@ -245,8 +245,8 @@ final class Facts {
     private List<Instant[]> activeIntervals(Instant floor) {
         Map<String, Instant[]> byUid = new HashMap<>();
         List<Execution> runs = new ArrayList<>(storedScheduledSince(floor));
-        runs.addAll(store.executions(ExecutionQuery.forCronJob(ref).startedBetween(null, floor)
-                .states(JobState.SUCCEEDED, JobState.FAILED).page(0, 1)).items());
+        runs.addAll(store.findExecutions(ExecutionQuery.forCronJob(ref).startedBetween(null, floor)
+                .states(JobState.SUCCEEDED, JobState.FAILED).page(0, 1)));
         for (Execution e : runs) {
             JobSnapshot j = e.job();
             if (j.finishedAt() != null) {

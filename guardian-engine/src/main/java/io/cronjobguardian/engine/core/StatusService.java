@@ -167,19 +167,8 @@ public final class StatusService {
     }
 
     private Map<CronJobRef, List<Incident>> openIncidents(CronJobRef single) {
-        Map<CronJobRef, List<Incident>> out = new HashMap<>();
-        IncidentQuery q = single != null ? IncidentQuery.open().cronJob(single) : IncidentQuery.open();
-        int offset = 0;
-        while (true) {
-            Page<Incident> page = store.incidents(q.page(offset, ExecutionQuery.MAX_LIMIT));
-            for (Incident i : page.items()) {
-                out.computeIfAbsent(i.key().cronJob(), k -> new ArrayList<>()).add(i);
-            }
-            if (!page.hasMore() || page.items().isEmpty()) {
-                return out;
-            }
-            offset += page.items().size();
-        }
+        return PassReads.openIncidents(store, single != null ? IncidentQuery.open().cronJob(single)
+                : IncidentQuery.open());
     }
 
     /**

@@ -122,17 +122,26 @@ public final class CronSchedule {
         long back = 60;
         while (back <= MAX_LOOKBACK_SECONDS) {
             long lo = x - back;
-            if (isAtOrBefore(nextSecond(lo), x)) {
-                // invariant: next(lo) <= x < next(hi); bisect down to one second, then the answer is next(lo)
-                while (hi - lo > 1) {
+            OptionalLong atLo = nextSecond(lo);
+            if (isAtOrBefore(atLo, x)) {
+                // invariant: next(lo) <= x < next(hi); bisect until next(lo) is the last slot <= x: the slot after it
+                // is > x (usually at once: the probe is less than twice the distance back), at worst down to one
+                // second, where the answer is next(lo)
+                boolean found = !isAtOrBefore(nextSecond(atLo.getAsLong()), x);
+                while (!found && hi - lo > 1) {
                     long mid = lo + (hi - lo) / 2;
-                    if (isAtOrBefore(nextSecond(mid), x)) {
+                    OptionalLong atMid = nextSecond(mid);
+                    if (isAtOrBefore(atMid, x)) {
                         lo = mid;
+                        if (atMid.getAsLong() != atLo.getAsLong()) {
+                            atLo = atMid;
+                            found = !isAtOrBefore(nextSecond(atLo.getAsLong()), x);
+                        }
                     } else {
                         hi = mid;
                     }
                 }
-                long slot = nextSecond(lo).getAsLong();
+                long slot = atLo.getAsLong();
                 // Where robfig's walk is not monotone (see the ADR) make sure no later slot reachable from it is <= x.
                 for (int i = 0; i < 8; i++) {
                     OptionalLong following = nextSecond(slot);

@@ -1141,19 +1141,30 @@ public final class JdbcHistoryStore implements HistoryStore {
         Condition c = condition(query);
         return read("executions", ctx -> {
             long total = ctx.fetchCount(Executions.T, c);
-            List<Execution> items = new ArrayList<>();
-            if (total > query.offset()) {
-                var select = query.withDetails()
-                        ? ctx.select(executionFields(true)).from(Executions.T).leftJoin(Details.T)
-                                .on(Details.JOB_UID.eq(Executions.JOB_UID)).where(c)
-                        : ctx.select(executionFields(false)).from(Executions.T).where(c);
-                for (Record r : select.orderBy(Executions.EFFECTIVE_START.desc(), Executions.JOB_UID.asc())
-                        .limit(query.limit()).offset(query.offset()).fetch()) {
-                    items.add(Mapping.execution(r, query.withDetails()));
-                }
-            }
+            List<Execution> items = total > query.offset() ? page(ctx, query, c) : new ArrayList<>();
             return new Page<>(items, total, query.offset(), query.limit());
         });
+    }
+
+    @Override
+    public List<Execution> findExecutions(ExecutionQuery query) {
+        Objects.requireNonNull(query, "query");
+        Condition c = condition(query);
+        return read("executions", ctx -> page(ctx, query, c));
+    }
+
+    /** One page of the query's executions, newest first (no count). */
+    private List<Execution> page(DSLContext ctx, ExecutionQuery query, Condition c) {
+        var select = query.withDetails()
+                ? ctx.select(executionFields(true)).from(Executions.T).leftJoin(Details.T)
+                        .on(Details.JOB_UID.eq(Executions.JOB_UID)).where(c)
+                : ctx.select(executionFields(false)).from(Executions.T).where(c);
+        List<Execution> items = new ArrayList<>();
+        for (Record r : select.orderBy(Executions.EFFECTIVE_START.desc(), Executions.JOB_UID.asc())
+                .limit(query.limit()).offset(query.offset()).fetch()) {
+            items.add(Mapping.execution(r, query.withDetails()));
+        }
+        return items;
     }
 
     @Override
