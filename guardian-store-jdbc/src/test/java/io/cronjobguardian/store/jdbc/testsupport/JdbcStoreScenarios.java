@@ -262,6 +262,90 @@ public abstract class JdbcStoreScenarios {
         }
     }
 
+    /**
+     * The SHA-256 of every script as the releases that kept them under {@code db/migration/<dialect>/} shipped and
+     * recorded them in {@code guardian_schema_history} (read from those jars' scripts before the move).
+     */
+    private static final Map<String, List<String>> CHECKSUMS_UNDER_DB_MIGRATION = Map.of(
+            "postgres", List.of("7b9d9d7a74a3f0a78cf1b1b9d95b0e28a5ca9ba5b978dab58e8fce1fbff78dc8",
+                    "e173f7ad7da79cbbb9fe619e96b15e51e5b932067534a1abc4fe1eb269491be6",
+                    "f96787c6597d4d78c82cd86db7d9681e715ca8c43f2bd8b4db6c460b4be23fa7"),
+            "mysql", List.of("5d303238225bc771ecddcb4a1938aabd5ef5befc7d18d02040b78843368eff83",
+                    "dbfbeb861af600d969ebc7b8dd44e1d2d973322bb6458ac3b1c02434b8171967",
+                    "61ed16c6579072fffd44f8539e22c2ff0c994c967394ade615fe2d5dddf601f4"),
+            "mariadb", List.of("bb5e390436ecf7892c11f3cfd49495e0eb9948c5dccf3252b57581740dab21f2",
+                    "6dff007ea72cf06a943828ebc689cb6201e6cc0c812c7d3eedfc6bb4e81eb467",
+                    "220eefbdf2a813fa49934ac138aa7d60b54fbde0a135543232995483cd898865"),
+            "sqlite", List.of("3138c73209b504f0d016a34efe7abcc7b120d99a15ed3369be6d26c199c652fa",
+                    "12233f550b4292af6700a369c67f014321de7525ccc666edb5be66b204237159",
+                    "678621e62db364ea6907ab3137fb2f8ae6b46c7ab6625f27796ff70d95a86ae0"));
+    private static final List<String> STEP_SCRIPTS = List.of("V1__init", "V2__lazy_histogram",
+            "V3__schedule_change");
+
+    @Test
+    @DisplayName("the scripts live under io/cronjobguardian/store/<dialect>/migration, none under db/migration, and "
+            + "hash as the old layout recorded them")
+    void scriptsLiveUnderTheProjectsPackage() throws Exception {
+        ClassLoader cl = JdbcStoreScenarios.class.getClassLoader();
+        String dialect = expectedDialect();
+        for (int v = 1; v <= STEP_SCRIPTS.size(); v++) {
+            String script = STEP_SCRIPTS.get(v - 1) + ".sql";
+            String path = "io/cronjobguardian/store/" + dialect + "/migration/" + script;
+            try (java.io.InputStream in = cl.getResourceAsStream(path)) {
+                assertThat(in).as(path).isNotNull();
+                byte[] sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("\r\n", "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(sql)))
+                        .as("%s is byte for byte the script the old layout applied (never edit a released script)",
+                                path)
+                        .isEqualTo(CHECKSUMS_UNDER_DB_MIGRATION.get(dialect).get(v - 1));
+            }
+            assertThat(cl.getResource("db/migration/" + dialect + "/" + script)).as("old location").isNull();
+        }
+    }
+
+    @Test
+    @DisplayName("a database migrated while the scripts were under db/migration opens unchanged: nothing is applied "
+            + "again, its data stays, writes go on")
+    void databaseMigratedByTheOldLayoutOpensUnchanged() throws Exception {
+        Settings db = target().freshDatabase();
+        Execution before = ok(CJ, "old-layout-1", T0, Duration.ofSeconds(30));
+        try (HistoryStore s = started(db)) {
+            s.upsertExecution(before, 1);
+        }
+        // the history rows exactly as the old layout's migrator wrote them (same schema: same scripts, see above)
+        List<String> legacy = CHECKSUMS_UNDER_DB_MIGRATION.get(expectedDialect());
+        try (Connection raw = target().connect(db); Statement st = raw.createStatement()) {
+            st.execute("DELETE FROM guardian_schema_history");
+            for (int v = 1; v <= legacy.size(); v++) {
+                st.execute("INSERT INTO guardian_schema_history (version, description, checksum, installed_at, "
+                        + "execution_ms) VALUES (" + v + ", '" + STEP_SCRIPTS.get(v - 1).substring(4) + "', '"
+                        + legacy.get(v - 1) + "', " + (1_000 + v) + ", 7)");
+            }
+            if (!raw.getAutoCommit()) {
+                raw.commit();
+            }
+        }
+        HistoryStore s = started(db);
+        assertThat(s.findExecution(before.jobUid())).isPresent();
+        Execution after = ok(CJ, "new-layout-1", T0.plusSeconds(3600), Duration.ofSeconds(40));
+        s.upsertExecution(after, 1);
+        assertThat(s.stats(CJ, StatsQuery.between(T0.minusSeconds(1), T0.plusSeconds(7200))).total())
+                .isEqualTo(2);
+        try (Connection raw = target().connect(db); Statement st = raw.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version, checksum, installed_at FROM guardian_schema_history "
+                     + "ORDER BY version")) {
+            for (int v = 1; v <= legacy.size(); v++) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(v);
+                assertThat(rs.getString(2)).isEqualTo(legacy.get(v - 1));
+                assertThat(rs.getLong(3)).as("version %d was not applied again", v).isEqualTo(1_000 + v);
+            }
+            assertThat(rs.next()).as("no other version recorded").isFalse();
+        }
+    }
+
     @Test
     @DisplayName("storage.migrate=false leaves the schema to the DBA: an empty database is refused, a prepared one works")
     void migrateFalse() throws Exception {
@@ -270,7 +354,7 @@ public abstract class JdbcStoreScenarios {
         HistoryStore refused = track(target().store(noMigrate));
         assertThatThrownBy(refused::start).isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("storage.migrate=false")
-                .hasMessageContaining("db/migration/" + expectedDialect());
+                .hasMessageContaining("io/cronjobguardian/store/" + expectedDialect() + "/migration");
         try (Connection raw = target().connect(db)) {
             assertThat(tableExists(raw, "guardian_executions")).as("nothing was created").isFalse();
         }
