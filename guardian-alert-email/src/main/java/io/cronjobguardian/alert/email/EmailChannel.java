@@ -1,4 +1,4 @@
-package io.cronjobguardian.engine.alert.channel;
+package io.cronjobguardian.alert.email;
 
 import io.cronjobguardian.api.AlertChannel;
 import io.cronjobguardian.api.AlertContext;
@@ -6,6 +6,10 @@ import io.cronjobguardian.api.AlertMessage;
 import io.cronjobguardian.api.ConfigException;
 import io.cronjobguardian.api.DeliveryResult;
 import io.cronjobguardian.api.NotificationKind;
+import io.cronjobguardian.engine.alert.channel.BuiltInAlertChannel;
+import io.cronjobguardian.engine.alert.channel.ChannelSettings;
+import io.cronjobguardian.engine.alert.channel.Template;
+import io.cronjobguardian.engine.alert.channel.Texts;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
@@ -179,12 +183,12 @@ public final class EmailChannel extends BuiltInAlertChannel {
     }
 
     @Override
-    DeliveryResult deliver(AlertMessage m) {
+    protected DeliveryResult deliver(AlertMessage m) {
         MimeMessage msg;
         try {
             msg = message(m);
         } catch (MessagingException | UnsupportedEncodingException e) {
-            return DeliveryResult.failed("could not build the email: " + redactor().describe(e));
+            return DeliveryResult.failed("could not build the email: " + describe(e));
         }
         Transport t = null;
         try {
@@ -208,7 +212,7 @@ public final class EmailChannel extends BuiltInAlertChannel {
     }
 
     private DeliveryResult classify(MessagingException e, Transport t) {
-        String what = redactor().describe(e);
+        String what = describe(e);
         if (e instanceof AuthenticationFailedException) {
             return DeliveryResult.failed("SMTP authentication failed at " + destination + ": " + what);
         }

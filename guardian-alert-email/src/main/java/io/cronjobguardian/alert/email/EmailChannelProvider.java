@@ -1,15 +1,17 @@
-package io.cronjobguardian.engine.alert.channel;
+package io.cronjobguardian.alert.email;
 
 import io.cronjobguardian.api.AlertChannel;
 import io.cronjobguardian.api.AlertChannelProvider;
 import io.cronjobguardian.api.ConfigException;
 import io.cronjobguardian.api.ProviderContext;
 import io.cronjobguardian.api.Settings;
+import io.cronjobguardian.engine.alert.channel.ChannelSettings;
 
 /**
- * Creates {@link EmailChannel}s ({@code type: email}). Needs Jakarta Mail ({@code org.eclipse.angus:angus-mail},
- * a dependency of the engine); when it was excluded, {@link #create} fails with a {@link ConfigException} saying so,
- * and the other channel types keep working. Creating a channel opens no connection.
+ * Creates {@link EmailChannel}s ({@code type: email}); registered in {@code META-INF/services} of
+ * {@code io.cronjobguardian:guardian-alert-email}. Needs Jakarta Mail ({@code org.eclipse.angus:angus-mail}, a
+ * dependency of this artifact); when it was excluded, {@link #create} fails with a {@link ConfigException} saying
+ * so, and the other channel types keep working. Creating a channel opens no connection.
  */
 public final class EmailChannelProvider implements AlertChannelProvider {
 

@@ -1,4 +1,4 @@
-package io.cronjobguardian.engine.alert.channel;
+package io.cronjobguardian.alert.email;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.cronjobguardian.engine.alert.channel;
+package io.cronjobguardian.alert.email;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
