@@ -1,4 +1,4 @@
-package io.cronjobguardian.store.jdbc.testsupport;
+package io.cronjobguardian.testkit.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,7 +16,8 @@ import io.cronjobguardian.api.StaleEpochException;
 import io.cronjobguardian.api.StoreUnavailableException;
 import io.cronjobguardian.api.UpsertResult;
 import io.cronjobguardian.store.jdbc.StoreHooks;
-import io.cronjobguardian.store.jdbc.testsupport.TestDatabases.Server;
+import io.cronjobguardian.testkit.jdbc.TestDatabases.Server;
+import io.cronjobguardian.testkit.TcpProxy;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.time.Duration;

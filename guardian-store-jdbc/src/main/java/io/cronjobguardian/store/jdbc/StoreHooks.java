@@ -2,7 +2,11 @@ package io.cronjobguardian.store.jdbc;
 
 import io.cronjobguardian.api.HistoryStore;
 
-/** Test access to {@link JdbcHistoryStore}'s package-private hooks, for the database modules' scenarios. */
+/**
+ * Test access to {@link JdbcHistoryStore}'s package-private hooks, for the store scenarios of
+ * {@code guardian-testkit-jdbc} and the database modules' tests. Not for production code: the hooks freeze writers
+ * and change session bounds on purpose.
+ */
 public final class StoreHooks {
 
     private StoreHooks() {

@@ -1,12 +1,12 @@
-package io.cronjobguardian.store.jdbc.testsupport;
+package io.cronjobguardian.testkit.jdbc;
 
 import io.cronjobguardian.api.HistoryStore;
 import io.cronjobguardian.api.HistoryStoreProvider;
 import io.cronjobguardian.api.ProviderContext;
 import io.cronjobguardian.api.Providers;
 import io.cronjobguardian.api.Settings;
-import io.cronjobguardian.store.jdbc.testsupport.TestDatabases.Engine;
-import io.cronjobguardian.store.jdbc.testsupport.TestDatabases.Server;
+import io.cronjobguardian.testkit.jdbc.TestDatabases.Engine;
+import io.cronjobguardian.testkit.jdbc.TestDatabases.Server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

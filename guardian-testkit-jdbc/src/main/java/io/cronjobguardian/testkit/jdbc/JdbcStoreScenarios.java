@@ -1,4 +1,4 @@
-package io.cronjobguardian.store.jdbc.testsupport;
+package io.cronjobguardian.testkit.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,7 +1,7 @@
-package io.cronjobguardian.store.jdbc.testsupport;
+package io.cronjobguardian.testkit.jdbc;
 
-import io.cronjobguardian.store.jdbc.testsupport.TestDatabases.Engine;
-import io.cronjobguardian.store.jdbc.testsupport.TestDatabases.Server;
+import io.cronjobguardian.testkit.jdbc.TestDatabases.Engine;
+import io.cronjobguardian.testkit.jdbc.TestDatabases.Server;
 
 /** Testcontainers, touched only when no environment variable names a server (so its classes are optional). */
 final class Containers {
