@@ -17,7 +17,7 @@ import io.cronjobguardian.engine.GuardianHealth;
 import io.cronjobguardian.engine.config.GuardianConfig;
 import io.cronjobguardian.engine.monitor.MonitorSpec;
 import io.cronjobguardian.engine.time.SystemTaskScheduler;
-import io.cronjobguardian.store.jdbc.testsupport.DbTarget;
+import io.cronjobguardian.testkit.jdbc.DbTarget;
 import io.cronjobguardian.testkit.ScriptableCronJobWatcher;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

@@ -11,6 +11,6 @@ public interface AlertChannelProvider extends GuardianProvider<AlertChannel> {
     /** Key, inside one channel's settings, naming the channel type. */
     String TYPE_KEY = "type";
     /** What to add when none is found. */
-    String ARTIFACTS = "io.cronjobguardian:guardian-engine (slack, pagerduty, webhook, email) or the artifact of "
-            + "your custom channel";
+    String ARTIFACTS = "io.cronjobguardian:guardian-engine (slack, pagerduty, webhook), "
+            + "io.cronjobguardian:guardian-alert-email (email) or the artifact of your custom channel";
 }

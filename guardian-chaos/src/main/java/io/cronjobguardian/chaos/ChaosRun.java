@@ -14,7 +14,7 @@ import io.cronjobguardian.api.ProviderContext;
 import io.cronjobguardian.api.Providers;
 import io.cronjobguardian.api.Settings;
 import io.cronjobguardian.chaos.ChaosOptions.Fault;
-import io.cronjobguardian.examples.simulator.TcpProxy;
+import io.cronjobguardian.testkit.TcpProxy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;

@@ -610,11 +610,16 @@ public final class Guardian implements AutoCloseable {
                 String type = cs.require("type");
                 AlertChannelProvider p = Providers.byName(AlertChannelProvider.class, type).orElseThrow(() ->
                         new ConfigException("channels." + name + ".type", "no alert channel type \"" + type
-                                + "\" on the classpath; add " + AlertChannelProvider.ARTIFACTS));
+                                + "\" on the classpath; add " + CHANNEL_ARTIFACTS.getOrDefault(
+                                        type.toLowerCase(java.util.Locale.ROOT), AlertChannelProvider.ARTIFACTS)));
                 chans.add(p.create(cs, context));
             }
             return new Guardian(this, cfg, all, st, w, el, sched, chans);
         }
+
+        /** Channel types of this project that live in their own artifact, and that artifact. */
+        private static final Map<String, String> CHANNEL_ARTIFACTS = Map.of("email",
+                "io.cronjobguardian:guardian-alert-email (the email channel; it brings Jakarta Mail)");
 
         @SuppressWarnings("unchecked")
         private static <T> void register(ProviderContext.Builder ctx, Class<T> type, Object obj) {

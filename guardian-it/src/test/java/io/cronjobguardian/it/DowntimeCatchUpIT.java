@@ -24,7 +24,7 @@ import io.cronjobguardian.examples.simulator.ClusterSimulator;
 import io.cronjobguardian.examples.simulator.MockApiServer;
 import io.cronjobguardian.examples.simulator.SimulatedCronJob;
 import io.cronjobguardian.examples.simulator.SimulatedRun;
-import io.cronjobguardian.store.jdbc.testsupport.DbTarget;
+import io.cronjobguardian.testkit.jdbc.DbTarget;
 import io.cronjobguardian.testkit.ManualClock;
 import io.cronjobguardian.testkit.ManualElection;
 import io.cronjobguardian.watcher.k8s.KubernetesCronJobWatcher;

@@ -18,7 +18,7 @@ import io.cronjobguardian.engine.Guardian;
 import io.cronjobguardian.engine.config.GuardianConfig;
 import io.cronjobguardian.engine.monitor.MonitorSpec;
 import io.cronjobguardian.engine.time.SystemTaskScheduler;
-import io.cronjobguardian.store.jdbc.testsupport.DbTarget;
+import io.cronjobguardian.testkit.jdbc.DbTarget;
 import io.cronjobguardian.testkit.ManualElection;
 import io.cronjobguardian.testkit.ScriptableCronJobWatcher;
 import io.cronjobguardian.testkit.TestObjects;

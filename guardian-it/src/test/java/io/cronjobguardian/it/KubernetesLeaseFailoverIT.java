@@ -24,8 +24,8 @@ import io.cronjobguardian.examples.simulator.ClusterSimulator;
 import io.cronjobguardian.examples.simulator.MockApiServer;
 import io.cronjobguardian.examples.simulator.SimulatedCronJob;
 import io.cronjobguardian.examples.simulator.SimulatedRun;
-import io.cronjobguardian.examples.simulator.TcpProxy;
-import io.cronjobguardian.store.jdbc.testsupport.DbTarget;
+import io.cronjobguardian.testkit.jdbc.DbTarget;
+import io.cronjobguardian.testkit.TcpProxy;
 import io.cronjobguardian.watcher.k8s.KubernetesCronJobWatcher;
 import io.cronjobguardian.watcher.k8s.KubernetesWatcherConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -249,7 +249,7 @@ class KubernetesLeaseFailoverIT {
 
         Replica(String id, Cluster c) {
             this.id = id;
-            this.proxy = TcpProxy.to(c.api);
+            this.proxy = TcpProxy.to(c.api.host(), c.api.port());
             this.client = c.api.newClient(proxy.url());
             // the test holds the engine's scheduler, so that it can block the engine thread
             this.scheduler = new SystemTaskScheduler(c.clock, "engine-" + id, Duration.ofMillis(50));

@@ -1,6 +1,7 @@
 package io.cronjobguardian.leader.k8s;
 
 import io.cronjobguardian.api.Settings;
+import io.cronjobguardian.testkit.TcpProxy;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -44,9 +44,14 @@ public abstract class DialectSupport {
     /** The jOOQ dialect. */
     public abstract SQLDialect sqlDialect();
 
-    /** Resource folder of the migration scripts, e.g. {@code db/migration/postgres}. */
+    /**
+     * Resource folder of the migration scripts, e.g. {@code io/cronjobguardian/store/postgres/migration}: under the
+     * project's own package path, never under {@code db/migration}, the location a host's Flyway (and Spring Boot)
+     * scans by default. The folder moved in 0.1.0 without changing a script, so the version numbers and checksums
+     * recorded in {@code guardian_schema_history} by the old layout stay valid.
+     */
     public String migrationFolder() {
-        return "db/migration/" + id();
+        return "io/cronjobguardian/store/" + id() + "/migration";
     }
 
     /** Whether DDL takes part in transactions (a failed migration then leaves nothing behind). */

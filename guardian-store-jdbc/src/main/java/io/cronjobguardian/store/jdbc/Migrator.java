@@ -25,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the versioned SQL scripts {@code db/migration/<dialect>/V<n>__<description>.sql} and records them in
+ * Applies the versioned SQL scripts {@code io/cronjobguardian/store/<dialect>/migration/V<n>__<description>.sql}
+ * (see {@link DialectSupport#migrationFolder()}) and records them by version and checksum in
  * {@code guardian_schema_history}, under a lock so that replicas starting together migrate once: a PostgreSQL
  * transaction-scoped advisory lock (with transactional DDL, a failed migration leaves nothing behind), MySQL/MariaDB
  * {@code GET_LOCK}, an SQLite {@code BEGIN EXCLUSIVE} transaction.

@@ -14,7 +14,7 @@ import org.jooq.impl.SQLDataType;
 
 /**
  * The schema, defined once for every dialect (no code generation). Must match the migration scripts under
- * {@code db/migration/<dialect>/}.
+ * {@code io/cronjobguardian/store/<dialect>/migration/}.
  *
  * <p>Every instant is a {@code BIGINT} of milliseconds since the epoch (UTC): exact on every database, independent
  * of the JVM's and the session's time zone, sortable, and able to hold years before 1970 and up to 9999. Free text

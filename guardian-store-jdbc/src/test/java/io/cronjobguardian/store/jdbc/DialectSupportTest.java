@@ -40,7 +40,7 @@ class DialectSupportTest {
         assertThat(maria.insertReturning()).as("Connector/J against MariaDB rejects RETURNING").isFalse();
         assertThat(lite.serializeWritesInProcess()).isTrue();
         assertThat(pg.serializeWritesInProcess()).isFalse();
-        assertThat(maria.migrationFolder()).isEqualTo("db/migration/mariadb");
+        assertThat(maria.migrationFolder()).isEqualTo("io/cronjobguardian/store/mariadb/migration");
         assertThatThrownBy(() -> DialectSupport.forId("oracle")).hasMessageContaining("postgres, mysql, mariadb");
     }
 }

@@ -1,9 +1,9 @@
 package io.cronjobguardian.store.mysql;
 
 import io.cronjobguardian.store.jdbc.StoreHooks;
-import io.cronjobguardian.store.jdbc.testsupport.DbTarget;
-import io.cronjobguardian.store.jdbc.testsupport.ServerStoreScenarios;
-import io.cronjobguardian.store.jdbc.testsupport.TestDatabases.Engine;
+import io.cronjobguardian.testkit.jdbc.DbTarget;
+import io.cronjobguardian.testkit.jdbc.ServerStoreScenarios;
+import io.cronjobguardian.testkit.jdbc.TestDatabases.Engine;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,8 @@ package io.cronjobguardian.store.mysql;
 
 import io.cronjobguardian.api.HistoryStore;
 import io.cronjobguardian.api.Settings;
-import io.cronjobguardian.store.jdbc.testsupport.DbTarget;
-import io.cronjobguardian.store.jdbc.testsupport.TestDatabases.Engine;
+import io.cronjobguardian.testkit.jdbc.DbTarget;
+import io.cronjobguardian.testkit.jdbc.TestDatabases.Engine;
 import io.cronjobguardian.testkit.HistoryStoreContract;
 import org.junit.jupiter.api.AfterAll;
 

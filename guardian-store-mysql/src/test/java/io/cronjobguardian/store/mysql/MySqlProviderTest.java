@@ -76,8 +76,8 @@ class MySqlProviderTest {
 
     @Test
     void mysqlAndMariaDbScriptsDifferOnlyInCollation() throws IOException {
-        String mysql = read("db/migration/mysql/V1__init.sql");
-        String maria = read("db/migration/mariadb/V1__init.sql");
+        String mysql = read("io/cronjobguardian/store/mysql/migration/V1__init.sql");
+        String maria = read("io/cronjobguardian/store/mariadb/migration/V1__init.sql");
         assertThat(strip(mysql).replace("utf8mb4_0900_bin", "COLL"))
                 .isEqualTo(strip(maria).replace("utf8mb4_nopad_bin", "COLL"));
         assertThat(strip(mysql)).contains("utf8mb4_0900_bin").doesNotContain("nopad");

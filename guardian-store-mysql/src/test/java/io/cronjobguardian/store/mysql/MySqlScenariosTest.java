@@ -1,9 +1,9 @@
 package io.cronjobguardian.store.mysql;
 
-import io.cronjobguardian.store.jdbc.testsupport.DbTarget;
-import io.cronjobguardian.store.jdbc.testsupport.ServerStoreScenarios;
-import io.cronjobguardian.store.jdbc.testsupport.TestDatabases;
-import io.cronjobguardian.store.jdbc.testsupport.TestDatabases.Engine;
+import io.cronjobguardian.testkit.jdbc.DbTarget;
+import io.cronjobguardian.testkit.jdbc.ServerStoreScenarios;
+import io.cronjobguardian.testkit.jdbc.TestDatabases;
+import io.cronjobguardian.testkit.jdbc.TestDatabases.Engine;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Locale;

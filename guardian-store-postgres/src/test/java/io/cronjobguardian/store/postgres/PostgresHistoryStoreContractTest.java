@@ -2,7 +2,7 @@ package io.cronjobguardian.store.postgres;
 
 import io.cronjobguardian.api.HistoryStore;
 import io.cronjobguardian.api.Settings;
-import io.cronjobguardian.store.jdbc.testsupport.DbTarget;
+import io.cronjobguardian.testkit.jdbc.DbTarget;
 import io.cronjobguardian.testkit.HistoryStoreContract;
 import org.junit.jupiter.api.AfterAll;
 

@@ -1,7 +1,7 @@
 package io.cronjobguardian.store.postgres;
 
-import io.cronjobguardian.store.jdbc.testsupport.DbTarget;
-import io.cronjobguardian.store.jdbc.testsupport.ServerStoreScenarios;
+import io.cronjobguardian.testkit.jdbc.DbTarget;
+import io.cronjobguardian.testkit.jdbc.ServerStoreScenarios;
 
 /** The database-level scenarios on PostgreSQL, session time zone Asia/Tokyo where it matters. */
 class PostgresScenariosTest extends ServerStoreScenarios {

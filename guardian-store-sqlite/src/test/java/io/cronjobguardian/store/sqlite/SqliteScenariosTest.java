@@ -1,7 +1,7 @@
 package io.cronjobguardian.store.sqlite;
 
-import io.cronjobguardian.store.jdbc.testsupport.DbTarget;
-import io.cronjobguardian.store.jdbc.testsupport.JdbcStoreScenarios;
+import io.cronjobguardian.testkit.jdbc.DbTarget;
+import io.cronjobguardian.testkit.jdbc.JdbcStoreScenarios;
 
 /** The database-level scenarios on SQLite files. */
 class SqliteScenariosTest extends JdbcStoreScenarios {

@@ -4,7 +4,7 @@ import io.cronjobguardian.api.ProviderContext;
 import io.cronjobguardian.api.Settings;
 import io.cronjobguardian.engine.config.ConfigKey;
 import io.cronjobguardian.engine.config.GuardianConfig;
-import io.cronjobguardian.store.jdbc.testsupport.StoreSettingsCoverage;
+import io.cronjobguardian.testkit.jdbc.StoreSettingsCoverage;
 import java.util.Collection;
 
 /**

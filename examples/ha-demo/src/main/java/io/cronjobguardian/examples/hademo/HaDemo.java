@@ -12,9 +12,9 @@ import io.cronjobguardian.examples.simulator.ClusterSimulator;
 import io.cronjobguardian.examples.simulator.MockApiServer;
 import io.cronjobguardian.examples.simulator.Scenario;
 import io.cronjobguardian.examples.simulator.SimulatedRun;
-import io.cronjobguardian.examples.simulator.TcpProxy;
 import io.cronjobguardian.leader.k8s.KubernetesLeaderElectionConfig;
 import io.cronjobguardian.leader.k8s.KubernetesLeaderElector;
+import io.cronjobguardian.testkit.TcpProxy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -275,7 +275,7 @@ public final class HaDemo {
 
     private Replica startReplica(String id, Scenario scenario, HaDemoOptions.Database db) {
         Replica r = new Replica(id);
-        r.proxy = TcpProxy.to(api);
+        r.proxy = TcpProxy.to(api.host(), api.port());
         KubernetesClient client = api.newClient(r.proxy.url());
         r.elector = new KubernetesLeaderElector(KubernetesLeaderElectionConfig.from(Settings.of(
                 KubernetesLeaderElectionConfig.NAMESPACE_KEY, "guardian-system",

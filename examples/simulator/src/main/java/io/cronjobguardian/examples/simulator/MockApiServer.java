@@ -171,7 +171,7 @@ public final class MockApiServer implements AutoCloseable {
     }
 
     /**
-     * A new client that talks to {@code masterUrl}, for example a {@link TcpProxy} in front of this server; closed
+     * A new client that talks to {@code masterUrl}, for example a {@code io.cronjobguardian.testkit.TcpProxy} in front of this server; closed
      * with the server.
      */
     public synchronized KubernetesClient newClient(String masterUrl) {

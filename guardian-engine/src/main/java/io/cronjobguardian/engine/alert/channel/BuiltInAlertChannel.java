@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the four built-in channels ({@link SlackChannel}, {@link PagerDutyChannel}, {@link WebhookChannel},
- * {@link EmailChannel}) share: name, type, the common keys the engine reads ({@link #maxAlertsPerHour()},
+ * and {@code EmailChannel} in {@code guardian-alert-email}) share: name, type, the common keys the engine reads ({@link #maxAlertsPerHour()},
  * {@link #burstLimit()}), the delivery {@link #timeout()}, a secret-free {@link #destination()}, and a
  * {@link #send} that never throws and never reports a secret.
  *
@@ -33,9 +33,15 @@ public abstract class BuiltInAlertChannel implements AlertChannel {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Set once, at the end of the subclass constructor ({@link #ready}). */
     private volatile Redactor redactor = Redactor.of(java.util.List.of());
-    final Logger log;
+    /** This channel's logger, {@code <class name>.<channel name>}. */
+    protected final Logger log;
 
-    BuiltInAlertChannel(ChannelSettings cs) {
+    /**
+     * Reads the common keys.
+     *
+     * @param cs the channel's settings
+     */
+    protected BuiltInAlertChannel(ChannelSettings cs) {
         this.name = cs.name();
         this.type = cs.type();
         this.timeout = cs.timeout();
@@ -45,8 +51,12 @@ public abstract class BuiltInAlertChannel implements AlertChannel {
         this.log = LoggerFactory.getLogger(getClass().getName() + "." + name);
     }
 
-    /** Called last by each constructor: rejects unknown keys and learns the secrets to scrub. */
-    final void ready(ChannelSettings cs) {
+    /**
+     * Called last by each constructor: rejects unknown keys and learns the secrets to scrub.
+     *
+     * @param cs the settings the constructor read
+     */
+    protected final void ready(ChannelSettings cs) {
         cs.rejectUnknown();
         this.redactor = Redactor.of(cs.secrets());
         if (log.isDebugEnabled()) {
@@ -93,6 +103,16 @@ public abstract class BuiltInAlertChannel implements AlertChannel {
         return redactor;
     }
 
+    /**
+     * A secret-free description of an error (class and message chain, every secret of this channel masked).
+     *
+     * @param e the error
+     * @return the description
+     */
+    protected final String describe(Throwable e) {
+        return redactor.describe(e);
+    }
+
     /** {@code true} once {@link #close()} was called. */
     public final boolean isClosed() {
         return closed.get();
@@ -127,11 +147,23 @@ public abstract class BuiltInAlertChannel implements AlertChannel {
         return r;
     }
 
-    /** Delivers one message; may throw (then {@link #send} answers RETRY). */
-    abstract DeliveryResult deliver(AlertMessage message);
+    /**
+     * Delivers one message; may throw (then {@link #send} answers RETRY).
+     *
+     * @param message the message
+     * @return the outcome
+     */
+    protected abstract DeliveryResult deliver(AlertMessage message);
 
-    /** Renders a user template; on a rendering error, logs it and answers {@code null} (use the default). */
-    final String render(Template t, String key, AlertMessage m) {
+    /**
+     * Renders a user template; on a rendering error, logs it and answers {@code null} (use the default).
+     *
+     * @param t the template, or {@code null}
+     * @param key the setting it came from, for the log
+     * @param m the message
+     * @return the text, or {@code null}
+     */
+    protected final String render(Template t, String key, AlertMessage m) {
         if (t == null) {
             return null;
         }

@@ -25,8 +25,12 @@ import java.util.regex.Pattern;
  * {@link ConfigException} naming the full key ({@code channels.ops.webhookUrl}) and never a secret value. Keeps
  * track of the keys it read so that unknown keys (typos) can be rejected, and of the secrets it resolved so that
  * the channel can scrub them from anything it reports.
+ *
+ * <p>Public for the channel artifacts of this project ({@code guardian-alert-email}) that extend
+ * {@link BuiltInAlertChannel} from another package; not a stable API for third-party channels, which implement
+ * {@link io.cronjobguardian.api.AlertChannel} directly.
  */
-final class ChannelSettings {
+public final class ChannelSettings {
 
     /** Default of {@code timeout}. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -44,7 +48,14 @@ final class ChannelSettings {
     private final List<String> readPrefixes = new ArrayList<>();
     private final List<String> secrets = new ArrayList<>();
 
-    ChannelSettings(Settings settings, ProviderContext context, String type) {
+    /**
+     * Reads the settings of one channel of {@code type}.
+     *
+     * @param settings the channel's settings, its {@code name} included
+     * @param context the engine's context (clock, secret resolver)
+     * @param type the channel type the provider creates
+     */
+    public ChannelSettings(Settings settings, ProviderContext context, String type) {
         this.settings = settings == null ? Settings.empty() : settings;
         this.context = context == null ? ProviderContext.defaults() : context;
         this.type = type;
@@ -76,7 +87,8 @@ final class ChannelSettings {
     }
 
     /** The full key: {@code channels.<name>.<relative>}. */
-    String key(String relative) {
+    /** The full key ({@code channels.<name>.<relative>}) of a relative key. */
+    public String key(String relative) {
         return prefix + relative;
     }
 
@@ -91,7 +103,8 @@ final class ChannelSettings {
         }
     }
 
-    String string(String k, String defaultValue) {
+    /** A string value, or {@code defaultValue}. */
+    public String string(String k, String defaultValue) {
         return rekeyed(k, () -> settings.getString(k, defaultValue));
     }
 
@@ -100,15 +113,18 @@ final class ChannelSettings {
         return rekeyed(k, () -> settings.get(k).filter(v -> !v.isBlank()).orElse(defaultValue));
     }
 
-    String require(String k) {
+    /** A required string value. */
+    public String require(String k) {
         return rekeyed(k, () -> settings.require(k));
     }
 
-    int integer(String k, int defaultValue, int min, int max) {
+    /** An integer within {@code [min, max]}, or {@code defaultValue}. */
+    public int integer(String k, int defaultValue, int min, int max) {
         return rekeyed(k, () -> settings.getInt(k, defaultValue, min, max));
     }
 
-    boolean bool(String k, boolean defaultValue) {
+    /** A boolean value, or {@code defaultValue}. */
+    public boolean bool(String k, boolean defaultValue) {
         return rekeyed(k, () -> settings.getBoolean(k, defaultValue));
     }
 
@@ -116,7 +132,8 @@ final class ChannelSettings {
         return rekeyed(k, () -> settings.getDuration(k, defaultValue, min, max));
     }
 
-    String choice(String k, String defaultValue, String... choices) {
+    /** One of {@code choices} (case-insensitive, answered in lower case), or {@code defaultValue}. */
+    public String choice(String k, String defaultValue, String... choices) {
         return rekeyed(k, () -> settings.getChoice(k, defaultValue, choices));
     }
 
@@ -143,7 +160,8 @@ final class ChannelSettings {
      *
      * @return the secret, or {@code null} when not set and not required
      */
-    String secret(String k, boolean required) {
+    /** A secret value: literal or {@code secret:<name>} resolved through the host's resolver; scrubbed from every report. */
+    public String secret(String k, boolean required) {
         read.put(Settings.canonical(k), k);
         String raw = settings.get(k).map(String::trim).filter(v -> !v.isEmpty()).orElse(null);
         if (raw == null) {
@@ -159,7 +177,8 @@ final class ChannelSettings {
     }
 
     /** Resolves a value that may be a secret reference; see {@link #secret}. */
-    String resolve(String fullKey, String raw) {
+    /** Resolves a secret reference of the full key {@code fullKey}; the value is remembered for scrubbing. */
+    public String resolve(String fullKey, String raw) {
         boolean secretRef = raw.regionMatches(true, 0, "secret:", 0, 7);
         boolean envRef = raw.regionMatches(true, 0, "env:", 0, 4);
         if (!secretRef && !envRef) {
@@ -249,7 +268,8 @@ final class ChannelSettings {
      *
      * @return the template, or {@code null} when the key is not set
      */
-    Template template(String k, Template.Escaping escaping) {
+    /** A user template of key {@code k} (or {@code null} when unset), parsed with {@code escaping}. */
+    public Template template(String k, Template.Escaping escaping) {
         String source = raw(k, null);
         if (source == null) {
             return null;

@@ -63,7 +63,7 @@ public final class PagerDutyChannel extends BuiltInAlertChannel {
     }
 
     @Override
-    DeliveryResult deliver(AlertMessage m) {
+    protected DeliveryResult deliver(AlertMessage m) {
         // PagerDuty deduplicates by dedup_key (one per incident); the header helps a proxy in between
         return http.send("POST", endpoint, List.of(Map.entry(HttpTransport.IDEMPOTENCY_KEY, m.idempotencyKey())),
                 payload(m), destination);

@@ -58,7 +58,7 @@ public final class SlackChannel extends BuiltInAlertChannel {
     }
 
     @Override
-    DeliveryResult deliver(AlertMessage m) {
+    protected DeliveryResult deliver(AlertMessage m) {
         return http.send("POST", webhookUrl, List.of(Map.entry(HttpTransport.IDEMPOTENCY_KEY, m.idempotencyKey())),
                 payload(m), destination);
     }

@@ -10,8 +10,11 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** Text helpers shared by the channels: truncation that keeps surrogate pairs whole, escaping, formatting. */
-final class Texts {
+/**
+ * Text helpers shared by the channels: truncation that keeps surrogate pairs whole, escaping, formatting. Public for
+ * the channel artifacts of this project ({@code guardian-alert-email}); not a stable API.
+ */
+public final class Texts {
 
     /** What replaces cut text. */
     static final String ELLIPSIS = "…";
@@ -19,12 +22,14 @@ final class Texts {
     private Texts() {
     }
 
-    static boolean isBlank(String s) {
+    /** Shared text helper; see the channels that use it. */
+    public static boolean isBlank(String s) {
         return s == null || s.isBlank();
     }
 
     /** The first {@code max} characters, with {@code …} appended when something was cut; never splits an emoji. */
-    static String head(String s, int max) {
+    /** Shared text helper; see the channels that use it. */
+    public static String head(String s, int max) {
         if (s == null || s.length() <= max) {
             return s;
         }
@@ -43,7 +48,8 @@ final class Texts {
      * something was cut. When the cut falls inside a line and a line break follows soon, the partial line is dropped
      * too. Never splits an emoji.
      */
-    static String tail(String s, int max) {
+    /** Shared text helper; see the channels that use it. */
+    public static String tail(String s, int max) {
         if (s == null || s.length() <= max) {
             return s;
         }
@@ -62,7 +68,8 @@ final class Texts {
     }
 
     /** Text on one line: line breaks, tabs and other control characters become spaces; trimmed. */
-    static String oneLine(String s) {
+    /** Shared text helper; see the channels that use it. */
+    public static String oneLine(String s) {
         if (s == null) {
             return "";
         }
@@ -91,7 +98,8 @@ final class Texts {
     }
 
     /** Escapes for HTML text and attribute values. */
-    static String html(String s) {
+    /** Shared text helper; see the channels that use it. */
+    public static String html(String s) {
         if (s == null) {
             return "";
         }
@@ -138,7 +146,8 @@ final class Texts {
     }
 
     /** RFC 3339 in UTC, with milliseconds only when there are some: {@code 2026-03-01T12:00:00Z}. */
-    static String rfc3339(Instant t) {
+    /** Shared text helper; see the channels that use it. */
+    public static String rfc3339(Instant t) {
         return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t);
     }
 
@@ -160,12 +169,14 @@ final class Texts {
     }
 
     /** A success rate: {@code 87.5%}. */
-    static String percent(Double d) {
+    /** Shared text helper; see the channels that use it. */
+    public static String percent(Double d) {
         return d == null ? null : number(Math.round(d * 10.0) / 10.0) + "%";
     }
 
     /** The operator's {@code humanizeDuration}: whole seconds, minutes, hours or days ({@code 45s}, {@code 3h}). */
-    static String humanize(Duration d) {
+    /** Shared text helper; see the channels that use it. */
+    public static String humanize(Duration d) {
         if (d == null) {
             return "";
         }
@@ -183,7 +194,8 @@ final class Texts {
     }
 
     /** A duration the Go way: {@code 1h30m}, {@code 15s}. */
-    static String goDuration(Duration d) {
+    /** Shared text helper; see the channels that use it. */
+    public static String goDuration(Duration d) {
         return d == null ? "" : Settings.format(d);
     }
 
@@ -206,7 +218,8 @@ final class Texts {
     }
 
     /** {@code CRITICAL} for {@link Severity#CRITICAL}. */
-    static String upper(Severity s) {
+    /** Shared text helper; see the channels that use it. */
+    public static String upper(Severity s) {
         return s.name().toUpperCase(Locale.ROOT);
     }
 
@@ -225,7 +238,8 @@ final class Texts {
     }
 
     /** How long the incident was open, for a resolution; {@code null} otherwise. */
-    static Duration openFor(AlertMessage m) {
+    /** Shared text helper; see the channels that use it. */
+    public static Duration openFor(AlertMessage m) {
         if (m.resolvedAt() == null || m.resolvedAt().isBefore(m.openedAt())) {
             return null;
         }
@@ -233,7 +247,8 @@ final class Texts {
     }
 
     /** Lower-case wire name of a notification kind: {@code opened}, {@code reminder}, {@code resolved}, {@code test}. */
-    static String kind(NotificationKind k) {
+    /** Shared text helper; see the channels that use it. */
+    public static String kind(NotificationKind k) {
         return k.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -95,7 +95,7 @@ public final class WebhookChannel extends BuiltInAlertChannel {
     }
 
     @Override
-    DeliveryResult deliver(AlertMessage m) {
+    protected DeliveryResult deliver(AlertMessage m) {
         String body = payload(m);
         String problem = Json.describeError(body);
         if (problem != null) {

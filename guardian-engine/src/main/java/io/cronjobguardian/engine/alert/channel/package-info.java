@@ -1,10 +1,13 @@
 /**
  * The built-in alert channels: {@link io.cronjobguardian.engine.alert.channel.SlackChannel Slack} incoming webhooks,
  * {@link io.cronjobguardian.engine.alert.channel.PagerDutyChannel PagerDuty} Events API v2, generic
- * {@link io.cronjobguardian.engine.alert.channel.WebhookChannel webhooks} and
- * {@link io.cronjobguardian.engine.alert.channel.EmailChannel email} over SMTP, each created by an
+ * {@link io.cronjobguardian.engine.alert.channel.WebhookChannel webhooks}, each created by an
  * {@link io.cronjobguardian.api.AlertChannelProvider} registered in {@code META-INF/services} whose
- * {@code name()} is the type ({@code slack}, {@code pagerduty}, {@code webhook}, {@code email}).
+ * {@code name()} is the type ({@code slack}, {@code pagerduty}, {@code webhook}). Email over SMTP
+ * ({@code type: email}) is the artifact {@code io.cronjobguardian:guardian-alert-email}, built on
+ * {@link io.cronjobguardian.engine.alert.channel.BuiltInAlertChannel} and
+ * {@link io.cronjobguardian.engine.alert.channel.ChannelSettings}; the engine itself needs no Jakarta Mail. Its keys
+ * are listed below too.
  *
  * <p>{@code create(settings, context)} receives one channel's settings (keys relative to
  * {@code channels.<name>.}, plus {@code name} and {@code type}), validates every key, resolves secrets through
@@ -41,7 +44,7 @@
  *   <tr><td>webhook</td><td>{@code payloadTemplate}</td><td>default document</td><td>body template; inserted values
  *       are JSON-escaped by position, output must be valid JSON</td></tr>
  *   <tr><td>webhook</td><td>{@code maxLogChars}</td><td>10000</td><td>end of the log in the default document</td></tr>
- *   <tr><td>email</td><td>{@code host}</td><td>required</td><td>SMTP server</td></tr>
+ *   <tr><td>email (guardian-alert-email)</td><td>{@code host}</td><td>required</td><td>SMTP server</td></tr>
  *   <tr><td>email</td><td>{@code security}</td><td>{@code starttls}</td><td>{@code starttls} (required),
  *       {@code tls} (implicit) or {@code none}</td></tr>
  *   <tr><td>email</td><td>{@code port}</td><td>587 / 465 / 25</td><td>by {@code security}</td></tr>

@@ -34,7 +34,6 @@ class SecretsTest {
         LogCapture.trace(PagerDutyChannel.class, "sec-pd");
         LogCapture.trace(WebhookChannel.class, "sec-hook");
         LogCapture.trace(WebhookChannel.class, "sec-refused");
-        LogCapture.trace(EmailChannel.class, "sec-mail");
     }
 
     private final List<String> seen = new ArrayList<>();
@@ -63,7 +62,7 @@ class SecretsTest {
     private static List<String> secrets(HttpReceiver r) {
         String slackUrl = r.url("/services/" + Channels.TOKEN);
         return List.of(Channels.TOKEN, slackUrl, "/services/" + Channels.TOKEN, Channels.ROUTING_KEY,
-                EmailChannelTest.PASSWORD, HEADER_SECRET, "qs-s3cr3t-value", RESOLVED_URL_TOKEN,
+                HEADER_SECRET, "qs-s3cr3t-value", RESOLVED_URL_TOKEN,
                 URLEncoder.encode(Channels.TOKEN, StandardCharsets.UTF_8), "s3cr3tT0k3nXyZ987");
     }
 
@@ -73,8 +72,6 @@ class SecretsTest {
             switch (ref) {
                 case "secret:hook-header":
                     return Optional.of(HEADER_SECRET);
-                case "secret:smtp":
-                    return Optional.of(EmailChannelTest.PASSWORD);
                 default:
                     return Optional.empty();
             }
@@ -96,9 +93,6 @@ class SecretsTest {
             channels.add(Channels.create("webhook", "sec-hook", ctx, "url",
                     r.url("/hooks/" + Channels.TOKEN + "?token=qs-s3cr3t-value"), "headers.Authorization",
                     "secret:hook-header"));
-            channels.add(Channels.create("email", "sec-mail", ctx, "host", "127.0.0.1", "port",
-                    Integer.toString(closedPort), "security", "none", "username", "alerts", "password", "secret:smtp",
-                    "from", "alerts@example.com", "to", "oncall@example.com"));
             channels.add(Channels.create("webhook", "sec-refused", ctx, "url",
                     "http://127.0.0.1:" + closedPort + "/hooks/" + Channels.TOKEN));
             channels.add(Channels.create("slack", "sec-hang", ctx, "webhookUrl", r.url("/services/" + Channels.TOKEN),
@@ -137,8 +131,6 @@ class SecretsTest {
                     "bad\n" + HEADER_SECRET));
             seeFailure(() -> Channels.create("pagerduty", "bad8", ctx, "routingKey", Channels.ROUTING_KEY,
                     "routingKye", Channels.ROUTING_KEY));
-            seeFailure(() -> Channels.create("email", "bad9", ctx, "host", "h", "from", "a@example.com", "to",
-                    "b@example.com", "password", EmailChannelTest.PASSWORD));
             seeFailure(() -> Channels.create("pagerduty", "bad10", ctx, "routingKey", "secret:"));
 
             String logText = logs.text();
@@ -167,7 +159,6 @@ class SecretsTest {
                 .contains("channels.bad6.url: the host's SecretResolver failed for secret:hook "
                         + "(IllegalStateException)")
                 .contains("channels.bad8.routingKye: is not a key of a pagerduty channel (did you mean routingKey?)")
-                .contains("channels.bad9.username: is required when password is set")
                 .contains("channels.bad10.routingKey: a secret reference needs a name");
     }
 }
