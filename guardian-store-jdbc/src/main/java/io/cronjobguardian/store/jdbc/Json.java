@@ -1,107 +1,145 @@
 package io.cronjobguardian.store.jdbc;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal JSON writer and reader for the few structured values kept in text columns (event lists, alert
- * contexts). Strings round-trip exactly: every character outside printable ASCII is written as a {@code \\uXXXX}
- * escape, so lone surrogates and NUL survive any database encoding.
+ * The few structured values kept in text columns (event lists, alert contexts), on Jackson's streaming API. Strings
+ * round-trip exactly: every character outside printable ASCII is written as a lower-case {@code \\uxxxx} escape, so
+ * lone surrogates and NUL survive any database encoding. The text is the one the store wrote before it used Jackson,
+ * character for character, so rows written by either read back the same.
  */
 final class Json {
+
+    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+            .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+            .characterEscapes(new AsciiOnlyEscapes())
+            // our own rows: a long log tail in an alert context must not trip Jackson's 20M default
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .build();
 
     private Json() {
     }
 
     // ---------------------------------------------------------------- writing
 
+    /**
+     * {@code value} as JSON: {@code null}, {@link String}, {@link Boolean}, {@link Integer}, {@link Long},
+     * {@link Double} (NaN and infinities as the strings {@link #asDouble} reads back), {@link List}, {@link Map} with
+     * string keys (in iteration order).
+     */
     static String write(Object value) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, value);
-        return sb.toString();
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            write(g, value);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing JSON to a string failed", e);
+        }
+        return out.toString();
     }
 
     @SuppressWarnings("unchecked")
-    private static void write(StringBuilder sb, Object value) {
+    private static void write(JsonGenerator g, Object value) throws IOException {
         if (value == null) {
-            sb.append("null");
+            g.writeNull();
         } else if (value instanceof String) {
-            string(sb, (String) value);
+            g.writeString((String) value);
         } else if (value instanceof Boolean) {
-            sb.append(value);
+            g.writeBoolean((Boolean) value);
         } else if (value instanceof Integer || value instanceof Long) {
-            sb.append(value);
+            g.writeNumber(((Number) value).longValue());
         } else if (value instanceof Double) {
             double d = (Double) value;
             if (Double.isFinite(d)) {
-                sb.append(Double.toString(d));
+                g.writeNumber(d);
             } else {
-                string(sb, Double.toString(d)); // NaN / Infinity as strings, read back by asDouble
+                g.writeString(Double.toString(d)); // NaN / Infinity as strings, read back by asDouble
             }
         } else if (value instanceof List) {
-            sb.append('[');
-            boolean first = true;
+            g.writeStartArray();
             for (Object o : (List<Object>) value) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                write(sb, o);
+                write(g, o);
             }
-            sb.append(']');
+            g.writeEndArray();
         } else if (value instanceof Map) {
-            sb.append('{');
-            boolean first = true;
+            g.writeStartObject();
             for (Map.Entry<String, Object> e : ((Map<String, Object>) value).entrySet()) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                string(sb, e.getKey());
-                sb.append(':');
-                write(sb, e.getValue());
+                g.writeFieldName(e.getKey());
+                write(g, e.getValue());
             }
-            sb.append('}');
+            g.writeEndObject();
         } else {
             throw new IllegalArgumentException("cannot write " + value.getClass() + " as JSON");
         }
-    }
-
-    private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                default:
-                    if (c < 0x20 || c > 0x7e) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-            }
-        }
-        sb.append('"');
     }
 
     // ---------------------------------------------------------------- reading
 
     /** Parses a JSON text into String, Long, Double, Boolean, null, List and LinkedHashMap values. */
     static Object read(String text) {
-        Reader r = new Reader(text);
-        r.ws();
-        Object v = r.value();
-        r.ws();
-        if (r.pos != text.length()) {
-            throw r.error("trailing characters");
+        try (JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() == null) {
+                throw new IllegalStateException("invalid JSON: no value");
+            }
+            Object v = value(p);
+            if (p.nextToken() != null) {
+                throw new IllegalStateException("invalid JSON at " + p.currentTokenLocation().getCharOffset()
+                        + ": trailing characters");
+            }
+            return v;
+        } catch (IOException e) {
+            throw new IllegalStateException("invalid JSON: " + e.getMessage(), e);
         }
-        return v;
+    }
+
+    private static Object value(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        switch (t) {
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NUMBER_INT:
+                return p.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDoubleValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            case START_ARRAY: {
+                List<Object> out = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    out.add(value(p));
+                }
+                return out;
+            }
+            case START_OBJECT: {
+                Map<String, Object> out = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    out.put(name, value(p));
+                }
+                return out;
+            }
+            default:
+                throw new IllegalStateException("invalid JSON: unexpected " + t);
+        }
     }
 
     static List<String> readStringList(String text) {
@@ -129,152 +167,30 @@ final class Json {
         return ((Number) o).doubleValue();
     }
 
-    private static final class Reader {
-        private final String s;
-        private int pos;
+    /**
+     * The escapes of the store's first, hand-written writer: {@code \" \\ \n \r \t} short, every other control
+     * character, DEL (U+007F) and (with {@code ESCAPE_NON_ASCII}) everything above as {@code \}{@code uxxxx}.
+     */
+    private static final class AsciiOnlyEscapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        private final int[] ascii;
 
-        Reader(String s) {
-            this.s = s;
+        AsciiOnlyEscapes() {
+            int[] table = standardAsciiEscapesForJSON();
+            table['\b'] = ESCAPE_STANDARD;
+            table['\f'] = ESCAPE_STANDARD;
+            table[0x7f] = ESCAPE_STANDARD;
+            this.ascii = table;
         }
 
-        IllegalStateException error(String what) {
-            return new IllegalStateException("invalid JSON at " + pos + ": " + what);
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
         }
 
-        void ws() {
-            while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
-                pos++;
-            }
-        }
-
-        Object value() {
-            if (pos >= s.length()) {
-                throw error("unexpected end");
-            }
-            char c = s.charAt(pos);
-            switch (c) {
-                case '"': return str();
-                case '[': return array();
-                case '{': return object();
-                case 't': expect("true"); return Boolean.TRUE;
-                case 'f': expect("false"); return Boolean.FALSE;
-                case 'n': expect("null"); return null;
-                default: return number();
-            }
-        }
-
-        void expect(String word) {
-            if (!s.startsWith(word, pos)) {
-                throw error("expected " + word);
-            }
-            pos += word.length();
-        }
-
-        String str() {
-            pos++; // opening quote
-            StringBuilder sb = new StringBuilder();
-            while (true) {
-                if (pos >= s.length()) {
-                    throw error("unterminated string");
-                }
-                char c = s.charAt(pos++);
-                if (c == '"') {
-                    return sb.toString();
-                }
-                if (c != '\\') {
-                    sb.append(c);
-                    continue;
-                }
-                char e = s.charAt(pos++);
-                switch (e) {
-                    case '"': sb.append('"'); break;
-                    case '\\': sb.append('\\'); break;
-                    case '/': sb.append('/'); break;
-                    case 'b': sb.append('\b'); break;
-                    case 'f': sb.append('\f'); break;
-                    case 'n': sb.append('\n'); break;
-                    case 'r': sb.append('\r'); break;
-                    case 't': sb.append('\t'); break;
-                    case 'u':
-                        sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                        pos += 4;
-                        break;
-                    default:
-                        throw error("bad escape \\" + e);
-                }
-            }
-        }
-
-        List<Object> array() {
-            pos++;
-            List<Object> out = new ArrayList<>();
-            ws();
-            if (s.charAt(pos) == ']') {
-                pos++;
-                return out;
-            }
-            while (true) {
-                ws();
-                out.add(value());
-                ws();
-                char c = s.charAt(pos++);
-                if (c == ']') {
-                    return out;
-                }
-                if (c != ',') {
-                    throw error("expected , or ]");
-                }
-            }
-        }
-
-        Map<String, Object> object() {
-            pos++;
-            Map<String, Object> out = new LinkedHashMap<>();
-            ws();
-            if (s.charAt(pos) == '}') {
-                pos++;
-                return out;
-            }
-            while (true) {
-                ws();
-                if (s.charAt(pos) != '"') {
-                    throw error("expected a key");
-                }
-                String k = str();
-                ws();
-                if (s.charAt(pos++) != ':') {
-                    throw error("expected :");
-                }
-                ws();
-                out.put(k, value());
-                ws();
-                char c = s.charAt(pos++);
-                if (c == '}') {
-                    return out;
-                }
-                if (c != ',') {
-                    throw error("expected , or }");
-                }
-            }
-        }
-
-        Object number() {
-            int start = pos;
-            boolean floating = false;
-            while (pos < s.length()) {
-                char c = s.charAt(pos);
-                if (c == '.' || c == 'e' || c == 'E') {
-                    floating = true;
-                } else if (!(c == '-' || c == '+' || (c >= '0' && c <= '9'))) {
-                    break;
-                }
-                pos++;
-            }
-            String t = s.substring(start, pos);
-            if (t.isEmpty()) {
-                throw error("unexpected character");
-            }
-            return floating ? (Object) Double.valueOf(t) : (Object) Long.valueOf(t);
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return null;
         }
     }
 }

@@ -34,6 +34,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jooq.Record;
 
 /** Converts between the API's records and table rows. */
@@ -129,7 +130,7 @@ final class Mapping {
         m.put("suggestedFix", c.suggestedFix());
         m.put("successRate", c.successRate());
         m.put("lastDuration", c.lastDuration() == null ? null : c.lastDuration().toString());
-        m.put("attributes", new LinkedHashMap<String, Object>(c.attributes()));
+        m.put("attributes", new TreeMap<String, Object>(c.attributes())); // key order: the same text in every JVM
         return Json.write(m);
     }
 

@@ -19,12 +19,14 @@ import io.cronjobguardian.api.Severity;
 import io.cronjobguardian.api.Settings;
 import io.cronjobguardian.api.StatsQuery;
 import io.cronjobguardian.api.StoreUnavailableException;
+import io.cronjobguardian.api.StoredText;
 import io.cronjobguardian.api.UpsertResult;
 import io.cronjobguardian.store.jdbc.JdbcHistoryStore;
 import io.cronjobguardian.testkit.HistoryStoreContract;
 import io.cronjobguardian.testkit.Percentiles;
 import io.cronjobguardian.testkit.TestObjects;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -752,6 +754,64 @@ public abstract class JdbcStoreScenarios {
         }
         for (StatsQuery q : List.of(all, middle)) {
             assertSameStats(s.stats(CJ, q), ref.stats(CJ, q), "after the next run " + q);
+        }
+    }
+
+    private static String text(Connection c, String sql, Object key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as(sql).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static void update(Connection c, String sql, String value, Object key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
+            ps.setObject(2, key);
+            assertThat(ps.executeUpdate()).as(sql).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @DisplayName("JSON columns: text the hand-written writer stored reads back as it did, new text is ASCII only")
+    void jsonColumnsOfEarlierVersionsReadBack() throws Exception {
+        Settings db = target().freshDatabase();
+        HistoryStore s = started(db);
+        Execution e = TestObjects.job(CJ).uid("u-json").failed(T0, Duration.ofSeconds(3))
+                .execution("tail", LegacyJson.EVENTS, "fix it");
+        s.upsertExecution(e, 1);
+        IncidentDraft draft = new IncidentDraft(IncidentKey.of("m", CJ, AlertType.JOB_FAILED), Severity.CRITICAL,
+                "t", "m", "", LegacyJson.CONTEXT, T0);
+        Incident inc = s.openIncident(draft, 1).incident();
+        long id = Long.parseLong(inc.id());
+        String details = "SELECT events FROM guardian_execution_details WHERE job_uid = ?";
+        String context = "SELECT context FROM guardian_incidents WHERE id = ?";
+        assertThat(s.findExecution("u-json")).contains(StoredText.clean(e));
+        assertThat(s.findIncident(inc.id()).map(Incident::context)).contains(StoredText.clean(draft).context());
+        try (Connection raw = target().connect(db)) {
+            assertThat(text(raw, details, "u-json")).matches("[\\x20-\\x7e]+");
+            assertThat(text(raw, context, id)).matches("[\\x20-\\x7e]+");
+
+            // rows written before the store cleaned text or used Jackson: NUL and lone surrogates read back as written
+            update(raw, "UPDATE guardian_execution_details SET events = ? WHERE job_uid = ?", LegacyJson.EVENTS_JSON,
+                    "u-json");
+            assertThat(s.findExecution("u-json")).contains(e);
+            String set = "UPDATE guardian_incidents SET context = ? WHERE id = ?";
+            update(raw, set, LegacyJson.CONTEXT_JSON, id);
+            assertThat(s.findIncident(inc.id()).map(Incident::context)).contains(LegacyJson.CONTEXT);
+            update(raw, set, LegacyJson.CONTEXT_JSON_UNSORTED, id);
+            assertThat(s.findIncident(inc.id()).map(Incident::context)).contains(LegacyJson.CONTEXT);
+            update(raw, set, LegacyJson.CONTEXT_NAN_JSON, id);
+            assertThat(s.findIncident(inc.id()).map(Incident::context))
+                    .contains(LegacyJson.sparseContext(Double.NaN));
+            update(raw, set, LegacyJson.CONTEXT_1E20_JSON, id);
+            assertThat(s.findIncident(inc.id()).map(Incident::context)).contains(LegacyJson.sparseContext(1e20));
+            update(raw, set, LegacyJson.CONTEXT_NEG_INF_JSON, id);
+            assertThat(s.findIncident(inc.id()).map(Incident::context))
+                    .contains(LegacyJson.sparseContext(Double.NEGATIVE_INFINITY));
         }
     }
 

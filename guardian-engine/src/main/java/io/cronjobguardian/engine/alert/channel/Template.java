@@ -689,46 +689,45 @@ public final class Template {
 
     /** The JSON form of a value. */
     static String jsonValue(Object v) {
-        if (v == null) {
-            return "null";
-        }
         if (v instanceof RawJson) {
             return ((RawJson) v).json;
         }
-        if (v instanceof String) {
-            return Json.quote((String) v);
-        }
-        if (v instanceof Number) {
-            return Json.number((Number) v);
-        }
-        if (v instanceof Boolean) {
-            return v.toString();
-        }
-        if (v instanceof Instant || v instanceof Duration) {
-            return Json.quote(text(v));
-        }
-        if (v instanceof Collection) {
-            StringBuilder sb = new StringBuilder("[");
+        Json.Writer w = new Json.Writer();
+        jsonValue(w, v);
+        return w.toString();
+    }
+
+    /** Writes the JSON form of a value: maps by sorted key, groups in their field order, times as text. */
+    private static void jsonValue(Json.Writer w, Object v) {
+        if (v == null) {
+            w.nullValue();
+        } else if (v instanceof RawJson) {
+            w.rawValue(((RawJson) v).json);
+        } else if (v instanceof String) {
+            w.value((String) v);
+        } else if (v instanceof Number) {
+            w.value((Number) v);
+        } else if (v instanceof Boolean) {
+            w.value(((Boolean) v).booleanValue());
+        } else if (v instanceof Instant || v instanceof Duration) {
+            w.value(text(v));
+        } else if (v instanceof Collection) {
+            w.beginArray();
             for (Object o : (Collection<?>) v) {
-                if (sb.length() > 1) {
-                    sb.append(',');
-                }
-                sb.append(jsonValue(o));
+                jsonValue(w, o);
             }
-            return sb.append(']').toString();
-        }
-        Map<?, ?> m = v instanceof Struct ? ((Struct) v).fields : v instanceof Map ? new TreeMap<>((Map<?, ?>) v) : null;
-        if (m != null) {
-            StringBuilder sb = new StringBuilder("{");
+            w.endArray();
+        } else if (v instanceof Struct || v instanceof Map) {
+            Map<?, ?> m = v instanceof Struct ? ((Struct) v).fields : new TreeMap<>((Map<?, ?>) v);
+            w.beginObject();
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (sb.length() > 1) {
-                    sb.append(',');
-                }
-                sb.append(Json.quote(String.valueOf(e.getKey()))).append(':').append(jsonValue(e.getValue()));
+                w.name(String.valueOf(e.getKey()));
+                jsonValue(w, e.getValue());
             }
-            return sb.append('}').toString();
+            w.endObject();
+        } else {
+            w.value(v.toString());
         }
-        return Json.quote(v.toString());
     }
 
     /** Go's truth: false, 0, empty, absent are false. */

@@ -140,8 +140,73 @@ class JsonTest {
             assertThatThrownBy(() -> STRICT.readTree(v).requireNonNull()).as(v).isNotNull();
         }
         assertThat(Json.describeError("{\"a\":\"\uD800\"}")).contains("lone surrogate");
-        assertThat(Json.describeError("{\n  \"a\": 1,\n  \"b\" 2\n}")).isEqualTo("line 3, column 7: expected ':' after a "
-                + "member name");
-        assertThat(Json.describeError("[".repeat(600) + "]".repeat(600))).contains("nested deeper");
+        assertThat(Json.describeError("{\n  \"a\": 1,\n  \"b\" 2\n}")).startsWith("line 3, column 7: ")
+                .contains("expecting a colon");
+        assertThat(Json.describeError("{} {}")).isEqualTo("line 1, column 4: unexpected text after the JSON value");
+        assertThat(Json.describeError(" ")).isEqualTo("line 1, column 2: unexpected end, expected a value");
+        assertThat(Json.describeError("NaN")).as("no hint about parser features a template author cannot set")
+                .doesNotContain("enable");
+        assertThat(Json.describeError("[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH))).isNull();
+        assertThat(Json.describeError("[".repeat(Json.MAX_DEPTH + 1) + "]".repeat(Json.MAX_DEPTH + 1)))
+                .contains("nesting depth");
+        assertThat(Json.describeError("[\"\uD800\", }")).as("the first problem is reported")
+                .isEqualTo("line 1, column 3: lone surrogate (not encodable as UTF-8)");
+        assertThat(Json.describeError("[1, }, \"\uD800\"]")).startsWith("line 1, column 5: ");
+    }
+
+    /** The characters that must never appear raw in a payload, and their escapes (lower-case hex). */
+    private static final Map<String, String> HTML_SAFE = Map.of("<", "\\u003c", ">", "\\u003e", "&", "\\u0026",
+            "\u2028", "\\u2028", "\u2029", "\\u2029");
+
+    private static void assertHtmlSafe(String json) {
+        HTML_SAFE.forEach((raw, escaped) -> assertThat(json).as(json).doesNotContain(raw).contains(escaped));
+    }
+
+    @Test
+    void markupAndLineSeparatorsAreEscapedInEveryWritingPath() throws Exception {
+        String s = "<a href='x'>&amp;</a>\u2028\u2029";
+        assertHtmlSafe(Json.quote(s));
+        StringBuilder content = new StringBuilder();
+        Json.escapeTo(s, content);
+        assertHtmlSafe(content.toString());
+        String names = new Json.Writer().beginObject().name(s).value(1L).endObject().toString();
+        assertHtmlSafe(names);
+        String values = new Json.Writer().beginObject().field("v", s).field("l", List.of(s))
+                .name("m").value(new TreeMap<>(Map.of("k", s))).endObject().toString();
+        assertHtmlSafe(values);
+        assertHtmlSafe(Template.jsonValue(Map.of(s, List.of(s))));
+        assertThat(parse(values).get("v").textValue()).isEqualTo(s);
+        assertThat(parse(names).fieldNames().next()).isEqualTo(s);
+        assertThat(Json.quote("\u0000\u001f\u007f<")).as("controls and markup as lower-case \\u escapes")
+                .isEqualTo("\"\\u0000\\u001f\u007f\\u003c\"");
+    }
+
+    @Test
+    void numbersKeepTheirFormat() throws Exception {
+        assertThat(Json.number(95.0)).isEqualTo("95");
+        assertThat(Json.number(-0.0)).isEqualTo("0");
+        assertThat(Json.number(87.5)).isEqualTo("87.5");
+        assertThat(Json.number(1e15)).isEqualTo("1.0E15");
+        assertThat(Json.number(1e20)).isEqualTo("1.0E20");
+        assertThat(Json.number(0.1f)).isEqualTo(Double.toString(0.1f));
+        assertThat(Json.number(7)).isEqualTo("7");
+        assertThat(Json.number(Long.MIN_VALUE)).isEqualTo(Long.toString(Long.MIN_VALUE));
+        assertThat(Json.number(new java.math.BigDecimal("12.50"))).isEqualTo("12.50");
+        assertThat(Json.number(java.math.BigInteger.TEN.pow(30))).isEqualTo("1" + "0".repeat(30));
+        assertThat(Json.number(Double.NaN)).isEqualTo("null");
+        assertThat(Json.number(Float.NEGATIVE_INFINITY)).isEqualTo("null");
+        assertThat(Json.number(null)).isEqualTo("null");
+        assertThat(parse(Json.number(1e20)).doubleValue()).isEqualTo(1e20);
+    }
+
+    @Test
+    void aFinishedWriterTakesNothingMore() {
+        Json.Writer w = new Json.Writer().beginObject().endObject();
+        assertThat(w.toString()).isEqualTo("{}");
+        assertThatThrownBy(() -> w.beginObject()).isInstanceOf(IllegalStateException.class);
+        assertThat(w.toString()).isEqualTo("{}");
+        Json.Writer open = new Json.Writer().beginArray().value("a");
+        assertThat(open.toString()).as("an unfinished document as written so far").isEqualTo("[\"a\"");
+        assertThat(open.value("b").endArray().toString()).isEqualTo("[\"a\",\"b\"]");
     }
 }
