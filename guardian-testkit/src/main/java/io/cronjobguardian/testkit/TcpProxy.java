@@ -111,7 +111,7 @@ public final class TcpProxy implements AutoCloseable {
      *
      * @param newMode {@link Mode#BLACKHOLE} or {@link Mode#REFUSE}; {@link Mode#OPEN} is {@link #restore()}
      */
-    public void cut(Mode newMode) {
+    public synchronized void cut(Mode newMode) {
         if (newMode == Mode.OPEN) {
             restore();
             return;
@@ -138,7 +138,7 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /** Resets every connection and forwards again; nothing when it forwards already. */
-    public void restore() {
+    public synchronized void restore() {
         if (mode == Mode.OPEN) {
             return;
         }
@@ -159,23 +159,27 @@ public final class TcpProxy implements AutoCloseable {
             } catch (IOException e) {
                 return;
             }
-            Mode m = mode;
-            if (m == Mode.REFUSE) {
-                reset(s);
-                continue;
-            }
-            sockets.add(s);
-            if (m == Mode.BLACKHOLE) {
-                continue; // held open, never read
-            }
-            try {
-                Socket up = new Socket(targetHost, targetPort);
-                sockets.add(up);
-                forwarded.incrementAndGet();
-                pool.execute(() -> pipe(s, up));
-                pool.execute(() -> pipe(up, s));
-            } catch (IOException e) {
-                reset(s);
+            // under the lock cut() and restore() take: a connection accepted while the proxy is being cut is
+            // either reset by the cut or sees the new mode, never registered after the cut's reset and forwarded
+            synchronized (this) {
+                Mode m = mode;
+                if (m == Mode.REFUSE) {
+                    reset(s);
+                    continue;
+                }
+                sockets.add(s);
+                if (m == Mode.BLACKHOLE) {
+                    continue; // held open, never read
+                }
+                try {
+                    Socket up = new Socket(targetHost, targetPort);
+                    sockets.add(up);
+                    forwarded.incrementAndGet();
+                    pool.execute(() -> pipe(s, up));
+                    pool.execute(() -> pipe(up, s));
+                } catch (IOException e) {
+                    reset(s);
+                }
             }
         }
     }
