@@ -108,7 +108,8 @@ class LeaseWatchTest {
         LOG.info("standby led {} ms after the unrenewed Lease expired", lateMs);
         assertThat(lateMs).as("led after the expiry, within 3 s of it (polls are 4..8.8 s apart; kicks() says it was the watch)").isBetween(0L, 3_000L);
         assertThat(b.currentEpoch().orElseThrow()).isGreaterThan(epochA);
-        assertThat(b.kicks()).isEqualTo(1);
+        // the expiry check restarted the standby's term (more than once if a first attempt lost a race under load)
+        assertThat(b.kicks()).isPositive();
         assertThat(c.violations()).isEmpty();
         c.proxies.get("pod-a").restore(); // a clean close of pod-a's watch (see Cluster.watchLease)
     }
