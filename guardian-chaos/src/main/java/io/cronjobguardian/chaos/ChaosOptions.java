@@ -20,7 +20,7 @@ public record ChaosOptions(long seed, List<Fault> faults, int rounds, Profile pr
 
     /** The usage text. */
     public static final String USAGE = "chaos arguments: seed=<long> faults=<kill,freeze,rolling,partition-db,"
-            + "partition-api,db-restart> rounds=<1..1000> profile=<default|aggressive|fast> db=<postgres|mariadb> "
+            + "partition-api,db-restart,freeze-in-tx,kill-tx,kill-send> rounds=<1..1000> profile=<default|aggressive|fast> db=<postgres|mariadb> "
             + "speed=<1..100>";
 
     /** A fault the harness can inject. */
@@ -36,7 +36,16 @@ public record ChaosOptions(long seed, List<Fault> faults, int rounds, Profile pr
         /** The leader's API server proxy black-holed until another replica leads, plus leaseDuration. */
         PARTITION_API("partition-api"),
         /** Every replica's database proxy black-holed for 30 s (stand-in for a database restart). */
-        DB_RESTART("db-restart");
+        DB_RESTART("db-restart"),
+        /**
+         * SIGSTOP of the leader while it is inside a fenced write (its session holds the fence row's lock, seen in
+         * {@code pg_locks}), for longer than leaseDuration, then SIGCONT. PostgreSQL only.
+         */
+        FREEZE_IN_TX("freeze-in-tx"),
+        /** kill -9 of the leader while it is inside a fenced write (as {@code freeze-in-tx}). PostgreSQL only. */
+        KILL_TX("kill-tx"),
+        /** kill -9 of the leader while one of its webhook sends waits for the receiver's answer. */
+        KILL_SEND("kill-send");
 
         final String word;
 

@@ -416,6 +416,61 @@ public final class ChaosRun implements AutoCloseable {
                         + secs(at));
                 break;
             }
+            case FREEZE_IN_TX:
+            case KILL_TX: {
+                Child victim = leader.current();
+                InTx hit = strikeInTx(leader, victim, f == Fault.FREEZE_IN_TX);
+                long at = hit.wall;
+                if (f == Fault.KILL_TX) {
+                    Replica next = awaitLeader(leader, leaderBound());
+                    faults.add(new FaultRecord(round, f, leader.id, victim, at, System.currentTimeMillis(), next.id));
+                    say("  kill -9 " + victim + " (leader) inside a fenced write (" + hit + "); " + next.id
+                            + " leads after " + secs(at));
+                    start(leader);
+                    waitFor(leader.id + " ready again", START, leader::ready);
+                    break;
+                }
+                leader.frozen = true;
+                Replica next = awaitLeader(leader, leaderBound());
+                long led = System.currentTimeMillis();
+                Long gone = backendGoneAfter(hit, at);
+                long frozenFor = led - at;
+                if (frozenFor < p.leaseDuration().toMillis()) {
+                    sleep(Duration.ofMillis(p.leaseDuration().toMillis() - frozenFor));
+                }
+                victim.signal("CONT");
+                leader.frozen = false;
+                long woke = System.currentTimeMillis();
+                faults.add(new FaultRecord(round, f, leader.id, victim, at, woke, next.id));
+                say("  kill -STOP " + victim + " (leader) inside a fenced write (" + hit + "); " + next.id
+                        + " leads after " + secs(at) + (gone == null ? "; its session still open"
+                        : "; its session was gone (fence lock released by the server) when the new leader led, "
+                        + gone + " ms after the stop")
+                        + "; kill -CONT after " + secs(at));
+                waitFor(leader.id + " standing down after waking", leaderBound(), () -> !leader.leads());
+                break;
+            }
+            case KILL_SEND: {
+                Child victim = leader.current();
+                long[] at = {0};
+                receiver.beforeNextAnswer(() -> {
+                    at[0] = System.currentTimeMillis();
+                    victim.kill9();
+                });
+                try {
+                    // a notification is sent when a Job fails (several a minute of simulated time)
+                    waitFor("a webhook delivery from " + victim, leaderBound().plus(SLACK), () -> !victim.isAlive());
+                } finally {
+                    receiver.cancelBeforeNextAnswer();
+                }
+                Replica next = awaitLeader(leader, leaderBound());
+                faults.add(new FaultRecord(round, f, leader.id, victim, at[0], System.currentTimeMillis(), next.id));
+                say("  kill -9 " + victim + " (leader) while its webhook send waited for the answer; " + next.id
+                        + " leads after " + secs(at[0]));
+                start(leader);
+                waitFor(leader.id + " ready again", START, leader::ready);
+                break;
+            }
             case DB_RESTART: {
                 long at = System.currentTimeMillis();
                 replicas.forEach(r -> r.dbProxy.freeze());
@@ -427,6 +482,101 @@ public final class ChaosRun implements AutoCloseable {
             }
             default:
                 throw new IllegalStateException("unknown fault " + f);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ in a transaction
+
+    /** A leader's database session seen holding the fence row's lock. */
+    record InTx(long backendPid, long epoch, long wall, int polls, int misses) {
+        @Override
+        public String toString() {
+            return "backend " + backendPid + ", fence epoch " + epoch + ", after " + polls + " polls, " + misses
+                    + " near misses";
+        }
+    }
+
+    /** The application name the replica's store sessions carry (PostgreSQL), to find them in pg_stat_activity. */
+    private static String applicationName(Replica r) {
+        return "chaos-" + r.id;
+    }
+
+    /**
+     * Waits (bounded) until one of the leader's sessions is inside a fenced write — it holds the row-exclusive lock
+     * an {@code UPDATE guardian_fence} takes, to its commit — then stops it ({@code freeze}) or kills it. A stop is
+     * checked: if the transaction had ended just before the signal, the process is continued and the wait goes on
+     * (a near miss). Prints {@code IN-TX <epoch>} to the narrative. PostgreSQL only.
+     */
+    private InTx strikeInTx(Replica leader, Child victim, boolean freeze) {
+        if (!database.provider().equals("postgres")) {
+            throw new IllegalStateException("freeze-in-tx and kill-tx need PostgreSQL (pg_locks)");
+        }
+        String sql = "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                + "WHERE a.application_name = ? AND l.locktype = 'relation' AND l.granted "
+                + "AND l.mode = 'RowExclusiveLock' AND l.relation = to_regclass(?) AND a.xact_start IS NOT NULL";
+        long deadline = System.nanoTime() + leaderBound().plus(SLACK).toNanos();
+        int polls = 0;
+        int misses = 0;
+        try (Connection c = connect(); java.sql.PreparedStatement q = c.prepareStatement(sql);
+                java.sql.PreparedStatement epoch = c.prepareStatement("SELECT epoch FROM " + schema
+                        + ".guardian_fence WHERE id = 1")) {
+            q.setString(1, applicationName(leader));
+            q.setString(2, schema + ".guardian_fence");
+            while (System.nanoTime() < deadline) {
+                polls++;
+                long pid = -1;
+                try (java.sql.ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) {
+                        pid = rs.getLong(1);
+                    }
+                }
+                if (pid < 0) {
+                    continue;
+                }
+                long at = System.currentTimeMillis();
+                if (!freeze) {
+                    victim.kill9();
+                    return new InTx(pid, readEpoch(epoch), at, polls, misses);
+                }
+                victim.signal("STOP");
+                boolean still;
+                try (java.sql.ResultSet rs = q.executeQuery()) {
+                    still = false;
+                    while (rs.next()) {
+                        still |= rs.getLong(1) == pid;
+                    }
+                }
+                if (still) {
+                    long e = readEpoch(epoch);
+                    say("  IN-TX " + e + ": " + victim + " stopped inside a fenced write (backend " + pid + ")");
+                    return new InTx(pid, e, at, polls, misses);
+                }
+                victim.signal("CONT");
+                misses++;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot watch the leader's transactions: " + e.getMessage(), e);
+        }
+        throw new IllegalStateException("timed out waiting for " + leader.id + " inside a fenced write (" + polls
+                + " polls, " + misses + " near misses)");
+    }
+
+    private static long readEpoch(java.sql.PreparedStatement epoch) throws SQLException {
+        try (java.sql.ResultSet rs = epoch.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : -1;
+        }
+    }
+
+    /** Milliseconds from {@code since} until the frozen backend was gone, or null if it still exists. */
+    private Long backendGoneAfter(InTx hit, long since) {
+        try (Connection c = connect(); java.sql.PreparedStatement q = c.prepareStatement(
+                "SELECT 1 FROM pg_stat_activity WHERE pid = ?")) {
+            q.setLong(1, hit.backendPid());
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                return rs.next() ? null : System.currentTimeMillis() - since;
+            }
+        } catch (SQLException e) {
+            return null;
         }
     }
 
@@ -443,6 +593,7 @@ public final class ChaosRun implements AutoCloseable {
             p.setProperty(pre + ".database", database.name());
             p.setProperty(pre + ".schema", schema);
             p.setProperty(pre + ".sslMode", "disable");
+            p.setProperty(pre + ".applicationName", applicationName(r));
         } else {
             p.setProperty(pre + ".database", schema);
         }

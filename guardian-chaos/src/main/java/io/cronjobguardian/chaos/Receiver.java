@@ -40,6 +40,8 @@ final class Receiver implements AutoCloseable {
     private final List<Delivery> deliveries = new ArrayList<>();
     private final List<String> malformed = new ArrayList<>();
     private final PrintStream file;
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextAnswer =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     Receiver(PrintStream file) {
         this.file = file;
@@ -83,12 +85,29 @@ final class Receiver implements AutoCloseable {
             }
             status = 400;
         }
+        Runnable hook = status == 200 ? beforeNextAnswer.getAndSet(null) : null;
+        if (hook != null) {
+            hook.run(); // e.g. kill -9 of the sender while it waits for this answer
+        }
         byte[] answer = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().add("Content-Type", "application/json");
         ex.sendResponseHeaders(status, answer.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(answer);
         }
+    }
+
+    /**
+     * Runs {@code action} on the next well-formed delivery after it was logged and before it is answered (the sender
+     * is waiting for its 200). Replaces an action not run yet.
+     */
+    void beforeNextAnswer(Runnable action) {
+        beforeNextAnswer.set(action);
+    }
+
+    /** Withdraws an action not run yet; whether it was still waiting. */
+    boolean cancelBeforeNextAnswer() {
+        return beforeNextAnswer.getAndSet(null) != null;
     }
 
     /** Every delivery so far, in order of arrival. */

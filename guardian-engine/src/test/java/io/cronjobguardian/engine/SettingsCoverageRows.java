@@ -93,6 +93,8 @@ final class SettingsCoverageRows {
             r.elsewhere("leaderElection." + k, "non-default", "the Lease and its timings",
                     LEADER_K8S + "KubernetesLeaderElectionConfigTest.java");
         }
+        r.elsewhere("leaderElection.watchLease", "false", "standbys only poll every retryPeriod; true: a released or "
+                + "expired Lease is taken at once", LEADER_K8S + "LeaseWatchTest.java");
         r.elsewhere("watcher.type", "kubernetes", "selects the watcher provider by name",
                 "guardian-watcher-k8s/src/test/java/io/cronjobguardian/watcher/k8s/"
                         + "KubernetesCronJobWatcherProviderTest.java");

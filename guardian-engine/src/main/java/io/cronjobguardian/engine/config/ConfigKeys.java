@@ -167,6 +167,8 @@ final class ConfigKeys {
                 "timeout of one API request made for the Lease"));
         d.get(d.size() - 1).minDuration = Duration.ofMillis(1);
         d.get(d.size() - 1).maxDuration = Duration.ofHours(1);
+        d.add(bool("leaderElection.watchLease", true, "standbys watch the Lease and contend as soon as it is released "
+                + "or expires instead of at their next retryPeriod attempt (needs watch on leases; without it they poll)"));
         d.add(new Def("leaderElection.namespace", Kind.DNS_LABEL, "POD_NAMESPACE, else the pod's service-account "
                 + "namespace, else default", "a namespace name (lower-case RFC 1123 label, at most 63 characters)",
                 "namespace of the Lease"));

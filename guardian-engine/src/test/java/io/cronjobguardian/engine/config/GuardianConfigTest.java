@@ -131,6 +131,7 @@ class GuardianConfigTest {
                 Arguments.of("leaderElection.renewDeadline", "0s", "1ms to 1h"),
                 Arguments.of("leaderElection.retryPeriod", "2h", "1ms to 1h"),
                 Arguments.of("leaderElection.requestTimeout", "0s", "1ms to 1h"),
+                Arguments.of("leaderElection.watchLease", "often", "true or false"),
                 Arguments.of("leaderElection.namespace", "Team_A", "lower-case RFC 1123 label"),
                 Arguments.of("leaderElection.leaseName", "Leader!", "lower-case RFC 1123 subdomain"),
                 Arguments.of("leaderElection.identity", "x".repeat(254), "1 to 253 characters"),

@@ -39,6 +39,9 @@ public final class KubernetesLeaderElectionConfig {
     /** Timeout of one request to the API server made for the Lease (default renewDeadline / 4). */
     public static final String REQUEST_TIMEOUT_KEY = "leaderElection.requestTimeout";
 
+    /** Whether standbys watch the Lease (default true) instead of only polling every retryPeriod. */
+    public static final String WATCH_LEASE_KEY = "leaderElection.watchLease";
+
     /** Default Lease name. */
     public static final String DEFAULT_LEASE_NAME = "cronjob-guardian-leader";
     /** Default lease duration (15s). */
@@ -67,9 +70,10 @@ public final class KubernetesLeaderElectionConfig {
     private final Duration renewDeadline;
     private final Duration retryPeriod;
     private final Duration requestTimeout;
+    private final boolean watchLease;
 
     private KubernetesLeaderElectionConfig(String namespace, String leaseName, String identity, Duration leaseDuration,
-            Duration renewDeadline, Duration retryPeriod, Duration requestTimeout) {
+            Duration renewDeadline, Duration retryPeriod, Duration requestTimeout, boolean watchLease) {
         this.namespace = namespace;
         this.leaseName = leaseName;
         this.identity = identity;
@@ -77,6 +81,7 @@ public final class KubernetesLeaderElectionConfig {
         this.renewDeadline = renewDeadline;
         this.retryPeriod = retryPeriod;
         this.requestTimeout = requestTimeout;
+        this.watchLease = watchLease;
     }
 
     /**
@@ -147,8 +152,9 @@ public final class KubernetesLeaderElectionConfig {
         }
         Duration requestTimeout = settings.getDuration(REQUEST_TIMEOUT_KEY, defaultRequestTimeout, Duration.ofMillis(1),
                 renewDeadline);
+        boolean watchLease = settings.getBoolean(WATCH_LEASE_KEY, true);
         return new KubernetesLeaderElectionConfig(namespace, leaseName, identity, leaseDuration, renewDeadline,
-                retryPeriod, requestTimeout);
+                retryPeriod, requestTimeout, watchLease);
     }
 
     /** {@code retryPeriod + ceil(1.2 × retryPeriod)} in milliseconds, as fabric8 computes it. */
@@ -229,10 +235,18 @@ public final class KubernetesLeaderElectionConfig {
         return requestTimeout;
     }
 
+    /**
+     * Whether standbys watch the Lease and contend as soon as they see it released or expired (default), rather than
+     * only at their next attempt every {@code retryPeriod}.
+     */
+    public boolean watchLease() {
+        return watchLease;
+    }
+
     /** A copy with another identity (tests, or several electors in one process). */
     public KubernetesLeaderElectionConfig withIdentity(String value) {
         return new KubernetesLeaderElectionConfig(namespace, leaseName, Objects.requireNonNull(value, "identity"),
-                leaseDuration, renewDeadline, retryPeriod, requestTimeout);
+                leaseDuration, renewDeadline, retryPeriod, requestTimeout, watchLease);
     }
 
     @Override
@@ -240,6 +254,6 @@ public final class KubernetesLeaderElectionConfig {
         return "KubernetesLeaderElectionConfig{lease=" + namespace + "/" + leaseName + ", identity=" + identity
                 + ", leaseDuration=" + Settings.format(leaseDuration) + ", renewDeadline="
                 + Settings.format(renewDeadline) + ", retryPeriod=" + Settings.format(retryPeriod)
-                + ", requestTimeout=" + Settings.format(requestTimeout) + "}";
+                + ", requestTimeout=" + Settings.format(requestTimeout) + ", watchLease=" + watchLease + "}";
     }
 }

@@ -3,9 +3,14 @@ package io.cronjobguardian.leader.k8s;
 import io.cronjobguardian.api.LeaderElector;
 import io.cronjobguardian.api.LeadershipListener;
 import io.cronjobguardian.api.Nullable;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.RequestConfig;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
@@ -20,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +62,18 @@ import org.slf4j.LoggerFactory;
  * when the holder changes; {@link GuardianLeaseLock} also increments it when a new term of the same identity
  * re-acquires a Lease that still names it, so epochs strictly increase across terms and replicas.
  *
+ * <h2>Watching the Lease</h2>
+ * fabric8's acquire loop tries every {@code retryPeriod × (1 … 2.2)}. So that a standby does not wait for its next
+ * attempt, the elector also <em>watches</em> the one Lease (by name) and restarts a standby's term at once — its first
+ * attempt is immediate — when it sees the Lease released (holder cleared, as {@link #close()} and
+ * {@link #relinquish(long)} write it) or deleted, and when a foreign holder's lease runs out without a renewal
+ * (checked {@code leaseDuration} after the last change it saw, on this JVM's monotonic clock). Whether an attempt
+ * succeeds is still fabric8's decision on the Lease it reads (holder empty, or {@code renewTime + leaseDuration}
+ * passed) and the optimistic lock, so the watch only changes <em>when</em> a standby tries, never <em>whether</em> it
+ * may lead: the fencing and the watchdog are unchanged. If the watch cannot be opened or is closed with an error
+ * (for example RBAC without {@code watch} on leases), the standby keeps polling every {@code retryPeriod} and the
+ * watch is opened again after {@code retryPeriod}. {@code leaderElection.watchLease=false} turns the watch off.
+ *
  * <h2>Relinquishing</h2>
  * {@link #relinquish(long)} ends the current term like a lost Lease, but releases the Lease (as {@link #close()}
  * does) and waits {@code leaseDuration} instead of one retry period before the next term, so that a standby that can
@@ -71,6 +89,8 @@ public final class KubernetesLeaderElector implements LeaderElector {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesLeaderElector.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** After a foreign holder's leaseDuration, wait this much more before trying (clock granularity). */
+    private static final long EXPIRY_MARGIN_MILLIS = 20;
 
     private enum Status { NEW, STARTED, CLOSED }
 
@@ -85,6 +105,7 @@ public final class KubernetesLeaderElector implements LeaderElector {
     private Status status = Status.NEW;
     private @Nullable KubernetesClient client;
     private @Nullable KubernetesClient leaseClient;
+    private @Nullable KubernetesClient watchClient;
     private @Nullable LeadershipListener listener;
     private @Nullable ExecutorService events;
     private @Nullable ScheduledExecutorService timer;
@@ -96,6 +117,12 @@ public final class KubernetesLeaderElector implements LeaderElector {
     private long lastEpoch = -1;
     private long lastRenewNanos;
     private long highestTransitions = -1;
+    private @Nullable Watch leaseWatch;
+    private @Nullable ScheduledFuture<?> expiryCheck;
+    private long watchOpenings;
+    private long watchFailures;
+    private long kicks;
+    private long leaseEvents;
     private volatile @Nullable String currentLeader;
 
     /**
@@ -139,6 +166,7 @@ public final class KubernetesLeaderElector implements LeaderElector {
             KubernetesClient c = Objects.requireNonNull(clientSource.get(), "clientSource returned null");
             this.client = c;
             this.leaseClient = deriveLeaseClient(c);
+            this.watchClient = deriveWatchClient(c);
             this.listener = listener;
             this.events = Executors.newSingleThreadExecutor(threads(threadPrefix + "-events-" + config.identity()));
             this.timer = Executors.newSingleThreadScheduledExecutor(threads(threadPrefix + "-timer"));
@@ -149,6 +177,9 @@ public final class KubernetesLeaderElector implements LeaderElector {
         long tick = watchdogTickMillis();
         timer().scheduleAtFixedRate(this::watchdog, tick, tick, TimeUnit.MILLISECONDS);
         startTerm();
+        if (config.watchLease()) {
+            openWatchAsync();
+        }
     }
 
     @Override
@@ -182,6 +213,7 @@ public final class KubernetesLeaderElector implements LeaderElector {
         ScheduledExecutorService tm;
         ExecutorService ioPool;
         KubernetesClient c;
+        Watch w;
         synchronized (lock) {
             if (status == Status.CLOSED) {
                 return;
@@ -204,8 +236,11 @@ public final class KubernetesLeaderElector implements LeaderElector {
             tm = timer;
             ioPool = io;
             c = client;
+            w = leaseWatch;
+            leaseWatch = null;
         }
         tm.shutdownNow();
+        closeQuietly(w);
         // let the listener stop its leader work before a standby can acquire (bounded; not from a callback)
         if (!Thread.currentThread().getName().startsWith(threadPrefix + "-events-")) {
             awaitQueued(ev, config.renewDeadline());
@@ -268,6 +303,8 @@ public final class KubernetesLeaderElector implements LeaderElector {
         final GuardianLeaseLock lock;
         private @Nullable CompletableFuture<?> future;
         private boolean cancelRequested;
+        /** Restarted for a change of the Lease already (guarded by the elector's lock). */
+        boolean kicked;
 
         Term(long id) {
             this.id = id;
@@ -415,6 +452,233 @@ public final class KubernetesLeaderElector implements LeaderElector {
         }
         if (t != null) {
             endTerm(t, "renew deadline passed", true);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ watching the Lease
+
+    /** Opens the watch on the Lease from the I/O pool (opening it is a request). */
+    private void openWatchAsync() {
+        try {
+            io().execute(this::openWatch);
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private void openWatch() {
+        KubernetesClient c;
+        LeaseWatcher watcher;
+        synchronized (lock) {
+            if (status != Status.STARTED || leaseWatch != null) {
+                return;
+            }
+            c = watchClient;
+            watcher = new LeaseWatcher(++watchOpenings);
+        }
+        Watch w;
+        try {
+            w = Objects.requireNonNull(c).resources(Lease.class).inNamespace(config.namespace())
+                    .withName(config.leaseName()).watch(watcher);
+        } catch (RuntimeException e) {
+            watchFailed(watcher, "could not be opened", e);
+            return;
+        }
+        boolean keep;
+        synchronized (lock) {
+            keep = status == Status.STARTED && leaseWatch == null && !watcher.closed;
+            if (keep) {
+                leaseWatch = w;
+            }
+        }
+        if (keep) {
+            LOG.debug("{}: watching Lease {}/{}", config.identity(), config.namespace(), config.leaseName());
+        } else {
+            closeQuietly(w);
+        }
+    }
+
+    /** The watch ended with an error or could not be opened: standbys poll; try again after one retry period. */
+    private void watchFailed(LeaseWatcher watcher, String what, Exception e) {
+        boolean first;
+        synchronized (lock) {
+            watcher.closed = true;
+            if (status != Status.STARTED) {
+                return;
+            }
+            if (watcher.generation == watchOpenings) {
+                leaseWatch = null;
+            }
+            first = watchFailures++ == 0;
+        }
+        String msg = "{}: the watch on Lease {}/{} {} ({}); a standby tries every retryPeriod until it is open again "
+                + "(next try in {} ms)";
+        if (first) {
+            LOG.warn(msg, config.identity(), config.namespace(), config.leaseName(), what, e.toString(),
+                    config.retryPeriod().toMillis());
+        } else {
+            LOG.debug(msg, config.identity(), config.namespace(), config.leaseName(), what, e.toString(),
+                    config.retryPeriod().toMillis());
+        }
+        try {
+            timer().schedule(this::openWatchAsync, config.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException ex) {
+            // closing
+        }
+    }
+
+    /** One opening of the watch. */
+    private final class LeaseWatcher implements Watcher<Lease> {
+        final long generation;
+        volatile boolean closed;
+
+        LeaseWatcher(long generation) {
+            this.generation = generation;
+        }
+
+        @Override
+        public void eventReceived(Action action, Lease lease) {
+            guarded(() -> onLeaseEvent(action, lease));
+        }
+
+        @Override
+        public void onClose(WatcherException cause) {
+            watchFailed(this, "was closed", cause);
+        }
+
+        @Override
+        public void onClose() {
+            closed = true; // closed by us
+        }
+    }
+
+    /**
+     * A change of the Lease. Released (no holder) or deleted: a standby contends at once. Held by another replica:
+     * a standby contends once {@code leaseDuration} has passed without a further change (a holder that stopped
+     * renewing); every change re-arms that check.
+     */
+    private void onLeaseEvent(Watcher.Action action, @Nullable Lease lease) {
+        if (action != Watcher.Action.ADDED && action != Watcher.Action.MODIFIED && action != Watcher.Action.DELETED) {
+            return;
+        }
+        LeaseSpec spec = lease == null ? null : lease.getSpec();
+        String holder = spec == null ? null : spec.getHolderIdentity();
+        boolean released = action == Watcher.Action.DELETED || holder == null || holder.isEmpty();
+        Term kick = null;
+        synchronized (lock) {
+            if (status != Status.STARTED) {
+                return;
+            }
+            leaseEvents++;
+            if (expiryCheck != null) {
+                expiryCheck.cancel(false);
+                expiryCheck = null;
+            }
+            if (released) {
+                kick = standbyTermLocked();
+            } else if (!holder.equals(config.identity()) && spec.getLeaseDurationSeconds() != null
+                    && spec.getLeaseDurationSeconds() > 0) {
+                // fabric8 lets a candidate take over when its wall clock passes renewTime + leaseDuration; the event
+                // came after that write, so leaseDuration from now is at or after it (on one clock; with skew the
+                // attempt fails and the standby goes on polling)
+                long delay = spec.getLeaseDurationSeconds() * 1000L + EXPIRY_MARGIN_MILLIS;
+                try {
+                    expiryCheck = Objects.requireNonNull(timer).schedule(this::onLeaseExpired, delay,
+                            TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    // closing
+                }
+            }
+        }
+        if (kick != null) {
+            kick(kick, action == Watcher.Action.DELETED ? "the Lease was deleted" : "the Lease was released");
+        }
+    }
+
+    private void onLeaseExpired() {
+        Term kick;
+        synchronized (lock) {
+            if (status != Status.STARTED) {
+                return;
+            }
+            expiryCheck = null;
+            kick = standbyTermLocked();
+        }
+        if (kick != null) {
+            kick(kick, "the holder did not renew the Lease within leaseDuration");
+        }
+    }
+
+    /** The current term if this replica is a standby in it and it was not restarted for a Lease change yet. */
+    private @Nullable Term standbyTermLocked() {
+        Term t = term;
+        if (leading || t == null || t.kicked) {
+            return null;
+        }
+        t.kicked = true;
+        return t;
+    }
+
+    /**
+     * Replaces a standby's term by a new one, whose first attempt is immediate (fabric8 cannot be asked to try now).
+     * A term that acquired in the meantime is cancelled like any other (fabric8 releases the Lease) and the new term
+     * acquires it with a new epoch.
+     */
+    private void kick(Term t, String why) {
+        try {
+            io().execute(() -> {
+                synchronized (lock) {
+                    if (status != Status.STARTED || term != t || leading) {
+                        return;
+                    }
+                    term = null;
+                    kicks++;
+                }
+                LOG.debug("{}: {}; contending now", config.identity(), why);
+                t.cancel();
+                t.lock.retire();
+                startTerm();
+            });
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** How many times the watch was opened (tests). */
+    long watchOpenings() {
+        synchronized (lock) {
+            return watchOpenings;
+        }
+    }
+
+    /** How many times the watch failed to open or was closed with an error (tests). */
+    long watchFailures() {
+        synchronized (lock) {
+            return watchFailures;
+        }
+    }
+
+    /** How many changes of the Lease the watch delivered (tests). */
+    long leaseEvents() {
+        synchronized (lock) {
+            return leaseEvents;
+        }
+    }
+
+    /** How many standby terms were restarted because of a change of the Lease (tests). */
+    long kicks() {
+        synchronized (lock) {
+            return kicks;
+        }
+    }
+
+    private static void closeQuietly(@Nullable Watch w) {
+        if (w != null) {
+            try {
+                w.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing the watch on the Lease failed", e);
+            }
         }
     }
 
@@ -582,6 +846,20 @@ public final class KubernetesLeaderElector implements LeaderElector {
                 .withRequestRetryBackoffLimit(0)
                 .build();
         // shares the host's HTTP client; closing it would close the host's client, so it is never closed
+        return c.newClient(rc).adapt(KubernetesClient.class);
+    }
+
+    /**
+     * The client of the watch: fabric8 would otherwise retry opening it (10 times with back-off, about 20 s) and
+     * reconnect it without end, without telling us; with neither, every failure reaches {@link #watchFailed}, which
+     * opens it again after one retry period. Shares the host's HTTP client and is never closed.
+     */
+    private static KubernetesClient deriveWatchClient(KubernetesClient c) {
+        RequestConfig base = c.getConfiguration().getRequestConfig();
+        RequestConfig rc = (base == null ? new RequestConfigBuilder() : new RequestConfigBuilder(base))
+                .withWatchReconnectLimit(0)
+                .withRequestRetryBackoffLimit(0)
+                .build();
         return c.newClient(rc).adapt(KubernetesClient.class);
     }
 

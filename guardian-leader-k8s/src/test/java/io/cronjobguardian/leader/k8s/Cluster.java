@@ -38,6 +38,13 @@ final class Cluster implements AutoCloseable {
     final Map<String, KubernetesLeaderElector> electors = new LinkedHashMap<>();
     final Map<String, RecordingListener> listeners = new LinkedHashMap<>();
     final Map<String, TcpProxy> proxies = new LinkedHashMap<>();
+    /**
+     * {@code leaderElection.watchLease} of the candidates; off unless a test is about the watch: the fabric8 mock
+     * server (7.8.0) blocks its only event loop for up to 30 s when a watch's WebSocket closes while an event is being
+     * sent to it ({@code WatchEventsListener.onClosed} waits for its sender, whose write needs that event loop), which
+     * a candidate closing next to a leader renewing every 250 ms triggers often. A real API server does not do that.
+     */
+    boolean watchLease;
     final List<String> samplerViolations = new CopyOnWriteArrayList<>();
     final AtomicLong samples = new AtomicLong();
     private final List<KubernetesLeaderElector> all = new CopyOnWriteArrayList<>();
@@ -69,7 +76,8 @@ final class Cluster implements AutoCloseable {
                 "leaderElection.identity", identity,
                 "leaderElection.leaseDuration", Settings.format(leaseDuration),
                 "leaderElection.renewDeadline", Settings.format(renewDeadline),
-                "leaderElection.retryPeriod", Settings.format(retryPeriod)));
+                "leaderElection.retryPeriod", Settings.format(retryPeriod),
+                "leaderElection.watchLease", Boolean.toString(watchLease)));
     }
 
     /** A new, not started candidate talking to the mock server directly with a client of its own. */

@@ -44,6 +44,9 @@ class KubernetesLeaderElectionConfigTest {
         assertThat(c.leaseName()).isEqualTo("cronjob-guardian-leader");
         assertThat(c.namespace()).isEqualTo("ops");
         assertThat(c.identity()).matches("guardian-7d9f-[a-z0-9]{5}");
+        assertThat(c.watchLease()).isTrue();
+        assertThat(KubernetesLeaderElectionConfig.from(Settings.of("leaderElection.watchLease", "false"), NO_ENV,
+                NO_FILE).watchLease()).isFalse();
     }
 
     @ParameterizedTest(name = "{0}/{1}/{2} -> {3}")
