@@ -281,7 +281,11 @@ class ScheduleChangesAndRunCountsTest {
                 assertThat(i.message()).contains("2 scheduled runs").contains("2026-06-10 09:00");
                 assertThat(i.context().attributes()).containsEntry("duplicateSlots", nine.toString());
             });
-            // the runs go on normally; once 09:00 is out of the judged window the incident resolves
+            // the runs go on normally: while 09:00 is among the judged slots (8 newer runs) the incident stays open
+            // (the evaluation reads enough runs to see it), once it is out of the window the incident resolves
+            h.simulateController(cj, nine.plus(Duration.ofHours(8)).plusSeconds(45), Duration.ofSeconds(30),
+                    s -> false);
+            assertThat(byWireName(h.openIncidents(), RAN_TOO_OFTEN)).hasSize(1);
             h.simulateController(cj, nine.plus(Duration.ofHours(12)), Duration.ofSeconds(30), s -> false);
             assertThat(byWireName(h.openIncidents(), RAN_TOO_OFTEN)).isEmpty();
             assertThat(byWireName(h.allIncidents(), RAN_TOO_OFTEN)).singleElement()

@@ -33,9 +33,12 @@ final class Facts {
     static final int MAX_SCHEDULED = ExecutionQuery.MAX_LIMIT;
     /**
      * Runs read beyond those asked for by {@link #recentFinished(int)}, so that older runs that finished late
-     * (overlapping runs) are sorted into place.
+     * (overlapping runs) are sorted into place; also what RanTooOften judges ({@link #finishedRead()}: the newest
+     * {@code 1 + slack} runs cover its {@link Evaluator#RAN_TOO_OFTEN_SLOTS} slots). The run that finished last is
+     * found whatever the slack (the store's newest finish time is checked); the slack only orders the ones before
+     * it. Every evaluation reads these rows, so the slack is what the checks need, not more.
      */
-    static final int FINISH_ORDER_SLACK = 20;
+    static final int FINISH_ORDER_SLACK = Evaluator.RAN_TOO_OFTEN_SLOTS;
     /** The run that finished last first; ties: the later start first. Finished runs always have a finish time. */
     private static final Comparator<Execution> LAST_FINISHED_FIRST = Comparator
             .comparing((Execution e) -> e.job().finishedAt(), Comparator.nullsLast(Comparator.reverseOrder()))
