@@ -69,19 +69,21 @@ import java.util.function.Supplier;
  * silent), and pod lists with an empty list.
  *
  * <p>Arguments ({@code key=value}): {@code cronjobs=10000} (sizes, comma-separated), {@code only=sqlite,postgres},
- * {@code namespaces=50}, {@code runs=first,restart}.
+ * {@code namespaces=50}, {@code runs=first,restart}, {@code limitMinutes=15} (per phase), {@code histogram=true}
+ * (prints the classes whose live heap grew most, from two class histograms).
  */
 public final class ClusterBenchmark {
 
-    private static final Duration PHASE_LIMIT = Duration.ofMinutes(15);
     private static final java.util.logging.Logger MOCK_SERVER_LOG =
             java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     private final BenchArgs args;
+    private final Duration phaseLimit;
     private final List<String> rows = new ArrayList<>();
 
     private ClusterBenchmark(BenchArgs args) {
         this.args = args;
+        this.phaseLimit = Duration.ofMinutes(args.integer("limitMinutes", 15));
     }
 
     /**
@@ -148,9 +150,13 @@ public final class ClusterBenchmark {
                 DbTarget target = ((Supplier<DbTarget>) t[1]).get();
                 try {
                     Settings settings = target.freshDatabase();
+                    // the engine's clock runs in real time from the instant the objects were made for; one clock
+                    // for every run on this database (a restart must not see time go back)
+                    Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(),
+                            WatcherBenchmark.NOW));
                     for (String run : args.string("runs", "first,restart").split(",")) {
                         once(cronJobs, namespaces, db, run.trim().equals("first") ? "first start" : "restart",
-                                target, settings, config, dispatcher);
+                                target, settings, config, dispatcher, clock);
                     }
                 } finally {
                     target.dropAll();
@@ -162,13 +168,13 @@ public final class ClusterBenchmark {
     }
 
     private void once(int cronJobs, int namespaces, String db, String label, DbTarget target, Settings settings,
-            Config config, PagedDispatcher dispatcher) throws Exception {
+            Config config, PagedDispatcher dispatcher, Clock clock) throws Exception {
         Probe probe = new Probe(cronJobs);
         long heapBefore = heapUsed();
+        Map<String, long[]> histogramBefore = "true".equals(args.string("histogram", ""))
+                ? classHistogram() : null;
         long pods0 = dispatcher.podLists.get();
         long lists0 = dispatcher.listPages.get();
-        // the engine's clock runs in real time from the instant the objects were made for
-        Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), WatcherBenchmark.NOW));
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         KubernetesCronJobWatcher watcher = new KubernetesCronJobWatcher(KubernetesWatcherConfig.defaults(), client,
                 clock);
@@ -185,7 +191,7 @@ public final class ClusterBenchmark {
         long t0 = System.nanoTime();
         long idle;
         long heapAfter;
-        long deadline = t0 + PHASE_LIMIT.toNanos();
+        long deadline = t0 + phaseLimit.toNanos();
         try {
             guardian.start();
             while (probe.allEvaluatedAt == 0 && System.nanoTime() < deadline) {
@@ -200,7 +206,7 @@ public final class ClusterBenchmark {
             }
             if (probe.allEvaluatedAt == 0) {
                 System.out.printf("%-10s %,d CronJobs %s: only %,d CronJobs evaluated within %s; figures are "
-                        + "partial%n", db, cronJobs, label, probe.evaluatedOnce.size(), PHASE_LIMIT);
+                        + "partial%n", db, cronJobs, label, probe.evaluatedOnce.size(), phaseLimit);
             }
             if (synced == 0 && watcher.hasSynced()) {
                 synced = probe.allEvaluatedAt;
@@ -208,15 +214,18 @@ public final class ClusterBenchmark {
             if (ready == 0 && guardian.health().ready()) {
                 ready = probe.allEvaluatedAt;
             }
-            idle = awaitIdle(scheduler);
+            idle = awaitIdle(scheduler, phaseLimit);
             // the failure-context reads that follow sync (2 pod lists per failed Job) are part of what is held
             long podDeadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (dispatcher.podLists.get() - pods0 < 2L * dispatcher.failed && System.nanoTime() < podDeadline) {
                 Thread.sleep(20);
             }
-            awaitIdle(scheduler);
+            awaitIdle(scheduler, phaseLimit);
             probe.evaluatedOnce.clear(); // the benchmark's own bookkeeping is not part of the figure
             heapAfter = heapUsed();
+            if (histogramBefore != null) {
+                printGrowth(histogramBefore, classHistogram(), db + " " + cronJobs + " " + label);
+            }
         } finally {
             guardian.close();
             store.close();
@@ -458,13 +467,43 @@ public final class ClusterBenchmark {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    private static long awaitIdle(SystemTaskScheduler scheduler) throws InterruptedException {
+    private static long awaitIdle(SystemTaskScheduler scheduler, Duration limit) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         scheduler.execute(done::countDown);
-        if (!done.await(PHASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-            System.out.println("engine thread still busy after " + PHASE_LIMIT);
+        if (!done.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            System.out.println("engine thread still busy after " + limit);
         }
         return System.nanoTime();
+    }
+
+    /** Class name → {instances, bytes} of the live heap ({@code jcmd GC.class_histogram}, a full GC first). */
+    private static Map<String, long[]> classHistogram() throws Exception {
+        String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        Map<String, long[]> out = new HashMap<>();
+        for (String line : text.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 4 && f[0].endsWith(":")) {
+                out.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+            }
+        }
+        return out;
+    }
+
+    /** The classes whose live heap grew most between two histograms. */
+    private static void printGrowth(Map<String, long[]> before, Map<String, long[]> after, String what) {
+        List<Map.Entry<String, long[]>> growth = new ArrayList<>();
+        after.forEach((k, v) -> {
+            long[] b = before.getOrDefault(k, new long[2]);
+            growth.add(Map.entry(k, new long[] {v[0] - b[0], v[1] - b[1]}));
+        });
+        growth.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
+        System.out.printf("heap growth by class, %s (instances, bytes):%n", what);
+        for (int i = 0; i < Math.min(30, growth.size()); i++) {
+            System.out.printf("  %,12d %,14d  %s%n", growth.get(i).getValue()[0], growth.get(i).getValue()[1],
+                    growth.get(i).getKey());
+        }
     }
 
     private static long heapUsed() throws InterruptedException {
