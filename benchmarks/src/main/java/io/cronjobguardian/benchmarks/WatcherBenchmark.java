@@ -69,7 +69,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WatcherBenchmark {
 
     private static final ObjectMapper JSON = Serialization.jsonMapper();
-    private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+    static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
     /** The mock web server logs every request at INFO through java.util.logging; held so the level sticks. */
     private static final java.util.logging.Logger MOCK_SERVER_LOG =
             java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -357,7 +357,7 @@ public final class WatcherBenchmark {
                 .endSpec().build();
     }
 
-    private static CronJob cronJob(String ns, String name, int n) {
+    static CronJob cronJob(String ns, String name, int n) {
         CronJob applied = new CronJobBuilder()
                 .withNewMetadata().withName(name).withNamespace(ns)
                 .addToLabels("app", name).addToLabels("team", ns).addToLabels("tier", "batch")
@@ -391,7 +391,7 @@ public final class WatcherBenchmark {
         return Map.of("status", Map.of("lastScheduleTime", ts(t), "lastSuccessfulTime", ts(t), "active", List.of()));
     }
 
-    private static Job job(CronJob cj, int k, boolean fails) {
+    static Job job(CronJob cj, int k, boolean fails) {
         String cjName = cj.getMetadata().getName();
         Instant slot = NOW.minus(3 - k, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
         String name = cjName + "-" + slot.getEpochSecond() / 60;
