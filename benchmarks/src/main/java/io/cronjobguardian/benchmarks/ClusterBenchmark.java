@@ -11,7 +11,7 @@ import io.cronjobguardian.engine.core.EngineObserver;
 import io.cronjobguardian.engine.core.IncidentListener;
 import io.cronjobguardian.engine.monitor.MonitorSpec;
 import io.cronjobguardian.engine.time.SystemTaskScheduler;
-import io.cronjobguardian.store.jdbc.testsupport.DbTarget;
+import io.cronjobguardian.testkit.jdbc.DbTarget;
 import io.cronjobguardian.watcher.k8s.KubernetesCronJobWatcher;
 import io.cronjobguardian.watcher.k8s.KubernetesWatcherConfig;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
