@@ -891,6 +891,10 @@ public final class ChaosRun implements AutoCloseable {
                 if (nearFault) {
                     say("  (a fault was in progress between the deadline and the opening)");
                 }
+                if (deadlineWall < firstLeaderWall) {
+                    say(String.format(Locale.ROOT, "  (the deadline fell %.2f s before the first leader was elected)",
+                            (firstLeaderWall - deadlineWall) / 1000.0));
+                }
             }
         } else {
             say("MissedSchedule of " + ChaosScenario.STUCK + ": not expected (its first slot without a Job "

@@ -33,8 +33,11 @@ public final class ChaosScenario {
     public static final String DELETED_AT_ONCE = "payments/cleanup";
     /** The CronJob that stops being scheduled after {@link #STUCK_AFTER_RUNS} runs (the controller skips it). */
     public static final String STUCK = "reports/stuck";
-    /** Runs of {@link #STUCK} before its slots are skipped. */
-    public static final int STUCK_AFTER_RUNS = 4;
+    /**
+     * Runs of {@link #STUCK} before its slots are skipped: at speed 20, 30 s after the start, so that its first
+     * deadline normally falls after the first election (replica JVMs take 15–20 s to start and elect).
+     */
+    public static final int STUCK_AFTER_RUNS = 10;
 
     /**
      * The simulated CronJobs. Jobs of {@link #DELETED_AT_ONCE} are deleted (with their pods and events) right after
