@@ -15,13 +15,16 @@ import java.util.Locale;
  * @param profile Lease timings
  * @param db      {@code postgres} or {@code mariadb}
  * @param speed   simulated seconds per real second
+ * @param deletedAtOnce whether the scenario has the CronJob whose Jobs are deleted right after finishing (
+ *                {@code deleted=on|off}, default on)
  */
-public record ChaosOptions(long seed, List<Fault> faults, int rounds, Profile profile, String db, double speed) {
+public record ChaosOptions(long seed, List<Fault> faults, int rounds, Profile profile, String db, double speed,
+        boolean deletedAtOnce) {
 
     /** The usage text. */
     public static final String USAGE = "chaos arguments: seed=<long> faults=<kill,freeze,rolling,partition-db,"
             + "partition-api,db-restart,freeze-in-tx,kill-tx,kill-send> rounds=<1..1000> profile=<default|aggressive|fast> db=<postgres|mariadb> "
-            + "speed=<1..100>";
+            + "speed=<1..100> deleted=<on|off>";
 
     /** A fault the harness can inject. */
     public enum Fault {
@@ -105,6 +108,7 @@ public record ChaosOptions(long seed, List<Fault> faults, int rounds, Profile pr
         Profile profile = Profile.of("default");
         String db = "postgres";
         double speed = 20;
+        boolean deleted = true;
         for (String arg : args) {
             for (String word : arg.trim().split("\\s+")) {
                 if (word.isEmpty()) {
@@ -149,6 +153,12 @@ public record ChaosOptions(long seed, List<Fault> faults, int rounds, Profile pr
                                 throw new IllegalArgumentException("speed must be 1 to 100, was " + value);
                             }
                             break;
+                        case "deleted":
+                            if (!value.equals("on") && !value.equals("off")) {
+                                throw new IllegalArgumentException("deleted must be on or off, was " + value);
+                            }
+                            deleted = value.equals("on");
+                            break;
                         default:
                             throw new IllegalArgumentException("unknown key \"" + key + "\"; " + USAGE);
                     }
@@ -157,7 +167,7 @@ public record ChaosOptions(long seed, List<Fault> faults, int rounds, Profile pr
                 }
             }
         }
-        return new ChaosOptions(seed, faults, rounds, profile, db, speed);
+        return new ChaosOptions(seed, faults, rounds, profile, db, speed, deleted);
     }
 
     /** The arguments that reproduce this run. */
@@ -167,6 +177,7 @@ public record ChaosOptions(long seed, List<Fault> faults, int rounds, Profile pr
             fs.append(fs.length() == 0 ? "" : ",").append(f.word);
         }
         return "seed=" + seed + " faults=" + fs + " rounds=" + rounds + " profile=" + profile.name() + " db=" + db
-                + " speed=" + (speed == Math.rint(speed) ? Long.toString((long) speed) : Double.toString(speed));
+                + " speed=" + (speed == Math.rint(speed) ? Long.toString((long) speed) : Double.toString(speed))
+                + " deleted=" + (deletedAtOnce ? "on" : "off");
     }
 }

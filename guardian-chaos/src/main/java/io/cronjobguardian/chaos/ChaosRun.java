@@ -26,6 +26,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import io.cronjobguardian.api.AlertType;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -88,6 +90,8 @@ public final class ChaosRun implements AutoCloseable {
     private final List<Replica> replicas = new ArrayList<>();
     private final List<TcpProxy> proxies = new ArrayList<>();
     private final List<FaultRecord> faults = new ArrayList<>();
+    /** From when (simulated) a MissedSchedule may concern a slot after the simulation stopped; set at the stop. */
+    private volatile Instant afterStop;
     private final Thread shutdownHook;
     private ChaosClock clock;
     private Child simulator;
@@ -175,12 +179,13 @@ public final class ChaosRun implements AutoCloseable {
             int notificationsSent, int delivered, int notificationsLost, int duplicates, int keyedDuplicates,
             int cancelled, int orderViolations, int epochViolations, int leftBehind, Map<String, List<Double>> failover,
             Map<String, List<Double>> faultToNotification, List<Double> recordLatency, List<Double> webhookLatency,
+            int deletedAtOnce, int missedMissing, int missedFalse, List<Double> missedLateness,
             List<String> problems) {
 
         /** Whether every promise held. */
         public boolean ok() {
             return lost == 0 && duplicated == 0 && wrongOutcome == 0 && notificationsLost == 0 && orderViolations == 0
-                    && epochViolations == 0 && leftBehind == 0;
+                    && epochViolations == 0 && leftBehind == 0 && missedMissing == 0 && missedFalse == 0;
         }
 
         /** The one summary line (the run's last line). */
@@ -279,7 +284,8 @@ public final class ChaosRun implements AutoCloseable {
 
         simulator = Child.start("simulator", classpath, childJvm(), SimulatorMain.class.getName(),
                 List.of(workdir.toString(), Long.toString(options.seed()), clock.origin().toString(),
-                        clock.startWall().toString(), Double.toString(clock.factor())), workdir.resolve("simulator.log"));
+                        clock.startWall().toString(), Double.toString(clock.factor()),
+                        Boolean.toString(options.deletedAtOnce())), workdir.resolve("simulator.log"));
         everyChild.add(simulator);
         String apiLine = waitForLine(simulator, "API ", START);
         String[] api = apiLine.split(" ");
@@ -718,10 +724,32 @@ public final class ChaosRun implements AutoCloseable {
     private Result finish() {
         // 1. the simulation stops; its log of every Job is the ground truth
         simulator.send("stop");
-        waitForLine(simulator, "STOPPED", Duration.ofSeconds(30));
+        String stopped = waitForLine(simulator, "STOPPED", Duration.ofSeconds(30));
+        String[] st = stopped.split(" ");
+        // every slot before this one got its Job (or is in skipped.tsv); from here on no CronJob is scheduled
+        Instant unscheduledFrom = st.length > 1 && !st[1].equals("-") ? Instant.parse(st[1]) : clock.instant();
         List<Run> runs = readRuns();
-        List<Run> finished = runs.stream().filter(Run::finished).collect(Collectors.toList());
-        say("simulation stopped: " + runs.size() + " Jobs created, " + finished.size() + " finished");
+        List<String[]> skipped = readSkipped();
+        Duration missedAfter = ChaosScenario.MISSED_BUFFER.plus(ChaosScenario.OBSERVATION_GRACE);
+        afterStop = unscheduledFrom.plus(missedAfter);
+        // the stuck CronJob's first slot without a Job, when its deadline fell before the simulation stopped
+        Instant stuckSlot = skipped.stream().filter(x -> x[0].equals(ChaosScenario.STUCK))
+                .map(x -> Instant.parse(x[1])).min(Instant::compareTo)
+                .filter(slot -> slot.plus(missedAfter).isBefore(unscheduledFrom)).orElse(null);
+        // a Job deleted the moment it finished, before any replica was up (watching), is seen by none: counted apart
+        long firstReady = replicas.stream().filter(r -> !r.incarnations.isEmpty())
+                .map(r -> r.incarnations.get(0).last(l -> l.startsWith("READY ")))
+                .flatMap(Optional::stream).mapToLong(l -> Long.parseLong(l.split(" ")[1].trim())).min()
+                .orElse(Long.MAX_VALUE);
+        List<Run> unseen = runs.stream().filter(Run::finished)
+                .filter(run -> (run.namespace() + "/" + run.cronJob()).equals(ChaosScenario.DELETED_AT_ONCE)
+                        && run.finishedWall() < firstReady)
+                .collect(Collectors.toList());
+        List<Run> finished = runs.stream().filter(Run::finished).filter(run -> !unseen.contains(run))
+                .collect(Collectors.toList());
+        say("simulation stopped: " + runs.size() + " Jobs created, " + finished.size() + " finished (and "
+                + unseen.size() + " deleted at once before any replica was up, not judged: "
+                + unseen.stream().map(Run::job).collect(Collectors.joining(" ")) + ")");
 
         // 2. the leader records the last Jobs and sends the last notifications (bounded; then whatever is missing
         //    is missing)
@@ -737,7 +765,7 @@ public final class ChaosRun implements AutoCloseable {
         try {
             waitFor("every finished Job recorded and the outbox drained", drain, () -> {
                 boolean done = mismatches(finished, executions()).isEmpty() && undelivered().isEmpty()
-                        && openingsMissing().isEmpty();
+                        && openingsMissing().isEmpty() && (stuckSlot == null || !stuckIncidents().isEmpty());
                 if (!done) {
                     quietSince[0] = 0;
                     return false;
@@ -793,11 +821,92 @@ public final class ChaosRun implements AutoCloseable {
             }
         }
 
+        // Jobs deleted the moment they finished: part of every count above, shown apart (with 3 replicas one is
+        // always up, so none finished and vanished unseen)
+        int deletedAtOnce = (int) finished.stream()
+                .filter(run -> (run.namespace() + "/" + run.cronJob()).equals(ChaosScenario.DELETED_AT_ONCE)).count();
+        int deletedAtOnceRecorded = (int) finished.stream()
+                .filter(run -> (run.namespace() + "/" + run.cronJob()).equals(ChaosScenario.DELETED_AT_ONCE))
+                .filter(run -> byJob.getOrDefault(run.key(), List.of()).size() == 1).count();
+        say("Jobs deleted right after finishing (" + ChaosScenario.DELETED_AT_ONCE + "): " + deletedAtOnce
+                + " finished, " + deletedAtOnceRecorded + " recorded once");
+
         // ---- notifications: the outbox against the receiver, by notification id
         List<Receiver.Delivery> deliveries = receiver.deliveries();
         Map<Long, List<Receiver.Delivery>> byId = deliveries.stream()
                 .collect(Collectors.groupingBy(Receiver.Delivery::notificationId));
         List<Incident> incidents = incidents();
+        // ---- MissedSchedule: the stuck CronJob's opens at its deadline; no other CronJob missed a slot before the
+        //      simulation stopped (after it, every CronJob is unscheduled: those incidents are not judged, nor their
+        //      notifications, which the replicas' stop may cut)
+        int missedMissing = 0;
+        int missedFalse = 0;
+        List<Double> missedLateness = new ArrayList<>();
+        List<Incident> judged = new ArrayList<>();
+        for (Incident inc : incidents) {
+            if (inc.key().type() != AlertType.MISSED_SCHEDULE) {
+                judged.add(inc);
+                continue;
+            }
+            String cj = inc.key().cronJob().namespace() + "/" + inc.key().cronJob().name();
+            boolean stuck = cj.equals(ChaosScenario.STUCK);
+            if (afterTheStop(inc)) {
+                continue;   // a slot after the simulation stopped
+            }
+            judged.add(inc);
+            if (!stuck) {
+                missedFalse++;
+                problems.add("false MissedSchedule: " + inc.id() + " of " + cj + " opened at " + inc.openedAt()
+                        + " (every slot of it before the stop got its Job): " + inc.context().attributes());
+            } else if (stuckSlot == null || inc.openedAt().isBefore(stuckSlot.plus(missedAfter))) {
+                missedFalse++;
+                problems.add("early MissedSchedule: " + inc.id() + " of " + cj + " opened at " + inc.openedAt()
+                        + ", before the deadline of its first slot without a Job ("
+                        + (stuckSlot == null ? "none" : stuckSlot.plus(missedAfter)) + ")");
+            }
+        }
+        List<Incident> stuckIncidents = incidents.stream()
+                .filter(i -> i.key().type() == AlertType.MISSED_SCHEDULE
+                        && (i.key().cronJob().namespace() + "/" + i.key().cronJob().name()).equals(ChaosScenario.STUCK))
+                .sorted(Comparator.comparing(Incident::openedAt)).collect(Collectors.toList());
+        if (stuckSlot != null) {
+            Instant deadline = stuckSlot.plus(missedAfter);
+            if (stuckIncidents.isEmpty()) {
+                missedMissing++;
+                problems.add("missing MissedSchedule: " + ChaosScenario.STUCK + " got no Job from " + stuckSlot
+                        + " on (deadline " + deadline + ", the simulation stopped at " + unscheduledFrom + ")");
+            } else {
+                Incident first = stuckIncidents.get(0);
+                double late = (clock.toWall(first.openedAt()).toEpochMilli()
+                        - clock.toWall(deadline).toEpochMilli()) / 1000.0;
+                missedLateness.add(late);
+                say(String.format(Locale.ROOT, "MissedSchedule of %s: first slot without a Job %s, deadline (slot + "
+                        + "buffer %ds + observation grace %ds, simulated) %s; opened %s: %.2f s (real) after the "
+                        + "deadline%s", ChaosScenario.STUCK, stuckSlot, ChaosScenario.MISSED_BUFFER.getSeconds(),
+                        ChaosScenario.OBSERVATION_GRACE.getSeconds(), deadline, first.openedAt(), late,
+                        stuckIncidents.size() > 1 ? " (" + stuckIncidents.size() + " incidents)" : ""));
+                long deadlineWall = clock.toWall(deadline).toEpochMilli();
+                boolean nearFault = faults.stream().anyMatch(f -> f.endWall() >= deadlineWall - 1000
+                        && f.faultWall() <= clock.toWall(first.openedAt()).toEpochMilli());
+                if (nearFault) {
+                    say("  (a fault was in progress between the deadline and the opening)");
+                }
+                if (deadlineWall < firstLeaderWall) {
+                    say(String.format(Locale.ROOT, "  (the deadline fell %.2f s before the first leader was elected)",
+                            (firstLeaderWall - deadlineWall) / 1000.0));
+                }
+            }
+        } else {
+            say("MissedSchedule of " + ChaosScenario.STUCK + ": not expected (its first slot without a Job "
+                    + "had no deadline before the simulation stopped)");
+        }
+        Set<Long> notJudged = new HashSet<>();
+        for (Incident inc : incidents) {
+            if (afterTheStop(inc)) {
+                reader.notifications(inc.id()).forEach(n -> notJudged.add(n.id()));
+            }
+        }
+        incidents = judged;
         int sent = 0;
         int delivered = 0;
         int nLost = 0;
@@ -805,7 +914,7 @@ public final class ChaosRun implements AutoCloseable {
         int keyed = 0;
         int order = 0;
         int cancelled = 0;
-        Set<Long> known = new HashSet<>();
+        Set<Long> known = new HashSet<>(notJudged);
         for (Incident inc : incidents) {
             List<Notification> ns = reader.notifications(inc.id());
             Map<String, Long> openedAt = new HashMap<>();
@@ -936,7 +1045,7 @@ public final class ChaosRun implements AutoCloseable {
         }
         Result r = new Result(finished.size(), recorded, lost, duplicated, wrong, sent, delivered, nLost, dups, keyed,
                 cancelled, order, epochViolations, left, failover, toNotification, recordLatency, webhookLatency,
-                problems);
+                deletedAtOnce, missedMissing, missedFalse, missedLateness, problems);
         report(r);
         return r;
     }
@@ -966,6 +1075,8 @@ public final class ChaosRun implements AutoCloseable {
         }
         say("steady state: Job finished -> recorded " + Stats.describe(r.recordLatency()));
         say("steady state: Job failed -> webhook received " + Stats.describe(r.webhookLatency()));
+        say("MissedSchedule opened after the deadline: " + Stats.describe(r.missedLateness()) + "; missing: "
+                + r.missedMissing() + "; false: " + r.missedFalse());
         say("notifications in the outbox: " + r.notificationsSent() + "; openings cancelled (resolved before sent): "
                 + r.cancelled());
         say("epoch violations: " + r.epochViolations() + "; order violations: " + r.orderViolations()
@@ -1125,7 +1236,7 @@ public final class ChaosRun implements AutoCloseable {
     private List<String> openingsMissing() {
         List<String> out = new ArrayList<>();
         for (Incident i : incidents()) {
-            if (i.resolvedAt() != null) {
+            if (i.resolvedAt() != null || afterTheStop(i)) {
                 continue;
             }
             List<Notification> ns = reader.notifications(i.id());
@@ -1142,6 +1253,9 @@ public final class ChaosRun implements AutoCloseable {
     private List<Notification> undelivered() {
         List<Notification> out = new ArrayList<>();
         for (Incident i : incidents()) {
+            if (afterTheStop(i)) {
+                continue;
+            }
             for (Notification n : reader.notifications(i.id())) {
                 if (n.status() == NotificationStatus.PENDING || n.status() == NotificationStatus.CLAIMED) {
                     out.add(n);
@@ -1163,6 +1277,36 @@ public final class ChaosRun implements AutoCloseable {
 
         JobState state() {
             return outcome.equals("SUCCEEDED") ? JobState.SUCCEEDED : JobState.FAILED;
+        }
+    }
+
+    /**
+     * A MissedSchedule of a CronJob other than {@link ChaosScenario#STUCK} opened when slots after the simulation's
+     * stop (which no CronJob gets a Job for) may have passed their deadline: not judged.
+     */
+    private boolean afterTheStop(Incident inc) {
+        return afterStop != null && inc.key().type() == AlertType.MISSED_SCHEDULE
+                && !(inc.key().cronJob().namespace() + "/" + inc.key().cronJob().name()).equals(ChaosScenario.STUCK)
+                && !inc.openedAt().isBefore(afterStop);
+    }
+
+    /** Incidents of type MissedSchedule of {@link ChaosScenario#STUCK}. */
+    private List<Incident> stuckIncidents() {
+        return incidents().stream().filter(i -> i.key().type() == AlertType.MISSED_SCHEDULE
+                && (i.key().cronJob().namespace() + "/" + i.key().cronJob().name()).equals(ChaosScenario.STUCK))
+                .collect(Collectors.toList());
+    }
+
+    /** The simulator's slots that got no Job: CronJob, slot (simulated), slot (wall millis). */
+    private List<String[]> readSkipped() {
+        try {
+            List<String[]> out = new ArrayList<>();
+            for (String l : Files.readAllLines(workdir.resolve("skipped.tsv"), StandardCharsets.UTF_8)) {
+                out.add(l.split("\t"));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the simulator's skipped slots: " + e.getMessage(), e);
         }
     }
 

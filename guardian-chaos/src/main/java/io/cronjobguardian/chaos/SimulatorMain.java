@@ -19,9 +19,10 @@ import java.util.List;
  * The cluster's JVM: the mock API server ({@link MockApiServer}, CRUD mode) and the {@link ClusterSimulator} playing
  * the CronJob and Job controllers on a {@link ChaosClock}, so that the cluster survives every replica fault.
  *
- * <p>Arguments: {@code <workdir> <seed> <origin> <startWall> <factor>}. Prints {@code API <host> <port>} once the
+ * <p>Arguments: {@code <workdir> <seed> <origin> <startWall> <factor> [<deletedAtOnce: true|false>]}. Prints
+ * {@code API <host> <port>} once the
  * server listens. Commands on standard input, one a line: {@code stop} stops creating Jobs and writes every run to
- * {@code <workdir>/runs.tsv} (then prints {@code STOPPED}); {@code exit} or the end of the input (the harness died)
+ * {@code <workdir>/runs.tsv} and every slot that got no Job to {@code <workdir>/skipped.tsv} (then prints {@code STOPPED}); {@code exit} or the end of the input (the harness died)
  * closes the server and exits.
  */
 public final class SimulatorMain {
@@ -40,8 +41,9 @@ public final class SimulatorMain {
         long seed = Long.parseLong(args[1]);
         ChaosClock clock = new ChaosClock(Instant.parse(args[2]), Instant.parse(args[3]), Double.parseDouble(args[4]));
         MockApiServer api = MockApiServer.start(clock);
+        boolean deletedAtOnce = args.length <= 5 || Boolean.parseBoolean(args[5]);
         ClusterSimulator simulator = ClusterSimulator.builder(api, clock).seed(seed)
-                .cronJobs(ChaosScenario.cronJobs()).pollInterval(Duration.ofMillis(20)).build();
+                .cronJobs(ChaosScenario.cronJobs(deletedAtOnce)).pollInterval(Duration.ofMillis(20)).build();
         simulator.start();
         System.out.println("API " + api.host() + " " + api.port());
         System.out.flush();
@@ -52,7 +54,9 @@ public final class SimulatorMain {
                 if (line.equals("stop")) {
                     simulator.close();
                     writeRuns(workdir.resolve("runs.tsv"), simulator.runs(), clock);
-                    System.out.println("STOPPED");
+                    writeSkipped(workdir.resolve("skipped.tsv"), simulator, clock);
+                    // the earliest slot (or step) the simulation did not process: no Job exists from there on
+                    System.out.println("STOPPED " + simulator.nextStepAt().map(Instant::toString).orElse("-"));
                     System.out.flush();
                 } else if (line.equals("exit")) {
                     break;
@@ -65,6 +69,18 @@ public final class SimulatorMain {
         System.exit(0);
     }
 
+    /** One line per slot that got no Job: CronJob ({@code namespace/name}), slot (simulated), slot (wall). */
+    private static void writeSkipped(Path file, ClusterSimulator simulator, ChaosClock clock) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (var cj : simulator.cronJobs()) {
+            for (Instant slot : simulator.skippedSlots(cj.namespace(), cj.name())) {
+                lines.add(String.join("\t", cj.key(), slot.toString(),
+                        Long.toString(clock.toWall(slot).toEpochMilli())));
+            }
+        }
+        write(file, lines);
+    }
+
     /** One line per run: job, namespace, CronJob, outcome, attempts, finished (simulated), finished (wall). */
     private static void writeRuns(Path file, List<SimulatedRun> runs, ChaosClock clock) throws IOException {
         List<String> lines = new ArrayList<>();
@@ -74,6 +90,10 @@ public final class SimulatorMain {
                     Integer.toString(r.attempts()), finished == null ? "-" : finished.toString(),
                     finished == null ? "-" : Long.toString(clock.toWall(finished).toEpochMilli())));
         }
+        write(file, lines);
+    }
+
+    private static void write(Path file, List<String> lines) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(tmp, lines, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

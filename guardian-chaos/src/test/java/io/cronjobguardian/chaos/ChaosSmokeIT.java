@@ -23,7 +23,8 @@ class ChaosSmokeIT {
 
     @Test
     void killFreezeAndRollingRestart_nothingLostNothingTwiceOneWriterPerEpoch() {
-        ChaosOptions options = ChaosOptions.parse("seed=7 faults=kill,freeze,rolling rounds=3 profile=fast db=postgres");
+        ChaosOptions options = ChaosOptions.parse("seed=7 faults=kill,freeze,rolling rounds=3 profile=fast db=postgres "
+                + "deleted=off");
         Path workdir = Path.of(System.getProperty("chaos.workdir", "target/chaos-smoke"))
                 .resolve("smoke-" + System.currentTimeMillis());
         ChaosRun.Result r = new ChaosRun(options, workdir, ChaosMain.classpath(), System.getenv(), System.out).run();
@@ -39,6 +40,11 @@ class ChaosSmokeIT {
         assertThat(r.epochViolations()).as("two writers in one epoch, or a zombie's write; %s", r.problems())
                 .isZero();
         assertThat(r.leftBehind()).as("processes left behind").isZero();
+        // not asserted here yet: "no MissedSchedule for a slot whose Job ran" (r.missedFalse()) fails about one smoke
+        // run in three — the engine opens one for a slot whose Job it had seen, around a failover (README, Findings);
+        // the full mode fails on it (exit code 1)
+        assertThat(r.missedMissing()).as("the stuck CronJob's MissedSchedule; %s", r.problems()).isZero();
+        assertThat(r.missedLateness()).as("the stuck CronJob's MissedSchedule opened and measured").hasSize(1);
         assertThat(r.failover()).as("a measured hand-over per fault").containsKeys("kill", "freeze", "rolling");
     }
 }
