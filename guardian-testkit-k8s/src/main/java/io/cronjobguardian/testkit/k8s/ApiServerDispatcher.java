@@ -58,6 +58,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     private final List<String> requestsUnderTest = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> loseModifiedOf = ConcurrentHashMap.newKeySet();
     private volatile boolean partitioned;
+    private volatile boolean resumeFilter;
     private volatile String slowPodListsOf;
     private volatile Duration slowPodListDelay = Duration.ZERO;
     private volatile long compactedBefore;
@@ -113,6 +114,10 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
             openWatches.remove(l);
         }
         return n;
+    }
+
+    void resumeWatchesAfterResourceVersion(boolean on) {
+        resumeFilter = on;
     }
 
     void partition(boolean on) {
@@ -248,7 +253,8 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         if (delegate == null) {
             return crud;
         }
-        return new MockResponse().withWebSocketUpgrade(new TrackingListener(delegate, since, excludedNamespaces));
+        return new MockResponse().withWebSocketUpgrade(new TrackingListener(delegate, resumeFilter ? since : 0,
+                excludedNamespaces));
     }
 
     /**

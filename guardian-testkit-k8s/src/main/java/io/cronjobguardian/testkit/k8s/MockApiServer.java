@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>Where fabric8's plain CRUD mode differs from a real API server in ways a watcher notices, this one behaves like
  * the real one:
  * <ul>
- *   <li><b>Watch resume:</b> a watch receives only events newer than the {@code resourceVersion} it asked for (the
- *       CRUD mock replays every object as ADDED); after {@link #compact()} a watch resuming from an older version
- *       gets the {@code ERROR 410 Gone} event and must relist.</li>
+ *   <li><b>Watch resume</b> (on with {@link #resumeWatchesAfterResourceVersion}): a watch receives only events newer
+ *       than the {@code resourceVersion} it asked for (the CRUD mock replays every object as ADDED); after
+ *       {@link #compact()} a watch resuming from an older version gets the {@code ERROR 410 Gone} event and must
+ *       relist.</li>
  *   <li><b>Field selectors:</b> watches honour {@code metadata.namespace!=} (fabric8 7.8.0 mistakes it for a
  *       by-name watch and matches nothing); event lists honour {@code involvedObject.*} (fabric8 only knows
  *       {@code metadata.*}).</li>
@@ -301,6 +302,18 @@ public final class MockApiServer implements AutoCloseable {
      */
     public void partition(boolean on) {
         dispatcher.partition(on);
+    }
+
+    /**
+     * Whether watches that ask for a {@code resourceVersion} receive only newer events, as from a real API server
+     * (off by default, fabric8's behaviour and what the simulator has always run on: the CRUD mock then replays every
+     * object as ADDED when a watch opens). Affects watches opened afterwards. The watcher's tests turn it on, so that
+     * a resume and a relist can be told apart.
+     *
+     * @param on whether watches resume after the version they ask for
+     */
+    public void resumeWatchesAfterResourceVersion(boolean on) {
+        dispatcher.resumeWatchesAfterResourceVersion(on);
     }
 
     /** Expires every {@code resourceVersion} issued so far: watches resuming from one get ERROR 410 and relist. */

@@ -102,6 +102,7 @@ class MockApiServerTest {
 
     @Test
     void aWatchGetsOnlyWhatIsNewerThanTheVersionItAskedFor() {
+        api.resumeWatchesAfterResourceVersion(true);
         admin.configMaps().inNamespace("default").resource(configMap("old")).create();
         String rv = admin.configMaps().inNamespace("default").list().getMetadata().getResourceVersion();
         List<String> seen = new CopyOnWriteArrayList<>();

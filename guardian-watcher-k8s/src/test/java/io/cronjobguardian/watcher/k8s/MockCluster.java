@@ -45,6 +45,7 @@ final class MockCluster implements AutoCloseable {
 
     MockCluster() {
         api = MockApiServer.start();
+        api.resumeWatchesAfterResourceVersion(true);
         server = api.server();
         admin = server.createClient();
     }
