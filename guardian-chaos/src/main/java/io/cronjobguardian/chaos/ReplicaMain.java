@@ -8,7 +8,7 @@ import io.cronjobguardian.api.Settings;
 import io.cronjobguardian.engine.Guardian;
 import io.cronjobguardian.engine.config.GuardianConfig;
 import io.cronjobguardian.engine.time.SystemTaskScheduler;
-import io.cronjobguardian.examples.simulator.MockApiServer;
+import io.cronjobguardian.testkit.k8s.MockApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.cronjobguardian.chaos;
 
 import io.cronjobguardian.examples.simulator.ClusterSimulator;
-import io.cronjobguardian.examples.simulator.MockApiServer;
+import io.cronjobguardian.testkit.k8s.MockApiServer;
 import io.cronjobguardian.examples.simulator.SimulatedRun;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -21,7 +21,7 @@ import io.cronjobguardian.engine.monitor.MonitorSpec;
 import io.cronjobguardian.engine.time.ManualTaskScheduler;
 import io.cronjobguardian.examples.simulator.Behaviour;
 import io.cronjobguardian.examples.simulator.ClusterSimulator;
-import io.cronjobguardian.examples.simulator.MockApiServer;
+import io.cronjobguardian.testkit.k8s.MockApiServer;
 import io.cronjobguardian.examples.simulator.SimulatedCronJob;
 import io.cronjobguardian.examples.simulator.SimulatedRun;
 import io.cronjobguardian.testkit.jdbc.DbTarget;

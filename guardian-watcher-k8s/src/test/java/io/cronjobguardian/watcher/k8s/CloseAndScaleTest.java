@@ -98,16 +98,16 @@ class CloseAndScaleTest extends WatcherTestSupport {
         }
         startWatcher("watcher.listPageSize", "2");
         assertThat(events.events(e -> e.type() == WatchEventType.ADDED && e.cronJob() != null)).hasSize(5);
-        assertThat(cluster.api.watcherRequests()).contains("GET /apis/batch/v1/cronjobs?limit=2",
+        assertThat(cluster.api.requestsUnderTest()).contains("GET /apis/batch/v1/cronjobs?limit=2",
                 "GET /apis/batch/v1/jobs?limit=2");
 
         RecordingWatchListener unpaged = new RecordingWatchListener();
-        cluster.api.clearWatcherRequests();
+        cluster.api.clearRequestsUnderTest();
         KubernetesCronJobWatcher w = newWatcher("watcher.listPageSize", "0");
         w.start(unpaged);
         await().atMost(TIMEOUT).until(w::hasSynced);
         // unpaged, fabric8 asks for the API server's cached list (resourceVersion=0), all in one response
-        assertThat(cluster.api.watcherRequests()).contains("GET /apis/batch/v1/cronjobs?resourceVersion=0",
+        assertThat(cluster.api.requestsUnderTest()).contains("GET /apis/batch/v1/cronjobs?resourceVersion=0",
                 "GET /apis/batch/v1/jobs?resourceVersion=0");
         assertThat(unpaged.events(e -> e.type() == WatchEventType.ADDED && e.cronJob() != null)).hasSize(5);
     }

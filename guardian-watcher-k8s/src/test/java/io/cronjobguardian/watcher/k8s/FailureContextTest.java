@@ -119,7 +119,7 @@ class FailureContextTest extends WatcherTestSupport {
         assertThat(events.jobEvents(failed.uid())).filteredOn(e -> e.job().state() == JobState.FAILED)
                 .allSatisfy(e -> assertThat(e.job().lastTermination()).isEqualTo(t));
         // pods were read once, by label, in the Job's namespace; never watched
-        assertThat(cluster.api.watcherRequests()).filteredOn(p -> p.contains("pods")).isNotEmpty()
+        assertThat(cluster.api.requestsUnderTest()).filteredOn(p -> p.contains("pods")).isNotEmpty()
                 .allSatisfy(p -> assertThat(p).startsWith("GET /api/v1/namespaces/ns1/pods?labelSelector=")
                         .doesNotContain("watch=true"));
         // the cache holds what was delivered
@@ -156,7 +156,7 @@ class FailureContextTest extends WatcherTestSupport {
         JobSnapshot failed = events.awaitJob(UPDATED, NS, "backup-29000002", j -> j.state() == JobState.FAILED,
                 TIMEOUT);
         assertThat(failed.lastTermination().container()).as("from the Job condition only").isNull();
-        assertThat(cluster.api.watcherRequests()).noneMatch(p -> p.contains("/pods"));
+        assertThat(cluster.api.requestsUnderTest()).noneMatch(p -> p.contains("/pods"));
     }
 
     @Test

@@ -307,7 +307,7 @@ class JobLifecycleTest extends WatcherTestSupport {
             JobSnapshot resynced = events.awaitJob(UPDATED, "ns1", "backup-1", j -> true, TIMEOUT);
             assertThat(resynced).isEqualTo(added);
             events.awaitCronJob(UPDATED, BACKUP, c -> true, TIMEOUT);
-            long podReads = cluster.api.watcherRequests().stream().filter(p -> p.contains("/pods?")).count();
+            long podReads = cluster.api.requestsUnderTest().stream().filter(p -> p.contains("/pods?")).count();
             assertThat(podReads).as("pods are read when the Job is first seen FAILED, not on resync").isBetween(1L, 2L);
         } finally {
             w.close();

@@ -42,18 +42,18 @@ class LogsAndEventsTest extends WatcherTestSupport {
                 terminated("main", 1, "Error", null, null)));
         newPod = cluster.createPod(job, NEW_POD, T0.plusSeconds(60), pod("Failed",
                 terminated("main", 137, "OOMKilled", null, null)));
-        cluster.api.setLog(NS, OLD_POD, "main", "old attempt\n");
-        cluster.api.setLog(NS, NEW_POD, "setup", "init 1\ninit 2\ninit 3\n");
-        cluster.api.setLog(NS, NEW_POD, "main", IntStream.rangeClosed(1, 500).mapToObj(i -> "main line " + i)
+        cluster.api.setPodLog(NS, OLD_POD, "main", "old attempt\n");
+        cluster.api.setPodLog(NS, NEW_POD, "setup", "init 1\ninit 2\ninit 3\n");
+        cluster.api.setPodLog(NS, NEW_POD, "main", IntStream.rangeClosed(1, 500).mapToObj(i -> "main line " + i)
                 .collect(Collectors.joining("\n", "", "\n")));
-        cluster.api.setLog(NS, NEW_POD, "helper", "helper says hi\n");
+        cluster.api.setPodLog(NS, NEW_POD, "helper", "helper says hi\n");
         cluster.finishJob(NS, "backup-1", false, 2, T0.plusSeconds(120));
         failed = events.awaitJob(UPDATED, NS, "backup-1", j -> j.state() == JobState.FAILED, TIMEOUT);
-        cluster.api.clearWatcherRequests();
+        cluster.api.clearRequestsUnderTest();
     }
 
     private List<String> logRequests() {
-        return cluster.api.watcherRequests().stream().filter(p -> p.contains("/log?")).toList();
+        return cluster.api.requestsUnderTest().stream().filter(p -> p.contains("/log?")).toList();
     }
 
     // ------------------------------------------------------------------------------------------------ logs
@@ -76,7 +76,7 @@ class LogsAndEventsTest extends WatcherTestSupport {
 
     @Test
     void multibyteTextIsCutOnACharacterBoundary() {
-        cluster.api.setLog(NS, NEW_POD, "main", "\u20ac".repeat(2000) + "\n" + "ende \u00e4\u00f6\u00fc\n");
+        cluster.api.setPodLog(NS, NEW_POD, "main", "\u20ac".repeat(2000) + "\n" + "ende \u00e4\u00f6\u00fc\n");
         String tail = watcher.fetchLogTail(failed, new LogRequest(null, false, 100, 1024)).orElseThrow();
         byte[] bytes = tail.getBytes(StandardCharsets.UTF_8);
         assertThat(bytes.length).isLessThanOrEqualTo(1024).isGreaterThan(1024 - 3);
@@ -91,7 +91,7 @@ class LogsAndEventsTest extends WatcherTestSupport {
         String big = "x".repeat(400 * 1024);
         String log = IntStream.range(0, 19).mapToObj(i -> big).collect(Collectors.joining("\n", "", "\n"))
                 + big + "END-OF-LOG\n";
-        cluster.api.setLog(NS, NEW_POD, "main", log);
+        cluster.api.setPodLog(NS, NEW_POD, "main", log);
         String tail = watcher.fetchLogTail(failed, new LogRequest(null, false, 10, 2048)).orElseThrow();
         assertThat(tail).hasSize(2048).endsWith("xEND-OF-LOG\n");
         assertThat(logRequests()).hasSize(2);
@@ -168,7 +168,7 @@ class LogsAndEventsTest extends WatcherTestSupport {
         assertThat(watcher.fetchEvents(failed, 2)).containsExactlyElementsOf(ALL.subList(4, 6));
         assertThat(watcher.fetchEvents(failed, 0)).isEmpty();
         // by field selector per object, never a namespace-wide list
-        assertThat(cluster.api.watcherRequests()).filteredOn(p -> p.contains("/events")).isNotEmpty()
+        assertThat(cluster.api.requestsUnderTest()).filteredOn(p -> p.contains("/events")).isNotEmpty()
                 .allSatisfy(p -> assertThat(p).contains("fieldSelector=involvedObject.uid%3D"));
     }
 
@@ -178,7 +178,7 @@ class LogsAndEventsTest extends WatcherTestSupport {
         cluster.admin.pods().inNamespace(NS).withName(OLD_POD).delete();
         cluster.admin.pods().inNamespace(NS).withName(NEW_POD).delete();
         assertThat(watcher.fetchEvents(failed, 100)).containsExactlyElementsOf(ALL);
-        assertThat(cluster.api.watcherRequests()).filteredOn(p -> p.contains("/events"))
+        assertThat(cluster.api.requestsUnderTest()).filteredOn(p -> p.contains("/events"))
                 .allSatisfy(p -> assertThat(p).containsAnyOf("fieldSelector=involvedObject.uid%3D",
                         "fieldSelector=involvedObject.name%3D"));
     }

@@ -1,5 +1,6 @@
 package io.cronjobguardian.watcher.k8s;
 
+import io.cronjobguardian.testkit.k8s.MockApiServer;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -20,63 +21,38 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
- * A fresh in-memory API server (fabric8 mock server in CRUD mode, plain HTTP, with {@link ApiServerDispatcher}) and
- * domain helpers for tests. It runs no controllers: tests create Jobs, pods and events and set their status.
+ * A fresh in-memory API server (the testkit's {@link MockApiServer}: fabric8's mock server in CRUD mode on loopback)
+ * and domain helpers for tests. It runs no controllers: tests create Jobs, pods and events and set their status.
  */
 final class MockCluster implements AutoCloseable {
 
-    /** The mock web server logs every request at INFO through java.util.logging; keep a reference to quiet it. */
-    private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
-
-    private static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
-        l.setLevel(java.util.logging.Level.WARNING);
-        return l;
-    }
-
+    /** The API server with its outage controls ({@code partition} acts on {@link #newWatcherClient()} clients). */
+    final MockApiServer api;
+    /** The underlying fabric8 server, for expectations. */
     final KubernetesMockServer server;
-    final ApiServerDispatcher api;
-    /** The test's own client (not subject to {@link ApiServerDispatcher#partition}). */
+    /** The test's own client (not subject to {@link MockApiServer#partition}). */
     final NamespacedKubernetesClient admin;
-    private final List<KubernetesClient> watcherClients = new ArrayList<>();
 
     MockCluster() {
-        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        api = new ApiServerDispatcher(responses);
-        server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses, api,
-                false);
-        server.init();
+        api = MockApiServer.start();
+        api.resumeWatchesAfterResourceVersion(true);
+        server = api.server();
         admin = server.createClient();
     }
 
-    /** Config for a client of the watcher under test: its User-Agent lets the dispatcher partition it. */
+    /** Config for a client of the watcher under test: its User-Agent lets the server partition it. */
     Config watcherConfig() {
-        return new ConfigBuilder(Config.empty())
-                .withMasterUrl(server.url("/"))
-                .withNamespace("default")
-                .withTrustCerts(true)
-                .withHttp2Disable(true)
-                .withUserAgent(ApiServerDispatcher.WATCHER_USER_AGENT)
+        return new ConfigBuilder(api.clientUnderTestConfig())
                 .withWatchReconnectInterval(50)
                 .withRequestRetryBackoffLimit(1)
                 .withRequestRetryBackoffInterval(50)
@@ -85,27 +61,22 @@ final class MockCluster implements AutoCloseable {
     }
 
     /** A new client for the watcher under test; closed with the cluster. */
-    synchronized KubernetesClient newWatcherClient() {
-        KubernetesClient c = new KubernetesClientBuilder().withConfig(watcherConfig()).build();
-        watcherClients.add(c);
-        return c;
+    KubernetesClient newWatcherClient() {
+        return api.newClient(watcherConfig());
     }
 
     /** A kubeconfig file text pointing at this server. */
     String kubeconfigYaml() {
-        return "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster:\n    server: " + server.url("/")
+        return "apiVersion: v1\nkind: Config\nclusters:\n- name: mock\n  cluster:\n    server: " + api.url()
                 + "\n    insecure-skip-tls-verify: true\ncontexts:\n- name: mock\n  context:\n    cluster: mock\n"
                 + "    user: mock\n    namespace: default\ncurrent-context: mock\nusers:\n- name: mock\n  user:\n"
                 + "    token: secret\n";
     }
 
     @Override
-    public synchronized void close() {
-        for (KubernetesClient c : watcherClients) {
-            c.close();
-        }
+    public void close() {
         admin.close();
-        server.destroy();
+        api.close();
     }
 
     // ------------------------------------------------------------------------------------------------ namespaces

@@ -56,7 +56,7 @@ class NamespaceScopeTest extends WatcherTestSupport {
         events.awaitCronJob(ADDED, CronJobRef.of("ns1", "late"), c -> true, TIMEOUT);
         assertThat(namespacesDelivered()).containsExactlyInAnyOrder("ns1", "ns2");
         assertThat(w.watchedNamespaces()).containsExactlyInAnyOrder("ns1", "ns2");
-        assertThat(cluster.api.watcherRequests()).filteredOn(p -> p.contains("cronjobs") || p.contains("/jobs"))
+        assertThat(cluster.api.requestsUnderTest()).filteredOn(p -> p.contains("cronjobs") || p.contains("/jobs"))
                 .isNotEmpty()
                 .allSatisfy(p -> assertThat(p).containsAnyOf("/namespaces/ns1/", "/namespaces/ns2/"));
     }
@@ -72,7 +72,7 @@ class NamespaceScopeTest extends WatcherTestSupport {
         events.awaitCronJob(ADDED, CronJobRef.of("ns1", "late"), c -> true, TIMEOUT);
         assertThat(namespacesDelivered()).containsExactly("ns1");
         assertThat(cronJobNamespaces(w)).containsExactly("ns1");
-        assertThat(cluster.api.watcherRequests()).filteredOn(p -> p.contains("/apis/batch/v1/cronjobs"))
+        assertThat(cluster.api.requestsUnderTest()).filteredOn(p -> p.contains("/apis/batch/v1/cronjobs"))
                 .allSatisfy(p -> assertThat(p).contains("fieldSelector=metadata.namespace%21%3Dkube-system")
                         .contains("metadata.namespace%21%3Dsandbox"));
     }
@@ -131,7 +131,7 @@ class NamespaceScopeTest extends WatcherTestSupport {
                 .extracting(Event::type).containsExactly(ADDED, DELETED, ADDED);
         assertThat(namespacesDelivered()).doesNotContain("plain", "pay-sandbox");
         // no cluster-wide CronJob or Job requests with a selector
-        assertThat(cluster.api.watcherRequests()).filteredOn(p -> p.contains("/apis/batch/v1/"))
+        assertThat(cluster.api.requestsUnderTest()).filteredOn(p -> p.contains("/apis/batch/v1/"))
                 .allSatisfy(p -> assertThat(p).contains("/namespaces/"));
     }
 

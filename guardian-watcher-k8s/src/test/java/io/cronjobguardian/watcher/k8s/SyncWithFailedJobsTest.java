@@ -107,7 +107,7 @@ class SyncWithFailedJobsTest extends WatcherTestSupport {
             assertThat(w.jobs(enriched.owner())).containsExactly(enriched);
         }
         // every backfill read done (the pod lists of all 7 Jobs were answered) and no further event
-        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.api.watcherRequests().stream()
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.api.requestsUnderTest().stream()
                 .filter(p -> p.contains("/pods?")).count() >= 7 + 1);
         assertThat(events.events(e -> e.isJob(NS, "slow-nopods-1"))).extracting(Event::type)
                 .containsExactly(ADDED);
@@ -125,6 +125,6 @@ class SyncWithFailedJobsTest extends WatcherTestSupport {
         for (String name : listedFailed) {
             assertThat(events.find(e -> e.isJob(NS, name)).orElseThrow().job().lastTermination()).isEqualTo(BACKOFF);
         }
-        assertThat(cluster.api.watcherRequests()).noneMatch(p -> p.contains("/pods"));
+        assertThat(cluster.api.requestsUnderTest()).noneMatch(p -> p.contains("/pods"));
     }
 }

@@ -99,15 +99,15 @@ class WatchOutageTest extends WatcherTestSupport {
         cluster.api.partition(true);
         assertThat(cluster.api.dropWatches()).isGreaterThanOrEqualTo(2);
         finishJobsWhileDisconnected();
-        await().pollDelay(java.time.Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> cluster.api.watcherRequests()
+        await().pollDelay(java.time.Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> cluster.api.requestsUnderTest()
                 .stream().anyMatch(p -> p.contains("watch=true")));
-        cluster.api.clearWatcherRequests();
+        cluster.api.clearRequestsUnderTest();
         cluster.api.partition(false);
 
         assertEveryTerminalTransitionDeliveredOnce();
         assertThat(events.events(e -> e.isJob(NS, "backup-5"))).extracting(Event::type).containsExactly(ADDED);
         assertThat(w.relistCount()).as("a resumed watch needs no relist").isZero();
-        assertThat(cluster.api.watcherRequests()).filteredOn(p -> p.contains("/jobs?"))
+        assertThat(cluster.api.requestsUnderTest()).filteredOn(p -> p.contains("/jobs?"))
                 .allSatisfy(p -> assertThat(p).contains("watch=true").containsPattern("resourceVersion=[1-9]"));
         assertThat(w.jobs(CronJobRef.of(NS, "backup"))).hasSize(6);
     }
@@ -124,7 +124,7 @@ class WatchOutageTest extends WatcherTestSupport {
         cluster.createCronJob(NS, "cleanup", "0 4 * * *");
         // the restarted API server has compacted every version the watcher knows
         cluster.api.compact();
-        cluster.api.clearWatcherRequests();
+        cluster.api.clearRequestsUnderTest();
         cluster.api.partition(false);
 
         assertEveryTerminalTransitionDeliveredOnce();
@@ -136,7 +136,7 @@ class WatchOutageTest extends WatcherTestSupport {
         // the informers listed again (a GET without watch=true) after the 410
         // (the sequence is: watch from the old version -> ERROR 410 -> LIST -> watch from the list's version)
         // (paged by watcher.listPageSize, default 500)
-        assertThat(cluster.api.watcherRequests()).contains("GET /apis/batch/v1/jobs?limit=500",
+        assertThat(cluster.api.requestsUnderTest()).contains("GET /apis/batch/v1/jobs?limit=500",
                 "GET /apis/batch/v1/cronjobs?limit=500");
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(w.jobs(CronJobRef.of(NS, "backup")))
                 .extracting(JobSnapshot::name)

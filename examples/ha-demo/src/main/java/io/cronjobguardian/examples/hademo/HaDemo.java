@@ -9,7 +9,7 @@ import io.cronjobguardian.engine.config.GuardianConfig;
 import io.cronjobguardian.engine.time.SystemTaskScheduler;
 import io.cronjobguardian.examples.simulator.AcceleratedClock;
 import io.cronjobguardian.examples.simulator.ClusterSimulator;
-import io.cronjobguardian.examples.simulator.MockApiServer;
+import io.cronjobguardian.testkit.k8s.MockApiServer;
 import io.cronjobguardian.examples.simulator.Scenario;
 import io.cronjobguardian.examples.simulator.SimulatedRun;
 import io.cronjobguardian.leader.k8s.KubernetesLeaderElectionConfig;

@@ -9,7 +9,7 @@ import io.cronjobguardian.api.JobState;
 import io.cronjobguardian.engine.monitor.MonitorSpec;
 import io.cronjobguardian.examples.simulator.Behaviour;
 import io.cronjobguardian.examples.simulator.ClusterSimulator;
-import io.cronjobguardian.examples.simulator.MockApiServer;
+import io.cronjobguardian.testkit.k8s.MockApiServer;
 import io.cronjobguardian.examples.simulator.SimulatedCronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

@@ -1,6 +1,7 @@
 package io.cronjobguardian.examples.simulator;
 
 import io.cronjobguardian.engine.schedule.CronSchedule;
+import io.cronjobguardian.testkit.k8s.MockApiServer;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;

@@ -1,13 +1,15 @@
-package io.cronjobguardian.watcher.k8s;
+package io.cronjobguardian.testkit.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -16,13 +18,18 @@ import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.fabric8.mockwebserver.internal.MockDispatcher;
 import io.fabric8.mockwebserver.internal.SimpleRequest;
-
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,44 +37,40 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
 
 /**
  * fabric8's CRUD dispatcher (in-memory objects, optimistic locking, real watches over WebSockets) made to behave
- * more like a real API server where the tests need it, still over real HTTP:
- * <ul>
- *   <li><b>Watch resume:</b> the CRUD mock replays every object as ADDED when a watch opens, whatever its
- *       {@code resourceVersion}; here a watch only receives events newer than the version it asked for, as from a
- *       real API server.</li>
- *   <li><b>Outages:</b> {@link #dropWatches()} closes every open watch from the server side; {@link #partition}
- *       answers 503 to every request of the client under test (recognised by its User-Agent), so it cannot
- *       reconnect or relist; {@link #compact()} makes every older {@code resourceVersion} expire, so a watch that
- *       resumes from one gets the {@code ERROR 410 Gone} event a real API server sends and must relist.</li>
- *   <li><b>Pod logs</b> like the kubelet: {@code tailLines} first, then {@code limitBytes} keeps the head.</li>
- *   <li><b>Event field selectors</b> on {@code involvedObject.*} (the CRUD mock only knows {@code metadata.*}).</li>
- *   <li>Expectations ({@code server.expect()}) still win over everything, like fabric8's mixed mode.</li>
- * </ul>
+ * like a real API server where watchers notice; see {@link MockApiServer} for the list. The one copy of what the
+ * simulator's and the watcher tests' dispatchers used to do separately.
  */
 final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
-    static final String WATCHER_USER_AGENT = "guardian-watcher-under-test";
+    private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_INSTANT;
 
+    private final Clock clock;
     private final Map<ServerRequest, Queue<ServerResponse>> responses;
     private final MockDispatcher expectations;
     private final ObjectMapper mapper = Serialization.jsonMapper();
     private final List<TrackingListener> openWatches = new CopyOnWriteArrayList<>();
     private final Map<String, String> logs = new ConcurrentHashMap<>();
-    private final List<String> watcherRequests = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> requestsUnderTest = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> loseModifiedOf = ConcurrentHashMap.newKeySet();
     private volatile boolean partitioned;
-    private volatile String slowPodListsOf = null;
-    private volatile java.time.Duration slowPodListDelay = java.time.Duration.ZERO;
+    private volatile boolean resumeFilter;
+    private volatile String slowPodListsOf;
+    private volatile Duration slowPodListDelay = Duration.ZERO;
     private volatile long compactedBefore;
+    /** The stored text of the object created by the current POST (same thread, under the CRUD write lock). */
+    private final ThreadLocal<String> created = new ThreadLocal<>();
 
     /** The CRUD dispatcher's own watch registry and lock (private in fabric8 7.8.0; see {@link #unregister}). */
     private final Set<?> crudWatches;
-    private final java.util.concurrent.locks.Lock crudWriteLock;
+    private final Lock crudWriteLock;
 
-    ApiServerDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
+    ApiServerDispatcher(Clock clock, Map<ServerRequest, Queue<ServerResponse>> responses) {
+        this.clock = clock;
         this.responses = responses;
         this.expectations = new MockDispatcher(responses);
         try {
@@ -76,7 +79,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
             crudWatches = (Set<?>) watches.get(this);
             java.lang.reflect.Field lock = KubernetesCrudDispatcher.class.getDeclaredField("lock");
             lock.setAccessible(true);
-            crudWriteLock = ((java.util.concurrent.locks.ReadWriteLock) lock.get(this)).writeLock();
+            crudWriteLock = ((ReadWriteLock) lock.get(this)).writeLock();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("fabric8 mock internals changed; revisit ApiServerDispatcher", e);
         }
@@ -99,7 +102,6 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
     // ------------------------------------------------------------------------------------------------ controls
 
-    /** Closes every open watch from the server side (like an API-server restart or a load balancer reset). */
     int dropWatches() {
         int n = 0;
         for (TrackingListener l : openWatches) {
@@ -114,28 +116,24 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         return n;
     }
 
-    /** While on, every request of the client under test gets 503. */
+    void resumeWatchesAfterResourceVersion(boolean on) {
+        resumeFilter = on;
+    }
+
     void partition(boolean on) {
         partitioned = on;
     }
 
-    /** Expires every resourceVersion issued so far: watches resuming from one get ERROR 410 and must relist. */
     void compact() {
         compactedBefore = requestResourceVersion();
     }
 
-    /** Watches stop carrying MODIFIED events of objects with this name (an event lost in transit). */
     void loseModifiedEventsOf(String name) {
         loseModifiedOf.add(name);
     }
 
-    /**
-     * Pod lists of the client under test whose label selector names a Job starting with {@code jobNamePrefix} are
-     * answered only after {@code delay} (a slow or, with a delay longer than the request timeout, hanging API
-     * server); {@code null} turns it off.
-     */
-    void slowPodLists(String jobNamePrefix, java.time.Duration delay) {
-        slowPodListDelay = delay;
+    void slowPodLists(String jobNamePrefix, Duration delay) {
+        slowPodListDelay = delay == null ? Duration.ZERO : delay;
         slowPodListsOf = jobNamePrefix;
     }
 
@@ -143,20 +141,27 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         return openWatches.size();
     }
 
-    /** Serves {@code text} as the log of one container. */
     void setLog(String namespace, String pod, String container, String text) {
         logs.put(namespace + "/" + pod + "/" + container, text);
     }
 
-    /** Paths the client under test requested, in order. */
-    List<String> watcherRequests() {
-        synchronized (watcherRequests) {
-            return List.copyOf(watcherRequests);
+    void removeLogs(String namespace, String pod) {
+        String prefix = namespace + "/" + pod + "/";
+        logs.keySet().removeIf(k -> k.startsWith(prefix));
+    }
+
+    int logCount() {
+        return logs.size();
+    }
+
+    List<String> requestsUnderTest() {
+        synchronized (requestsUnderTest) {
+            return List.copyOf(requestsUnderTest);
         }
     }
 
-    void clearWatcherRequests() {
-        watcherRequests.clear();
+    void clearRequestsUnderTest() {
+        requestsUnderTest.clear();
     }
 
     // ------------------------------------------------------------------------------------------------ dispatch
@@ -164,9 +169,9 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         String path = request.getPath();
-        boolean fromWatcher = WATCHER_USER_AGENT.equals(request.getHeader("User-Agent"));
-        if (fromWatcher) {
-            watcherRequests.add(request.getMethod() + " " + path);
+        boolean underTest = MockApiServer.CLIENT_UNDER_TEST_USER_AGENT.equals(request.getHeader("User-Agent"));
+        if (underTest) {
+            requestsUnderTest.add(request.getMethod() + " " + path);
             if (partitioned) {
                 return new MockResponse().setResponseCode(503).setBody(status(503, "ServiceUnavailable",
                         "partitioned by test"));
@@ -179,7 +184,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         URI uri = URI.create(path);
         Map<String, String> query = query(uri.getRawQuery());
         String slow = slowPodListsOf;
-        if (fromWatcher && slow != null && "GET".equals(request.getMethod())
+        if (underTest && slow != null && "GET".equals(request.getMethod())
                 && uri.getPath().matches("/api/v1/namespaces/[^/]+/pods") && !"true".equals(query.get("watch"))
                 && query.getOrDefault("labelSelector", "").contains("job-name=" + slow)) {
             return super.dispatch(request).setBodyDelay(slowPodListDelay);
@@ -188,15 +193,20 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
             if (uri.getPath().matches("/api/v1/namespaces/[^/]+/pods/[^/]+/log")) {
                 return podLog(uri.getPath(), query);
             }
-            if (uri.getPath().matches("/api/v1/namespaces/[^/]+/events") && query.containsKey("fieldSelector")
-                    && query.get("fieldSelector").contains("involvedObject.")) {
-                return filteredEvents(uri.getPath(), query.get("fieldSelector"));
+            String selector = query.get("fieldSelector");
+            if (uri.getPath().matches("/api/v1/namespaces/[^/]+/events") && !"true".equals(query.get("watch"))
+                    && selector != null && selector.contains("involvedObject.")) {
+                return filteredEvents(uri.getPath(), selector);
             }
             if ("true".equals(query.get("watch"))) {
                 return watch(request, query);
             }
         }
-        return super.dispatch(request);
+        MockResponse response = super.dispatch(request);
+        WebSocketListener upgrade = response.getWebSocketListener();
+        // any other WebSocket the CRUD mock opens is a watch too: it must close off the event loop as well
+        return upgrade == null ? response
+                : new MockResponse().withWebSocketUpgrade(new TrackingListener(upgrade, 0, Set.of()));
     }
 
     private MockResponse watch(RecordedRequest request, Map<String, String> query) {
@@ -215,7 +225,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         // fabric8 7.8.0's CRUD watch mistakes any fieldSelector containing "metadata.name" (which
         // "metadata.namespace" does) for a watch of one named object and then matches nothing: apply
         // metadata.namespace!= requirements here instead, as the API server would
-        Set<String> excludedNamespaces = new java.util.HashSet<>();
+        Set<String> excludedNamespaces = new HashSet<>();
         String path = request.getPath();
         String fieldSelector = query.get("fieldSelector");
         if (fieldSelector != null) {
@@ -234,7 +244,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
                 q.put("fieldSelector", String.join(",", kept));
             }
             StringBuilder sb = new StringBuilder(URI.create(path).getRawPath()).append('?');
-            q.forEach((k, v) -> sb.append(k).append('=').append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8))
+            q.forEach((k, v) -> sb.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8))
                     .append('&'));
             path = sb.substring(0, sb.length() - 1);
         }
@@ -243,10 +253,16 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         if (delegate == null) {
             return crud;
         }
-        return new MockResponse().withWebSocketUpgrade(new TrackingListener(delegate, since, excludedNamespaces));
+        return new MockResponse().withWebSocketUpgrade(new TrackingListener(delegate, resumeFilter ? since : 0,
+                excludedNamespaces));
     }
 
-    /** Wraps the CRUD watch: tracks its socket and drops replayed events at or below the requested version. */
+    /**
+     * Wraps a CRUD watch: tracks its socket (for {@link #dropWatches}), drops replayed events at or below the
+     * requested version (the CRUD mock replays every object as ADDED whatever the {@code resourceVersion}; a real
+     * API server sends only newer events), applies namespace exclusions and lost MODIFIED events, and closes off
+     * the Vert.x event loop.
+     */
     private final class TrackingListener extends WebSocketListener {
         private final WebSocketListener delegate;
         private final long since;
@@ -293,12 +309,13 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
                 if (excludedNamespaces.contains(md.path("namespace").asText(""))) {
                     return true;
                 }
-                if ("MODIFIED".equals(event.path("type").asText()) && loseModifiedOf.contains(md.path("name").asText())) {
+                if ("MODIFIED".equals(event.path("type").asText())
+                        && loseModifiedOf.contains(md.path("name").asText())) {
                     return true;
                 }
                 long rv = parseLong(md.path("resourceVersion").asText(null));
                 return since > 0 && rv > 0 && rv <= since;
-            } catch (Exception e) {
+            } catch (java.io.IOException | RuntimeException e) {
                 return false;
             }
         }
@@ -318,31 +335,33 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
         @Override
         public void onMessage(WebSocket webSocket, String text) {
-            delegate.onMessage(socket, text);
+            delegate.onMessage(socket == null ? webSocket : socket, text);
         }
 
         @Override
         public void onMessage(WebSocket webSocket, byte[] bytes) {
-            delegate.onMessage(socket, bytes);
+            delegate.onMessage(socket == null ? webSocket : socket, bytes);
         }
 
         @Override
         public void onClosing(WebSocket webSocket, int code, String reason) {
             openWatches.remove(this);
             unregister(delegate);
-            delegate.onClosing(socket, code, reason);
+            delegate.onClosing(socket == null ? webSocket : socket, code, reason);
         }
 
         /*
          * fabric8 7.8.0's WatchEventsListener.onClosed/onFailure wait (up to 1 min) on the Vert.x event loop for its
          * send executor, whose pending send waits (up to 30 s) for that same event loop to finish the write: a watch
-         * closed by the client while events are queued for it stalls the whole mock server. Run them elsewhere.
+         * whose client went away (a replica killed, its connection cut by a proxy, a watcher closed) while events
+         * were queued for it stalls the whole mock server. Run them elsewhere.
          */
         @Override
         public void onClosed(WebSocket webSocket, int code, String reason) {
             openWatches.remove(this);
             unregister(delegate);
-            offEventLoop(() -> delegate.onClosed(socket, code, reason));
+            WebSocket ws = socket == null ? webSocket : socket;
+            offEventLoop(() -> delegate.onClosed(ws, code, reason));
         }
 
         @Override
@@ -360,24 +379,75 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         t.start();
     }
 
-    /** Like the kubelet: the last {@code tailLines} lines, then at most {@code limitBytes} bytes from their start. */
+    // ------------------------------------------------------------------------------------------------ creates
+
+    /** Answers a create with the stored object (with the clock's creation timestamp, not fabric8's wall clock). */
+    @Override
+    public MockResponse handleCreate(RecordedRequest request) {
+        created.remove();
+        MockResponse response = super.handleCreate(request);
+        String stored = created.get();
+        created.remove();
+        if (stored != null && response.code() == 201) {
+            response.setBody(stored);
+        }
+        return response;
+    }
+
+    @Override
+    public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
+            GenericKubernetesResource resource, String newState) {
+        String state = newState;
+        if (oldAttributes == null && resource != null && newState != null && resource.getMetadata() != null) {
+            // a create: fabric8 stamped the wall clock; the given clock is the cluster's clock
+            resource.getMetadata().setCreationTimestamp(
+                    RFC3339.format(clock.instant().truncatedTo(ChronoUnit.SECONDS)));
+            state = Serialization.asJson(resource);
+            created.set(state);
+        }
+        super.processEvent(path, pathAttributes, oldAttributes, resource, state);
+    }
+
+    // ------------------------------------------------------------------------------------------------ logs, events
+
+    /**
+     * Like the kubelet: the container must be one of the pod's (it may be left out when the pod has exactly one),
+     * a container that wrote nothing has an empty log; the last {@code tailLines} lines, then at most
+     * {@code limitBytes} bytes from their start.
+     */
     private MockResponse podLog(String path, Map<String, String> query) {
         String[] p = path.split("/");
         String namespace = p[4];
         String pod = p[6];
-        if (handleGet("/api/v1/namespaces/" + namespace + "/pods/" + pod).code() != 200) {
+        MockResponse get = handleGet("/api/v1/namespaces/" + namespace + "/pods/" + pod);
+        if (get.code() != 200) {
             return new MockResponse().setResponseCode(404).setBody(status(404, "NotFound",
                     "pods \"" + pod + "\" not found"));
         }
+        List<String> containers = new ArrayList<>();
+        List<String> initContainers = new ArrayList<>();
+        try {
+            JsonNode spec = mapper.readTree(get.getBody().readUtf8()).path("spec");
+            spec.path("containers").forEach(c -> containers.add(c.path("name").asText()));
+            spec.path("initContainers").forEach(c -> initContainers.add(c.path("name").asText()));
+        } catch (java.io.IOException e) {
+            return new MockResponse().setResponseCode(500).setBody(status(500, "InternalError", e.toString()));
+        }
         String container = query.get("container");
-        String text = container == null ? null : logs.get(namespace + "/" + pod + "/" + container);
-        if (text == null) {
+        if (container == null || container.isEmpty()) {
+            if (containers.size() != 1) {
+                return new MockResponse().setResponseCode(400).setBody(status(400, "BadRequest",
+                        "a container name must be specified for pod " + pod + ", choose one of: " + containers));
+            }
+            container = containers.get(0);
+        } else if (!containers.contains(container) && !initContainers.contains(container)) {
             return new MockResponse().setResponseCode(400).setBody(status(400, "BadRequest",
                     "container " + container + " is not valid for pod " + pod));
         }
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        String text = logs.get(namespace + "/" + pod + "/" + container);
+        byte[] bytes = (text == null ? "" : text).getBytes(StandardCharsets.UTF_8);
         if (query.containsKey("tailLines")) {
-            int n = Integer.parseInt(query.get("tailLines"));
+            int n = parseInt(query.get("tailLines"));
             int end = bytes.length;
             int scan = end > 0 && bytes[end - 1] == '\n' ? end - 1 : end;
             int start = 0;
@@ -391,7 +461,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
             bytes = Arrays.copyOfRange(bytes, start, end);
         }
         if (query.containsKey("limitBytes")) {
-            int limit = Integer.parseInt(query.get("limitBytes"));
+            int limit = parseInt(query.get("limitBytes"));
             if (bytes.length > limit) {
                 bytes = Arrays.copyOf(bytes, limit);
             }
@@ -408,13 +478,11 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
                 boolean ok = true;
                 for (String req : fieldSelector.split(",")) {
                     String[] kv = req.split("=", 2);
-                    String field = kv[0];
-                    String want = kv.length > 1 ? kv[1] : "";
                     JsonNode node = item;
-                    for (String seg : field.split("\\.")) {
+                    for (String seg : kv[0].split("\\.")) {
                         node = node.path(seg);
                     }
-                    ok &= want.equals(node.asText(null));
+                    ok &= (kv.length > 1 ? kv[1] : "").equals(node.asText(null));
                 }
                 if (ok) {
                     kept.add(item);
@@ -422,14 +490,17 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
             }
             list.set("items", kept);
             return new MockResponse().setResponseCode(200).setBody(mapper.writeValueAsString(list));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+        } catch (java.io.IOException e) {
+            return new MockResponse().setResponseCode(500).setBody(status(500, "InternalError", e.toString()));
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ helpers
+
     private static String status(int code, String reason, String message) {
         return "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\""
-                + message.replace("\"", "\\\"") + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}";
+                + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\",\"reason\":\"" + reason
+                + "\",\"code\":" + code + "}";
     }
 
     private static Map<String, String> query(String raw) {
@@ -446,6 +517,14 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         return out;
     }
 
+    private static int parseInt(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
     private static long parseLong(String s) {
         if (s == null || s.isEmpty()) {
             return 0;
@@ -455,10 +534,5 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         } catch (NumberFormatException e) {
             return 0;
         }
-    }
-
-    /** Keys of the stored log texts (for debugging). */
-    Set<String> logKeys() {
-        return logs.keySet();
     }
 }
