@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cronjobguardian.testkit.TcpProxy;
+import io.cronjobguardian.testkit.k8s.MockApiServer;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,19 +24,30 @@ import org.slf4j.LoggerFactory;
  * a released Lease is taken at once, a Lease whose holder stopped renewing right after it expires. When the watch
  * fails the standby still polls, and the watch is opened again.
  */
-@EnableKubernetesMockClient(crud = true, https = false)
 class LeaseWatchTest {
     // Each test closes a leader once while its watch is open; see Cluster.watchLease for why the other tests poll.
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaseWatchTest.class);
 
+    // the project's mock API server, not fabric8's extension: fabric8's (7.8.0) blocks its only event loop for up to
+    // 30 s when a watch closes while an event is being sent to it, and then fails to shut down; this one unregisters
+    // closing watches at once and closes them off the event loop
+    private MockApiServer api;
     KubernetesMockServer server;
     KubernetesClient client;
     private final List<Cluster> clusters = new ArrayList<>();
 
+    @BeforeEach
+    void startServer() {
+        api = MockApiServer.start();
+        server = api.server();
+        client = api.adminClient();
+    }
+
     @AfterEach
     void tearDown() {
         clusters.forEach(Cluster::close);
+        api.close();
     }
 
     private Cluster cluster(String prefix, Duration lease, Duration renew, Duration retry) {
