@@ -197,8 +197,8 @@ public final class Guardian implements AutoCloseable {
             }
             closed = true;
         }
-        closeQuietly("watcher", watcher::close);
-        closeQuietly("failure-context reads", contextReader::close);
+        // the engine stops leading before the watcher closes: a closed watcher's cache is empty, and an evaluation
+        // that ran on it would judge every CronJob as having no Jobs (false MissedSchedule, JobStuck resolved)
         CountDownLatch drained = new CountDownLatch(1);
         scheduler.execute(() -> {
             engine.shutdown();
@@ -215,6 +215,8 @@ public final class Guardian implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeQuietly("watcher", watcher::close);
+        closeQuietly("failure-context reads", contextReader::close);
         // deliveries in flight are recorded before leadership is released, so the next leader does not resend them
         if (!alerts.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
             LOG.warn("{} alert deliveries still in flight after {}; they will be retried", alerts.inFlight(),

@@ -1181,6 +1181,9 @@ public final class Engine {
         if (now.isBefore(heldUntil)) {
             return;   // the end of the startup grace evaluates everything
         }
+        if (!watcher.hasSynced()) {
+            return;   // closed (shutting down): its empty cache would read as "no Jobs" (false MissedSchedule)
+        }
         Tracked t = tracked.get(ref);
         if (t == null) {
             return;
