@@ -123,6 +123,17 @@ public final class Engine {
     /** Running Job UID → the events read for it while stuck. */
     private final Map<String, List<String>> stuckEvents = new HashMap<>();
 
+    /**
+     * When each watch event queued for this thread and not yet applied was handed over, oldest first. Judging by
+     * the clock while events that happened before it still wait in the queue (a burst of Jobs at the top of the hour,
+     * a slow store) would call a slot missed whose Job's creation is among them: deadlines are judged as of the
+     * oldest waiting event instead ({@link #observedUntil}).
+     */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Instant> queuedEvents =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    /** How soon a judgement held back by queued events is looked at again (the queue is applied meanwhile). */
+    static final Duration BACKLOG_RECHECK = Duration.ofSeconds(1);
+
     private boolean leading;
     private boolean caughtUp;
     /** The elector's term this engine holds or is taking ({@link #ALONE} without an elector). */
@@ -187,14 +198,37 @@ public final class Engine {
         return new WatchListener() {
             @Override
             public void onCronJob(WatchEventType type, CronJobSnapshot cronJob) {
-                scheduler.execute(() -> Engine.this.onCronJob(type, cronJob));
+                queued(() -> Engine.this.onCronJob(type, cronJob));
             }
 
             @Override
             public void onJob(WatchEventType type, JobSnapshot job) {
-                scheduler.execute(() -> Engine.this.onJob(type, job));
+                queued(() -> Engine.this.onJob(type, job));
             }
         };
+    }
+
+    /** Queues a watch event for this thread, remembering when it was handed over (see {@link #queuedEvents}). */
+    private void queued(Runnable apply) {
+        queuedEvents.addLast(clock.instant());
+        try {
+            scheduler.execute(() -> {
+                queuedEvents.pollFirst();   // events run in the order they were queued: this one's instant
+                apply.run();
+            });
+        } catch (RuntimeException e) {
+            queuedEvents.pollLast();
+            throw e;
+        }
+    }
+
+    /**
+     * The instant up to which this engine has applied what the watcher told: the clock, or, while watch events
+     * wait in the queue, when the oldest of them was handed over. Engine thread.
+     */
+    Instant observedUntil(Instant now) {
+        Instant oldest = queuedEvents.peekFirst();
+        return oldest != null && oldest.isBefore(now) ? oldest : now;
     }
 
     /**
@@ -1170,6 +1204,19 @@ public final class Engine {
     }
 
     /**
+     * When to evaluate again: {@code wake}, unless what held a judgement back is watch events still queued (the
+     * judgement's instant lies behind the clock and {@code wake} is already due): then {@link #BACKLOG_RECHECK}
+     * from now, so that the queue is applied meanwhile instead of being re-judged after every event.
+     */
+    private Instant notBeforeBacklogRecheck(@Nullable Instant wake, Instant judgedAt) {
+        Instant clockNow = clock.instant();
+        if (wake != null && judgedAt.isBefore(clockNow) && !wake.isAfter(clockNow)) {
+            return clockNow.plus(BACKLOG_RECHECK);
+        }
+        return wake;
+    }
+
+    /**
      * Evaluates one CronJob at {@code now}.
      *
      * @param pass the statistics of the evaluate-all pass this evaluation is part of, or {@code null}
@@ -1189,8 +1236,11 @@ public final class Engine {
             return;
         }
         long started = System.nanoTime();
+        // judged as of what was applied: a Job's creation still queued is not a missed slot
+        Instant observed = observedUntil(now);
         guard(ref, () -> {
-            Facts f = new Facts(store, watcher, ref, now, recorder::transientDetails, pass, this::stuckEventsOf);
+            Facts f = new Facts(store, watcher, ref, now, recorder::transientDetails, pass, this::stuckEventsOf)
+                    .observedUntil(observed);
             Map<IncidentKey, Incident> open = new LinkedHashMap<>();
             for (Incident i : pass != null ? pass.openIncidents(ref)
                     : store.incidents(IncidentQuery.open().cronJob(ref)).items()) {
@@ -1212,6 +1262,7 @@ public final class Engine {
                     });
                 }
             }
+            wake = notBeforeBacklogRecheck(wake, observed);
             if (wake != null) {
                 evalTimers.arm(ref, wake, () -> evaluate(ref));
             } else {
