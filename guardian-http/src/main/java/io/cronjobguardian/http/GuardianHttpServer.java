@@ -73,6 +73,10 @@ public final class GuardianHttpServer implements AutoCloseable {
     private HttpServer server;
     private ThreadPoolExecutor executor;
     private boolean closed;
+    /** Exchanges in progress; guarded by {@link #lifecycle}. */
+    private int active;
+    /** Set by {@link #close()}: new exchanges are answered 503. Guarded by {@link #lifecycle}. */
+    private boolean stopping;
 
     private GuardianHttpServer(Builder b) {
         Settings s = b.guardian.config().settings();
@@ -187,7 +191,19 @@ public final class GuardianHttpServer implements AutoCloseable {
         return handler;
     }
 
-    private void exchange(HttpExchange x) throws IOException {
+    private void exchange(HttpExchange x) {
+        boolean refuse;
+        synchronized (lifecycle) {
+            refuse = stopping;
+            if (!refuse) {
+                active++;
+            }
+        }
+        if (refuse) {
+            x.getResponseHeaders().set("Connection", "close");
+            respond(x, GuardianHttpHandler.error(503, "the server is shutting down"));
+            return;
+        }
         try {
             HttpResponse response;
             byte[] body;
@@ -206,6 +222,20 @@ public final class GuardianHttpServer implements AutoCloseable {
                     HttpRequest.parseQuery(uri.getRawQuery()), headers(x), body, null,
                     x.getRemoteAddress() == null ? null : x.getRemoteAddress().getAddress().getHostAddress());
             response = handler.handle(request);
+            respond(x, response);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("HTTP exchange with {} ended early: {}", x.getRemoteAddress(), e.toString());
+            x.close();
+        } finally {
+            synchronized (lifecycle) {
+                active--;
+                lifecycle.notifyAll();
+            }
+        }
+    }
+
+    private static void respond(HttpExchange x, HttpResponse response) {
+        try {
             response.headers().forEach((k, v) -> x.getResponseHeaders().set(k, v));
             boolean head = x.getRequestMethod().equalsIgnoreCase("HEAD");
             if (head || response.body().length == 0) {
@@ -255,18 +285,26 @@ public final class GuardianHttpServer implements AutoCloseable {
         if (s == null) {
             return;
         }
-        // stop() closes the listener at once, then waits for exchanges in progress up to the delay
-        s.stop((int) Math.max(0, Math.min(Integer.MAX_VALUE, stopTimeout.toSeconds())));
-        ex.shutdown();
-        try {
-            if (!ex.awaitTermination(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("HTTP requests still running after {}; interrupting them", stopTimeout);
-                ex.shutdownNow();
+        // new requests are answered 503 from now on; those in progress finish (bounded), then the listener closes.
+        // (HttpServer.stop(delay) of JDK 17 always waits the whole delay, so the wait is done here.)
+        long deadline = System.nanoTime() + stopTimeout.toNanos();
+        synchronized (lifecycle) {
+            stopping = true;
+            try {
+                while (active > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        LOG.warn("{} HTTP request(s) still running after {}; stopping anyway", active, stopTimeout);
+                        break;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(lifecycle, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            ex.shutdownNow();
-            Thread.currentThread().interrupt();
         }
+        s.stop(0);
+        ex.shutdownNow();
         LOG.info("CronJob Guardian HTTP API stopped");
     }
 

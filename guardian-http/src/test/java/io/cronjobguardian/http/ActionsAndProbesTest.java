@@ -232,6 +232,31 @@ class ActionsAndProbesTest {
     }
 
     @Test
+    void closeLetsARequestInProgressFinishAndRefusesNewOnes() throws Exception {
+        try (Fixture f = new Fixture(c -> c.set("http.actions.enabled", "true").set("http.token", Fixture.TOKEN),
+                s -> s.stopTimeout(Duration.ofSeconds(30)))) {
+            f.channel.block();
+            java.util.concurrent.CompletableFuture<Fixture.Reply> inFlight = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> f.post(TEST, null, Fixture.TOKEN));
+            f.channel.awaitBlocked(1, Duration.ofSeconds(10));
+            java.util.concurrent.CompletableFuture<Void> closing = java.util.concurrent.CompletableFuture
+                    .runAsync(f.server::close);
+            // once close() has begun, a new request is answered 503 (the listener stays open until the end)
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            int status = 0;
+            while (status != 503 && System.nanoTime() < deadline) {
+                status = f.get("/healthz").status();
+            }
+            assertThat(status).isEqualTo(503);
+            assertThat(closing).isNotDone();
+            f.channel.release();
+            assertThat(inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
+            closing.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(f.channel.delivered()).hasSize(1);
+        }
+    }
+
+    @Test
     void closeStopsListeningAndIsIdempotent() throws Exception {
         Fixture f = Fixture.plain();
         URI url = URI.create(f.server.url() + "/healthz");

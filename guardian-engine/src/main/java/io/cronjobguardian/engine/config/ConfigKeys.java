@@ -197,7 +197,8 @@ final class ConfigKeys {
         d.add(bool("http.actions.enabled", false, "serve the HTTP write actions (send a test alert ...); they "
                 + "need http.token in the standalone server"));
         d.add(new Def("http.token", Kind.SECRET, null, "at least 16 characters (never printed)",
-                "bearer token the standalone server requires for actions (Authorization: Bearer <token>); prefer "
+                "bearer token the standalone server requires for actions (header Authorization: Bearer and the "
+                        + "token); prefer "
                         + environmentVariable("http.token")));
 
         Map<String, Def> keys = new LinkedHashMap<>();

@@ -141,7 +141,7 @@ class GuardianConfigTest {
                 Arguments.of("monitors.unknownFields", "ignore", "error, warn"),
                 Arguments.of("http.port", "65536", "0 to 65535"),
                 Arguments.of("http.threads", "0", "1 to 64"),
-                Arguments.of("http.actions.enabled", "on", "true or false"));
+                Arguments.of("http.actions.enabled", "enable", "true or false"));
         Stream<Arguments> perDatabase = ConfigKeys.SERVER_DATABASES.stream().flatMap(db -> Stream.of(
                 Arguments.of("storage." + db + ".port", "70000", "1 to 65535"),
                 Arguments.of("storage." + db + ".sslRootCert", "ca\0.pem", "not a valid path"),
@@ -721,6 +721,6 @@ class GuardianConfigTest {
         assertThat(GuardianConfig.knownKeys()).hasSizeGreaterThan(40);
         assertThat(GuardianConfig.knownKeys()).filteredOn(ConfigKey::secret).extracting(ConfigKey::key)
                 .containsExactly("storage.postgres.url", "storage.postgres.password", "storage.mysql.url",
-                        "storage.mysql.password", "storage.mariadb.url", "storage.mariadb.password");
+                        "storage.mysql.password", "storage.mariadb.url", "storage.mariadb.password", "http.token");
     }
 }
