@@ -19,7 +19,8 @@ import java.util.Optional;
  * @param path       the decoded path below the handler's base, starting with {@code /}, e.g. {@code /api/v1/cronjobs}
  * @param query      the decoded query parameters, each with its values in order
  * @param headers    the headers; names are matched case-insensitively (stored lower-case)
- * @param body       the body bytes read so far (at most {@link GuardianHttpHandler#MAX_BODY_BYTES} + 1; empty when none)
+ * @param body       the body bytes read so far (at most {@link GuardianHttpHandler#MAX_BODY_BYTES} + 1; empty when
+ *                   none)
  * @param principal  who the host already authenticated (e.g. Spring Security's principal name), or {@code null};
  *                   used by {@link ActionAuthenticator#hostPrincipal()}
  * @param remote     the client address for the audit log, or {@code null}
@@ -35,7 +36,10 @@ public record HttpRequest(String method, String path, Map<String, List<String>> 
         body = body == null ? new byte[0] : body;
     }
 
-    /** A request without body, principal or remote address; {@code pathAndQuery} like {@code /api/v1/alerts?state=all}. */
+    /**
+     * A request without body, principal or remote address; {@code pathAndQuery} like
+     * {@code /api/v1/alerts?state=all}.
+     */
     public static HttpRequest of(String method, String pathAndQuery) {
         int q = pathAndQuery.indexOf('?');
         String rawPath = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
@@ -46,6 +50,11 @@ public record HttpRequest(String method, String path, Map<String, List<String>> 
     /** The same request with this body. */
     public HttpRequest withBody(byte[] newBody) {
         return new HttpRequest(method, path, query, headers, newBody, principal, remote);
+    }
+
+    /** The same request with this principal (who the host authenticated) and remote address. */
+    public HttpRequest withPrincipal(@Nullable String newPrincipal, @Nullable String newRemote) {
+        return new HttpRequest(method, path, query, headers, body, newPrincipal, newRemote);
     }
 
     /** The same request with one more header value. */
