@@ -179,6 +179,7 @@ public final class GuardianHttpHandler {
         get(r, "/api/v1/cronjobs", this::cronJobs);
         get(r, "/api/v1/cronjobs/{namespace}/{name}", this::cronJob);
         get(r, "/api/v1/cronjobs/{namespace}/{name}/executions", this::cronJobExecutions);
+        get(r, "/api/v1/cronjobs/{namespace}/{name}/executions/{jobName}", this::executionByName);
         get(r, "/api/v1/executions/{jobUid}", this::execution);
         get(r, "/api/v1/alerts", this::alerts);
         get(r, "/api/v1/alerts/{id}/notifications", this::notifications);
@@ -729,6 +730,44 @@ public final class GuardianHttpHandler {
         String uid = c.var("jobUid");
         Execution e = guardian.execution(uid).orElseThrow(() -> new ApiError(404, "no recorded run of the Job "
                 + "with UID " + uid));
+        return ok(g -> {
+            g.writeStartObject();
+            executionFields(g, e, true);
+            g.writeEndObject();
+        });
+    }
+
+    /** Pages of runs looked through to find one by Job name (the operator's path). */
+    static final int NAME_SCAN_PAGES = 10;
+
+    /**
+     * One run by its Job name, the operator's path: the CronJob's runs are looked through newest first, at most
+     * {@link #NAME_SCAN_PAGES} pages of {@link ExecutionQuery#MAX_LIMIT}; {@code /api/v1/executions/{jobUid}} is
+     * the direct way.
+     */
+    private HttpResponse executionByName(Call c) {
+        new Params(c.request()).checkNoOthers();
+        CronJobRef ref = ref(c);
+        String jobName = c.var("jobName");
+        String uid = null;
+        for (int page = 0; page < NAME_SCAN_PAGES && uid == null; page++) {
+            Page<Execution> p = guardian.executions(ExecutionQuery.forCronJob(ref)
+                    .page(page * ExecutionQuery.MAX_LIMIT, ExecutionQuery.MAX_LIMIT));
+            for (Execution e : p.items()) {
+                if (e.job().name().equals(jobName)) {
+                    uid = e.jobUid();
+                    break;
+                }
+            }
+            if (!p.hasMore()) {
+                break;
+            }
+        }
+        String found = uid;
+        Execution e = found == null ? null : guardian.execution(found).orElse(null);
+        if (e == null) {
+            throw new ApiError(404, "no recorded run of " + ref + " has the Job name " + jobName);
+        }
         return ok(g -> {
             g.writeStartObject();
             executionFields(g, e, true);

@@ -129,6 +129,12 @@ class HttpApiTest {
             assertThat(one.get("termination").get("exitCode").asInt()).isEqualTo(3);
             assertThat(one.get("durationSeconds").asDouble()).isEqualTo(30.0);
 
+            JsonNode byName = f.get("/api/v1/cronjobs/team-a/alpha/executions/"
+                    + one.get("jobName").asText()).json();
+            assertThat(byName.get("jobUid").asText()).as("the operator's path by Job name").isEqualTo(uid);
+            assertThat(byName.get("logTail").asText()).contains("boom: disk full");
+            assertThat(f.get("/api/v1/cronjobs/team-a/beta/executions/" + one.get("jobName").asText()).status())
+                    .as("a Job name of another CronJob").isEqualTo(404);
             assertThat(f.get("/api/v1/executions/no-such-uid").status()).isEqualTo(404);
             assertThat(f.get("/api/v1/cronjobs/team-a/nope/executions").status()).isEqualTo(404);
             assertThat(f.get("/api/v1/cronjobs/team-b/gamma/executions").json().get("items")).isEmpty();

@@ -53,7 +53,8 @@ class OpenApiConformanceTest {
                 new io.cronjobguardian.testkit.ManualClock(T0))) {
             CronJobSnapshot alpha = f.cronJob("team-a", "alpha");
             f.run(alpha, T0, true);
-            String failedUid = f.run(alpha, T0.plus(Duration.ofHours(1)), false).uid();
+            io.cronjobguardian.api.JobSnapshot failed = f.run(alpha, T0.plus(Duration.ofHours(1)), false);
+            String failedUid = failed.uid();
             String incident = f.guardian.incidents(io.cronjobguardian.api.IncidentQuery.all()).items().get(0).id();
 
             List<Sample> samples = List.of(
@@ -68,6 +69,10 @@ class OpenApiConformanceTest {
                     new Sample("/api/v1/cronjobs/{namespace}/{name}", "get", "/api/v1/cronjobs/team-a/none", null),
                     new Sample("/api/v1/cronjobs/{namespace}/{name}/executions", "get",
                             "/api/v1/cronjobs/team-a/alpha/executions", null),
+                    new Sample("/api/v1/cronjobs/{namespace}/{name}/executions/{jobName}", "get",
+                            "/api/v1/cronjobs/team-a/alpha/executions/" + failed.name(), null),
+                    new Sample("/api/v1/cronjobs/{namespace}/{name}/executions/{jobName}", "get",
+                            "/api/v1/cronjobs/team-a/alpha/executions/none", null),
                     new Sample("/api/v1/executions/{jobUid}", "get", "/api/v1/executions/" + failedUid, null),
                     new Sample("/api/v1/executions/{jobUid}", "get", "/api/v1/executions/none", null),
                     new Sample("/api/v1/alerts", "get", "/api/v1/alerts?state=all", null),
