@@ -25,6 +25,8 @@ import io.cronjobguardian.engine.ActiveJob;
 import io.cronjobguardian.engine.ChannelStatus;
 import io.cronjobguardian.engine.CronJobStatus;
 import io.cronjobguardian.engine.Guardian;
+import io.cronjobguardian.engine.NotLeaderException;
+import io.cronjobguardian.engine.PruneResult;
 import io.cronjobguardian.engine.GuardianHealth;
 import io.cronjobguardian.engine.HealthState;
 import io.cronjobguardian.engine.Leadership;
@@ -192,6 +194,10 @@ public final class GuardianHttpHandler {
         // a test message goes out from whichever replica receives the request; its result counts in the shared
         // channel statistics (no epoch is involved), so a standby carries it out safely
         r.add(new Route("POST", split("/api/v1/channels/{name}/test"), true, false, this::testChannel));
+        // writes of the leader's term: a standby answers 409 naming the leader (the operator's paths)
+        r.add(new Route("DELETE", split("/api/v1/cronjobs/{namespace}/{name}/history"), true, true,
+                this::deleteHistory));
+        r.add(new Route("POST", split("/api/v1/admin/prune"), true, true, this::prune));
         return List.copyOf(r);
     }
 
@@ -1136,6 +1142,68 @@ public final class GuardianHttpHandler {
             g.writeStringField("by", c.caller());
             g.writeEndObject();
         });
+    }
+
+    /** How long an action carried out on the engine thread is waited for before the answer is 503. */
+    static final java.time.Duration ACTION_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    private HttpResponse deleteHistory(Call c) {
+        new Params(c.request()).checkNoOthers();
+        CronJobRef ref = ref(c);
+        long deleted = await(guardian.deleteHistory(ref), "delete history");
+        return ok(g -> {
+            g.writeStartObject();
+            g.writeBooleanField("success", true);
+            g.writeNumberField("recordsDeleted", deleted);
+            g.writeStringField("message", "deleted " + deleted + " run(s) of " + ref);
+            g.writeStringField("by", c.caller());
+            g.writeEndObject();
+        });
+    }
+
+    private HttpResponse prune(Call c) {
+        new Params(c.request()).checkNoOthers();
+        PruneResult r = await(guardian.pruneNow(), "prune");
+        return ok(g -> {
+            g.writeStartObject();
+            g.writeBooleanField("success", true);
+            g.writeNumberField("recordsPruned", r.runs());
+            g.writeNumberField("runDetailsPruned", r.runDetails());
+            g.writeNumberField("resolvedIncidentsPruned", r.resolvedIncidents());
+            g.writeStringField("message", "retention ran with the configured retention (historyRetention.*)");
+            g.writeStringField("by", c.caller());
+            g.writeEndObject();
+        });
+    }
+
+    /**
+     * The result of an operation on the engine thread: {@link NotLeaderException} is a {@code 409} naming the leader
+     * (leadership moved between the check and the operation), a store failure {@code 503}, no answer within
+     * {@link #ACTION_TIMEOUT} {@code 503} (the operation may still complete).
+     */
+    private <T> T await(java.util.concurrent.CompletableFuture<T> f, String what) {
+        try {
+            return f.get(ACTION_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof NotLeaderException) {
+                String leader = guardian.leadership().knownLeader().orElse(null);
+                throw new ApiError(409, cause.getMessage() + "; send it to the leader"
+                        + (leader == null ? " (not known to this replica)" : " " + leader));
+            }
+            if (cause instanceof StoreUnavailableException) {
+                throw (StoreUnavailableException) cause;
+            }
+            LOG.warn("{} failed", what, cause);
+            throw new ApiError(503, what + " failed: " + firstLine(String.valueOf(cause.getMessage()))
+                    + "; try again later");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ApiError(503, what + " did not finish within " + ACTION_TIMEOUT.toSeconds()
+                    + " s (it may still complete); see the server log");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, what + " interrupted");
+        }
     }
 
     // ================================================================== parameters

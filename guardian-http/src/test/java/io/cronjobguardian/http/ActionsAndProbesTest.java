@@ -20,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -215,6 +216,63 @@ class ActionsAndProbesTest {
             assertThat(leader.get("/api/v1/channels").json().get("items").get(0).get("stats")
                     .get("alertsSentTotal").asLong()).isEqualTo(1);
             assertThat(log.text()).contains("action POST " + TEST + " by bearer");
+        }
+    }
+
+    @Test
+    void deleteHistoryAndPruneRunOnTheLeaderAndAreRefusedWith409OnAStandby() throws Exception {
+        ManualElection election = ManualElection.manual();
+        InMemoryHistoryStore storeA = new InMemoryHistoryStore();
+        InMemoryHistoryStore storeB = storeA.createPeer();
+        ManualClock clock = new ManualClock(T0);
+        io.cronjobguardian.api.CronJobSnapshot cj = io.cronjobguardian.testkit.TestObjects.cronJob("team-a", "nightly")
+                .schedule("0 2 * * *").creationTime(T0.minus(Duration.ofDays(3))).build();
+        for (int i = 1; i <= 2; i++) {
+            Instant at = T0.minus(Duration.ofDays(i));
+            storeA.upsertExecution(io.cronjobguardian.api.Execution.of(io.cronjobguardian.testkit.TestObjects.job(cj)
+                    .name("nightly-" + i).uid("u-" + i).scheduled(at).succeeded(at, at.plusSeconds(60)).build()), 0);
+        }
+        java.util.function.Consumer<io.cronjobguardian.engine.config.GuardianConfig.Builder> cfg = c -> c
+                .set("http.actions.enabled", "true").set("http.token", Fixture.TOKEN);
+        ScriptableCronJobWatcher watcherA = new ScriptableCronJobWatcher();
+        watcherA.addCronJob(cj);
+        ScriptableCronJobWatcher watcherB = new ScriptableCronJobWatcher();
+        watcherB.addCronJob(cj);
+        String history = "/api/v1/cronjobs/team-a/nightly/history";
+        List<String> auth = List.of("Authorization", "Bearer " + Fixture.TOKEN);
+        try (Fixture leader = new Fixture(cfg, s -> { }, g -> { }, storeA, watcherA,
+                        election.candidate("replica-a"), clock);
+                Fixture standby = new Fixture(cfg, s -> { }, g -> { }, storeB, watcherB,
+                        election.candidate("replica-b"), clock);
+                LogCapture log = LogCapture.start()) {
+            election.elect("replica-a");
+            leader.scheduler.runPending();
+            standby.scheduler.runPending();
+
+            // a standby refuses without touching the store, naming the leader
+            Fixture.Reply refused = standby.send("DELETE", history, null, auth);
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.json().get("leader").asText()).isEqualTo("replica-a");
+            assertThat(standby.post("/api/v1/admin/prune", null, Fixture.TOKEN).status()).isEqualTo(409);
+            assertThat(storeA.executions(io.cronjobguardian.api.ExecutionQuery.forCronJob(cj.ref())).total())
+                    .isEqualTo(2);
+            // without the token, nothing either
+            assertThat(leader.send("DELETE", history, null, List.of()).status()).isEqualTo(401);
+
+            // on the leader the operation runs on its engine thread (run here while the request waits)
+            Fixture.Reply deleted = leader.sendDriving("DELETE", history, null, Fixture.TOKEN);
+            assertThat(deleted.status()).isEqualTo(200);
+            assertThat(deleted.json().get("recordsDeleted").asLong()).isEqualTo(2);
+            assertThat(storeA.executions(io.cronjobguardian.api.ExecutionQuery.forCronJob(cj.ref())).total())
+                    .isZero();
+
+            Fixture.Reply pruned = leader.sendDriving("POST", "/api/v1/admin/prune", "{\"reason\": \"disk\"}",
+                    Fixture.TOKEN);
+            assertThat(pruned.status()).isEqualTo(200);
+            assertThat(pruned.json().get("recordsPruned").asLong()).isZero();
+            assertThat(log.text()).contains("action DELETE " + history + " by bearer")
+                    .contains("action POST /api/v1/admin/prune by bearer").contains("reason \"disk\"")
+                    .contains("refused: this replica (replica-b) is a standby");
         }
     }
 

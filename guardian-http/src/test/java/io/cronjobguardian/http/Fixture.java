@@ -148,6 +148,31 @@ final class Fixture implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a request from another thread while running what it queues on the engine's thread (a manual scheduler
+     * runs nothing by itself; an action such as prune waits for the engine's answer). Bounded: 20 s.
+     */
+    Reply sendDriving(String method, String pathAndQuery, String body, String token) {
+        java.util.concurrent.CompletableFuture<Reply> reply = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> send(method, pathAndQuery, body, token == null ? List.of()
+                        : List.of("Authorization", "Bearer " + token)));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            scheduler.runPending();
+            try {
+                return reply.get(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // not answered yet: run what the engine thread was asked meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        throw new AssertionError(method + " " + pathAndQuery + " not answered within 20 s");
+    }
+
     Reply post(String path, String body, String token) {
         return send("POST", path, body, token == null ? List.of() : List.of("Authorization", "Bearer " + token));
     }

@@ -84,6 +84,9 @@ class OpenApiConformanceTest {
                     new Sample("/api/v1/channels/{name}/test", "post", "/api/v1/channels/ops/test",
                             "{\"reason\":\"conformance\"}"),
                     new Sample("/api/v1/channels/{name}/test", "post", "/api/v1/channels/none/test", null),
+                    new Sample("/api/v1/cronjobs/{namespace}/{name}/history", "delete",
+                            "/api/v1/cronjobs/team-a/alpha/history", null),
+                    new Sample("/api/v1/admin/prune", "post", "/api/v1/admin/prune", "{\"reason\":\"conformance\"}"),
                     new Sample("/api/v1/leader", "get", "/api/v1/leader", null),
                     new Sample("/api/v1/config", "get", "/api/v1/config", null),
                     new Sample("/api/v1/openapi.yaml", "get", "/api/v1/openapi.yaml", null));
@@ -96,7 +99,8 @@ class OpenApiConformanceTest {
 
             for (Sample s : samples) {
                 Fixture.Reply r = s.method().equals("get") ? f.get(s.path())
-                        : f.post(s.path(), s.body(), Fixture.TOKEN);
+                        : f.sendDriving(s.method().toUpperCase(java.util.Locale.ROOT), s.path(), s.body(),
+                                Fixture.TOKEN);
                 Map<String, Object> op = (Map<String, Object>) ((Map<String, Object>) paths.get(s.template()))
                         .get(s.method());
                 Map<String, Object> responses = (Map<String, Object>) op.get("responses");

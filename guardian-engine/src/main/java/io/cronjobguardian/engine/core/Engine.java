@@ -38,6 +38,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.cronjobguardian.engine.NotLeaderException;
+import io.cronjobguardian.engine.PruneResult;
 
 /**
  * The leader-side engine: records runs, evaluates monitors, opens and resolves incidents, prunes history. Every
@@ -1382,6 +1384,63 @@ public final class Engine {
         if (!leading || !caughtUp) {
             return;
         }
+        pruneAndRearm();
+    }
+
+    /**
+     * Runs retention now (as the prune timer does, which is re-armed from now) and returns what it deleted.
+     * Engine thread.
+     *
+     * @throws NotLeaderException   when this engine does not lead, has not caught up yet, or was fenced meanwhile
+     * @throws IllegalStateException a store failure (logged; the prune timer retries as usual)
+     */
+    public PruneResult pruneNow() {
+        requireLeading("prune");
+        PruneResult p = pruneAndRearm();
+        if (p == null && !leading) {
+            throw new NotLeaderException("prune: another replica took over meanwhile (this one was fenced)");
+        }
+        if (p == null) {
+            throw new IllegalStateException("retention failed; see the log (the prune timer retries)");
+        }
+        return p;
+    }
+
+    /**
+     * Deletes every stored run of a CronJob (its history, as the operator's "delete history" did), then judges it
+     * again. The CronJob's state and incidents stay; Jobs still in the cluster are recorded again when they change.
+     * Engine thread.
+     *
+     * @return the runs deleted
+     * @throws NotLeaderException when this engine does not lead, or has not caught up yet
+     */
+    public long deleteHistory(CronJobRef ref) {
+        requireLeading("delete history");
+        try {
+            long n = store.deleteExecutions(ref, null, epoch);
+            storeSucceeded();
+            LOG.info("{}: history deleted on request ({} runs)", ref, n);
+            if (tracked.containsKey(ref)) {
+                evaluateGuarded(ref);
+            }
+            return n;
+        } catch (StaleEpochException e) {
+            fencedOut("fenced while deleting history: " + e.getMessage());
+            throw new NotLeaderException("delete history: another replica took over meanwhile (this one was fenced)");
+        }
+    }
+
+    private void requireLeading(String what) {
+        if (!leading) {
+            throw new NotLeaderException(what + ": this replica does not lead");
+        }
+        if (!caughtUp) {
+            throw new NotLeaderException(what + ": this replica leads but has not caught up yet; try again shortly");
+        }
+    }
+
+    /** One retention pass; {@code null} when it failed (logged; retried by the timer). */
+    private @Nullable PruneResult pruneAndRearm() {
         Instant now = clock.instant();
         GuardianConfig.Retention r = config.retention();
         try {
@@ -1421,12 +1480,15 @@ public final class Engine {
             systemTimers.arm("prune", now.plus(config.scheduler().pruneInterval()), this::prune);
             armPurge(nextPurge);
             storeSucceeded();
+            return new PruneResult(runs, details, incidents);
         } catch (StaleEpochException e) {
             fencedOut("fenced during pruning: " + e.getMessage());
+            return null;
         } catch (RuntimeException e) {
             LOG.warn("retention failed ({}); retrying", e.toString());
             storeFailed(e);
             systemTimers.arm("prune", now.plus(nextSystemBackoff()), this::prune);
+            return null;
         }
     }
 
