@@ -202,6 +202,9 @@ public final class ChaosRun implements AutoCloseable {
         }
     }
 
+    /** Log level of Guardian's loggers in the child JVMs ({@code CHAOS_REPLICA_LOG}), or {@code null}: warnings only. */
+    private final String replicaLogLevel;
+
     /**
      * A run, not started.
      *
@@ -219,6 +222,7 @@ public final class ChaosRun implements AutoCloseable {
         this.out = out;
         this.random = new SplittableRandom(options.seed());
         this.database = database(options.db(), env);
+        this.replicaLogLevel = env.get("CHAOS_REPLICA_LOG");
         // MariaDB: a database named <database>_<suffix>, the names the test login may create (see DbTarget)
         String suffix = "chaos_" + ProcessHandle.current().pid() + "_" + Long.toString(System.currentTimeMillis(), 36);
         this.schema = database.provider().equals("postgres") ? suffix : database.name() + "_" + suffix;
@@ -646,10 +650,19 @@ public final class ChaosRun implements AutoCloseable {
         r.frozen = false;
     }
 
-    private static List<String> childJvm() {
-        return List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+    /**
+     * The child JVMs' options. {@code CHAOS_REPLICA_LOG} (environment, e.g. {@code debug}) sets the log level of
+     * Guardian's own loggers in every child (default: warnings only), to see what a replica did in a failed run.
+     */
+    private List<String> childJvm() {
+        List<String> o = new ArrayList<>(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true",
-                "-Duser.timezone=America/Los_Angeles");
+                "-Duser.timezone=America/Los_Angeles"));
+        String level = replicaLogLevel;
+        if (level != null && level.matches("trace|debug|info|warn|error")) {
+            o.add("-Dorg.slf4j.simpleLogger.log.io.cronjobguardian=" + level);
+        }
+        return o;
     }
 
     // ------------------------------------------------------------------------------------------------ waiting

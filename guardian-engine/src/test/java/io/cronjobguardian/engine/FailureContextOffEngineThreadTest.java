@@ -183,8 +183,13 @@ class FailureContextOffEngineThreadTest {
             });
             assertThat(h.openIncidents(AlertType.JOB_STUCK)).singleElement()
                     .satisfies(i -> assertThat(i.openedAt()).isEqualTo(T0.plus(Duration.ofMinutes(15))));
-            // a's run waits for its context: not recorded, not alerted yet
-            assertThat(h.runs(a.ref())).isZero();
+            // a's outcome is in the store at once (a failover now would not lose it), without its context; its
+            // alert waits for the context
+            assertThat(h.runs(a.ref())).isEqualTo(1);
+            assertThat(store.findExecution("uid-a-1")).hasValueSatisfying(e -> {
+                assertThat(e.state()).isEqualTo(io.cronjobguardian.api.JobState.FAILED);
+                assertThat(e.logTail()).isNull();
+            });
             assertThat(hasIncident(h, a.ref(), AlertType.JOB_FAILED)).isFalse();
             assertThat(slow.readThreads).doesNotContain(Thread.currentThread());
 
@@ -247,7 +252,12 @@ class FailureContextOffEngineThreadTest {
                 h.run();
                 assertThat(h.guardian.isLeader()).isFalse();
             });
-            assertThat(h.runs(a.ref())).as("the fenced term wrote nothing").isZero();
+            // the outcome was written at once, before the fence; the context read after it was not
+            assertThat(h.runs(a.ref())).as("the failure recorded once, before the fence").isEqualTo(1);
+            assertThat(store.findExecution("uid-a-1")).hasValueSatisfying(e -> {
+                assertThat(e.state()).isEqualTo(io.cronjobguardian.api.JobState.FAILED);
+                assertThat(e.logTail()).as("the fenced term wrote nothing after the fence").isNull();
+            });
         }
     }
 

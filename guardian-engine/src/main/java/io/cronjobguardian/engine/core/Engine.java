@@ -1242,7 +1242,7 @@ public final class Engine {
         Instant observed = observedUntil(now);
         guard(ref, () -> {
             Facts f = new Facts(store, watcher, ref, now, recorder::transientDetails, pass, this::stuckEventsOf)
-                    .observedUntil(observed);
+                    .observedUntil(observed).awaitingContext(reading::contains);
             Map<IncidentKey, Incident> open = new LinkedHashMap<>();
             for (Incident i : pass != null ? pass.openIncidents(ref)
                     : store.incidents(IncidentQuery.open().cronJob(ref)).items()) {

@@ -103,6 +103,9 @@ final class Evaluator {
             ev.clear(key);
             return;
         }
+        if (f.awaitingContext(runs.get(0).jobUid())) {
+            return;   // its log tail and events are being read: judged (and announced) with them, once read
+        }
         Execution newest = f.withDetails(runs.get(0).jobUid()).orElse(runs.get(0));
         JobSnapshot job = newest.job();
         Termination term = job.lastTermination();

@@ -113,6 +113,23 @@ final class Facts {
         return observedUntil;
     }
 
+    /** Job UIDs whose failure context is being read (their JobFailed waits for it). */
+    private java.util.function.Predicate<String> awaitingContext = uid -> false;
+
+    /** Sets which runs' failure context is still being read. */
+    Facts awaitingContext(java.util.function.Predicate<String> reading) {
+        this.awaitingContext = reading;
+        return this;
+    }
+
+    /**
+     * {@code true} while the failure context (log tail, events) of this run is being read: its outcome is in the
+     * store, the alert about it waits for the context.
+     */
+    boolean awaitingContext(String jobUid) {
+        return awaitingContext.test(jobUid);
+    }
+
     /** Sets {@link #observedUntil} (at most {@link #now}). */
     Facts observedUntil(Instant instant) {
         this.observedUntil = instant.isBefore(now) ? instant : now;

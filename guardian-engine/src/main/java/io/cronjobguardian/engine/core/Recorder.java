@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Records runs: one upsert per change of a Job's state, never a duplicate (the store upserts by Job UID). For a
  * run that failed, fetches the failure context (log tail and events) once, through a {@link ContextSource} that
- * reads it off the engine thread (the run is recorded once it is read: {@link Recorded#AWAITING_CONTEXT} until
- * then); stores it when the CronJob's monitors (or the global settings) ask for log/event storage, and keeps it in
- * memory for alerts otherwise. Engine thread only.
+ * reads it off the engine thread ({@link Recorded#AWAITING_CONTEXT} until then: the outcome is written at once,
+ * without the context, and the run counts as recorded once it is written again with it); stores it when the
+ * CronJob's monitors (or the global settings) ask for log/event storage, and keeps it in memory for alerts
+ * otherwise. Engine thread only.
  *
  * <p>A finished run is written again, once, when its termination or finish time changes in the same state: a
  * Kubernetes 1.31+ Job is FAILED from its {@code FailureTarget} condition on, while its pods are still
@@ -78,7 +79,10 @@ final class Recorder {
         CHANGED,
         /** Nothing to write, or written without change. */
         UNCHANGED,
-        /** Not written yet: the failure context is being read; the engine records the run once it is. */
+        /**
+         * The failure context is being read: the outcome is written (without it), the run is recorded for good
+         * (and judged) once the context is read.
+         */
         AWAITING_CONTEXT
     }
 
@@ -126,14 +130,19 @@ final class Recorder {
      * termination and finish time it wrote ({@code exact}), which a later snapshot of the same state may refine.
      */
     private record Known(JobState state, @Nullable Termination termination, @Nullable Instant finishedAt,
-            boolean exact) {
+            boolean exact, boolean provisional) {
 
         static Known written(JobSnapshot job) {
-            return new Known(job.state(), job.lastTermination(), job.finishedAt(), true);
+            return new Known(job.state(), job.lastTermination(), job.finishedAt(), true, false);
         }
 
         static Known stateOnly(JobState state) {
-            return new Known(state, null, null, false);
+            return new Known(state, null, null, false, false);
+        }
+
+        /** A failure written without its context while that is read: recorded for good once it is. */
+        static Known provisional(JobSnapshot job) {
+            return new Known(job.state(), job.lastTermination(), job.finishedAt(), false, true);
         }
 
         /** {@code true} when {@code job} is this finished run with a different termination or finish time. */
@@ -160,10 +169,13 @@ final class Recorder {
         recorded.remove(jobUid);
     }
 
-    /** {@code true} when the store already has this state for the Job (perhaps with an interim termination). */
+    /**
+     * {@code true} when the store already has this state for the Job (perhaps with an interim termination); a
+     * failure written without its context while that is read is not recorded yet.
+     */
     boolean isRecorded(JobSnapshot job) {
         Known k = recorded.get(job.uid());
-        return k != null && k.state() == job.state();
+        return k != null && !k.provisional() && k.state() == job.state();
     }
 
     /**
@@ -178,7 +190,8 @@ final class Recorder {
         }
         Known known = recorded.get(job.uid());
         boolean refine = known != null && known.refinedBy(job);
-        if (!refine && known != null
+        boolean provisional = known != null && known.provisional() && job.state() == JobState.FAILED;
+        if (!refine && !provisional && known != null
                 && (known.state() == job.state() || (known.state().isTerminal() && !job.state().isTerminal()))) {
             return Recorded.UNCHANGED;
         }
@@ -186,6 +199,15 @@ final class Recorder {
         if (job.state() == JobState.FAILED) {
             e = refine ? refinedFailure(job, monitors) : withFailureContext(job, monitors);
             if (e == null) {
+                if (!provisional) {
+                    // the outcome does not wait for the context (a slow API server, a failover meanwhile): written
+                    // now, and again with its log tail and events once they are read
+                    UpsertResult r = store.upsertExecution(Execution.of(job), epoch);
+                    writes++;
+                    recorded.put(job.uid(), Known.provisional(job));
+                    LOG.debug("recorded {} {} {} while its failure context is read: {}", job.owner(), job.name(),
+                            job.state(), r);
+                }
                 return Recorded.AWAITING_CONTEXT;
             }
         }
