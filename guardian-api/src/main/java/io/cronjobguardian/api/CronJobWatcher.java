@@ -65,6 +65,35 @@ public interface CronJobWatcher extends AutoCloseable {
      */
     List<String> fetchEvents(JobSnapshot job, int maxEvents);
 
+    /**
+     * Sets {@code spec.suspend} of a CronJob in the cluster (the watch then delivers the change as usual). Optional:
+     * a watcher that cannot write to its cluster keeps this default, which throws
+     * {@link UnsupportedOperationException}.
+     *
+     * @return the CronJob as the cluster has it after the change
+     * @throws java.util.NoSuchElementException when the cluster has no such CronJob
+     * @throws RuntimeException                 when the cluster refused the change (for Kubernetes: RBAC
+     *                                          {@code patch} on {@code cronjobs} missing, the API server down)
+     */
+    default CronJobSnapshot setSuspended(CronJobRef ref, boolean suspended) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not write to its cluster");
+    }
+
+    /**
+     * Starts a run of a CronJob now, as {@code kubectl create job --from=cronjob/<name>} does: a Job from its
+     * {@code jobTemplate}, owned by the CronJob and marked manual (annotation
+     * {@code cronjob.kubernetes.io/instantiate: manual}), so that its run is recorded as a manual run and does not
+     * count for the schedule. Optional, like {@link #setSuspended}.
+     *
+     * @return the name of the Job created
+     * @throws java.util.NoSuchElementException when the cluster has no such CronJob
+     * @throws RuntimeException                 when the cluster refused it (for Kubernetes: RBAC {@code create} on
+     *                                          {@code jobs} missing)
+     */
+    default String triggerJob(CronJobRef ref) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not write to its cluster");
+    }
+
     /** Stops watching and releases resources. Idempotent. */
     @Override
     void close();

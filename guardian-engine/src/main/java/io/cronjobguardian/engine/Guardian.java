@@ -393,6 +393,43 @@ public final class Guardian implements AutoCloseable {
         return onEngineThread(() -> engine.deleteHistory(ref));
     }
 
+    /**
+     * Suspends or resumes a CronJob in the cluster ({@code spec.suspend}) through the watcher; the watch then
+     * delivers the change as usual. Any replica: the cluster is the source of truth, nothing is written to the
+     * store here.
+     *
+     * @return the CronJob as the cluster has it afterwards
+     * @throws java.util.NoSuchElementException when the cluster has no such CronJob
+     * @throws UnsupportedOperationException    when the watcher does not write to its cluster
+     * @throws IllegalStateException            when Guardian is not running, or the cluster refused (RBAC, outage)
+     */
+    public io.cronjobguardian.api.CronJobSnapshot setSuspended(CronJobRef ref, boolean suspended) {
+        Objects.requireNonNull(ref, "ref");
+        requireRunning();
+        return watcher.setSuspended(ref, suspended);
+    }
+
+    /**
+     * Starts a manual run of a CronJob now (a Job from its template, owned by it and marked manual, as
+     * {@code kubectl create job --from=cronjob/<name>} does); its run is recorded as a manual run. Any replica.
+     *
+     * @return the name of the Job created
+     * @throws java.util.NoSuchElementException when the cluster has no such CronJob
+     * @throws UnsupportedOperationException    when the watcher does not write to its cluster
+     * @throws IllegalStateException            when Guardian is not running, or the cluster refused (RBAC, outage)
+     */
+    public String triggerRun(CronJobRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        requireRunning();
+        return watcher.triggerJob(ref);
+    }
+
+    private void requireRunning() {
+        if (!started || closed) {
+            throw new IllegalStateException(closed ? "closed" : "not started");
+        }
+    }
+
     private <T> CompletableFuture<T> onEngineThread(java.util.function.Supplier<T> operation) {
         CompletableFuture<T> result = new CompletableFuture<>();
         synchronized (lifecycle) {

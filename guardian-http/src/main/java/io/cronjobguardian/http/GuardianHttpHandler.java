@@ -198,6 +198,12 @@ public final class GuardianHttpHandler {
         r.add(new Route("DELETE", split("/api/v1/cronjobs/{namespace}/{name}/history"), true, true,
                 this::deleteHistory));
         r.add(new Route("POST", split("/api/v1/admin/prune"), true, true, this::prune));
+        // writes to the cluster (the source of truth), not to the store: any replica carries them out
+        r.add(new Route("POST", split("/api/v1/cronjobs/{namespace}/{name}/trigger"), true, false, this::trigger));
+        r.add(new Route("POST", split("/api/v1/cronjobs/{namespace}/{name}/suspend"), true, false,
+                c -> suspend(c, true)));
+        r.add(new Route("POST", split("/api/v1/cronjobs/{namespace}/{name}/resume"), true, false,
+                c -> suspend(c, false)));
         return List.copyOf(r);
     }
 
@@ -1142,6 +1148,50 @@ public final class GuardianHttpHandler {
             g.writeStringField("by", c.caller());
             g.writeEndObject();
         });
+    }
+
+    private HttpResponse trigger(Call c) {
+        new Params(c.request()).checkNoOthers();
+        CronJobRef ref = ref(c);
+        String job = clusterWrite(() -> guardian.triggerRun(ref), ref);
+        return ok(g -> {
+            g.writeStartObject();
+            g.writeBooleanField("success", true);
+            g.writeStringField("jobName", job);
+            g.writeStringField("message", "Job " + job + " created from " + ref + " (a manual run)");
+            g.writeStringField("by", c.caller());
+            g.writeEndObject();
+        });
+    }
+
+    private HttpResponse suspend(Call c, boolean suspend) {
+        new Params(c.request()).checkNoOthers();
+        CronJobRef ref = ref(c);
+        io.cronjobguardian.api.CronJobSnapshot s = clusterWrite(() -> guardian.setSuspended(ref, suspend), ref);
+        return ok(g -> {
+            g.writeStartObject();
+            g.writeBooleanField("success", true);
+            g.writeBooleanField("suspended", s.suspended());
+            g.writeStringField("message", ref + (suspend ? " suspended" : " resumed"));
+            g.writeStringField("by", c.caller());
+            g.writeEndObject();
+        });
+    }
+
+    /**
+     * A write to the cluster through the watcher: no such CronJob {@code 404}, a watcher that does not write
+     * {@code 501}, the cluster refusing (RBAC, outage) {@code 502} with its reason.
+     */
+    private static <T> T clusterWrite(java.util.function.Supplier<T> write, CronJobRef ref) {
+        try {
+            return write.get();
+        } catch (java.util.NoSuchElementException e) {
+            throw new ApiError(404, "no CronJob " + ref + " in the cluster");
+        } catch (UnsupportedOperationException e) {
+            throw new ApiError(501, "this replica's watcher does not write to the cluster: " + e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ApiError(502, "the cluster refused: " + firstLine(String.valueOf(e.getMessage())));
+        }
     }
 
     /** How long an action carried out on the engine thread is waited for before the answer is 503. */

@@ -277,6 +277,69 @@ class ActionsAndProbesTest {
     }
 
     @Test
+    void triggerSuspendAndResumeWriteToTheClusterFromAnyReplica() {
+        try (Fixture f = Fixture.withActions(); LogCapture log = LogCapture.start()) {
+            io.cronjobguardian.api.CronJobSnapshot cj = f.cronJob("team-a", "alpha");
+            String base = "/api/v1/cronjobs/team-a/alpha";
+
+            Fixture.Reply suspended = f.post(base + "/suspend", "{\"reason\": \"maintenance\"}", Fixture.TOKEN);
+            assertThat(suspended.status()).isEqualTo(200);
+            assertThat(suspended.json().get("suspended").asBoolean()).isTrue();
+            assertThat(f.watcher.cronJob(cj.ref()).orElseThrow().suspended()).isTrue();
+            assertThat(f.post(base + "/resume", null, Fixture.TOKEN).json().get("suspended").asBoolean()).isFalse();
+            assertThat(f.watcher.cronJob(cj.ref()).orElseThrow().suspended()).isFalse();
+
+            Fixture.Reply triggered = f.post(base + "/trigger", null, Fixture.TOKEN);
+            assertThat(triggered.status()).isEqualTo(200);
+            String job = triggered.json().get("jobName").asText();
+            assertThat(f.watcher.jobs(cj.ref())).anySatisfy(j -> {
+                assertThat(j.name()).isEqualTo(job);
+                assertThat(j.manual()).isTrue();
+            });
+
+            assertThat(f.post("/api/v1/cronjobs/team-a/none/trigger", null, Fixture.TOKEN).status()).isEqualTo(404);
+            assertThat(f.post(base + "/trigger", null, null).status()).isEqualTo(401);
+            assertThat(log.text()).contains("action POST " + base + "/suspend by bearer")
+                    .contains("reason \"maintenance\"").contains("action POST " + base + "/trigger by bearer");
+        }
+    }
+
+    @Test
+    void aWatcherThatDoesNotWriteAnswers501() {
+        ScriptableCronJobWatcher cluster = new ScriptableCronJobWatcher();
+        io.cronjobguardian.api.CronJobWatcher readOnly = new io.cronjobguardian.api.CronJobWatcher() {
+            @Override public void start(io.cronjobguardian.api.WatchListener l) { cluster.start(l); }
+            @Override public boolean hasSynced() { return cluster.hasSynced(); }
+            @Override public java.util.Collection<io.cronjobguardian.api.CronJobSnapshot> cronJobs() {
+                return cluster.cronJobs();
+            }
+            @Override public java.util.Optional<io.cronjobguardian.api.CronJobSnapshot> cronJob(
+                    io.cronjobguardian.api.CronJobRef ref) {
+                return cluster.cronJob(ref);
+            }
+            @Override public java.util.Collection<io.cronjobguardian.api.JobSnapshot> jobs(
+                    io.cronjobguardian.api.CronJobRef owner) {
+                return cluster.jobs(owner);
+            }
+            @Override public java.util.Optional<String> fetchLogTail(io.cronjobguardian.api.JobSnapshot j,
+                    io.cronjobguardian.api.LogRequest r) {
+                return java.util.Optional.empty();
+            }
+            @Override public List<String> fetchEvents(io.cronjobguardian.api.JobSnapshot j, int max) {
+                return List.of();
+            }
+            @Override public void close() { cluster.close(); }
+        };
+        try (Fixture f = new Fixture(c -> c.set("http.actions.enabled", "true").set("http.token", Fixture.TOKEN),
+                s -> { }, g -> g.watcher(readOnly), new InMemoryHistoryStore(), cluster, null, new ManualClock(T0))) {
+            f.cronJob("team-a", "alpha");
+            Fixture.Reply r = f.post("/api/v1/cronjobs/team-a/alpha/suspend", null, Fixture.TOKEN);
+            assertThat(r.status()).isEqualTo(501);
+            assertThat(r.json().get("error").asText()).contains("does not write");
+        }
+    }
+
+    @Test
     void metricsAreServedInPrometheusFormatWhenARegistryIsGiven() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (Fixture f = new Fixture(c -> { }, s -> s.prometheus(registry), g -> g.meterRegistry(registry),

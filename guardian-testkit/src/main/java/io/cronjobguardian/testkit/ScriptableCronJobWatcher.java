@@ -165,12 +165,42 @@ public final class ScriptableCronJobWatcher implements CronJobWatcher {
         dispatcher.drain();
     }
 
-    /** Changes {@code spec.suspend} of a known CronJob and delivers UPDATED; returns the new snapshot. */
+    /**
+     * Changes {@code spec.suspend} of a known CronJob and delivers UPDATED; returns the new snapshot.
+     *
+     * @throws java.util.NoSuchElementException for an unknown CronJob
+     */
+    @Override
     public CronJobSnapshot setSuspended(CronJobRef ref, boolean suspended) {
-        CronJobSnapshot updated = cronJob(ref).orElseThrow(() -> new IllegalArgumentException("unknown CronJob "
-                + ref)).withSuspended(suspended);
+        CronJobSnapshot updated = cronJob(ref).orElseThrow(() -> new java.util.NoSuchElementException(
+                "unknown CronJob " + ref)).withSuspended(suspended);
         updateCronJob(updated);
         return updated;
+    }
+
+    /**
+     * Adds a running manual Job of a known CronJob (named {@code <name>-manual-<n>}, created now by the clock given to
+     * {@link #triggerClock}, else the system clock) and delivers ADDED; returns its name.
+     *
+     * @throws java.util.NoSuchElementException for an unknown CronJob
+     */
+    @Override
+    public String triggerJob(CronJobRef ref) {
+        CronJobSnapshot cj = cronJob(ref).orElseThrow(() -> new java.util.NoSuchElementException("unknown CronJob "
+                + ref));
+        java.time.Instant now = triggerClock.instant();
+        String name = ref.name() + "-manual-" + triggered.incrementAndGet();
+        addJob(TestObjects.job(cj).name(name).uid(ref.namespace() + "-" + name).manual(true).running(now).build());
+        return name;
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger triggered = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile java.time.Clock triggerClock = java.time.Clock.systemUTC();
+
+    /** The clock {@link #triggerJob} stamps its Jobs with (a test's manual clock). */
+    public ScriptableCronJobWatcher triggerClock(java.time.Clock clock) {
+        this.triggerClock = java.util.Objects.requireNonNull(clock, "clock");
+        return this;
     }
 
     /** Removes a CronJob and delivers DELETED with its last state; empty (nothing delivered) when unknown. */

@@ -853,6 +853,116 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
         return Optional.ofNullable(namespaceLabels.get(namespace));
     }
 
+    // ================================================================================================ writes
+
+    /**
+     * Patches {@code spec.suspend} (a JSON merge patch: no read-modify-write race with the controller). Needs RBAC
+     * {@code patch} on {@code cronjobs}.
+     */
+    @Override
+    public CronJobSnapshot setSuspended(CronJobRef ref, boolean suspended) {
+        Objects.requireNonNull(ref, "ref");
+        KubernetesClient c = writableClient();
+        CronJob patched;
+        try {
+            patched = c.batch().v1().cronjobs().inNamespace(ref.namespace()).withName(ref.name())
+                    .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                            "{\"spec\":{\"suspend\":" + suspended + "}}");
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            throw clusterRefused(e, ref, (suspended ? "suspending" : "resuming") + " CronJob", "patch cronjobs");
+        }
+        CronJobSnapshot s = patched == null ? null : Mapping.cronJob(patched, clock);
+        if (s == null) {
+            throw new java.util.NoSuchElementException("no CronJob " + ref + " in the cluster");
+        }
+        LOG.info("CronJob {} {}", ref, suspended ? "suspended" : "resumed");
+        return s;
+    }
+
+    /**
+     * Creates a Job from the CronJob's {@code jobTemplate} as {@code kubectl create job --from} does: its labels and
+     * annotations, plus {@code cronjob.kubernetes.io/instantiate: manual}, owned (controller) by the CronJob, named
+     * {@code <cronjob>-manual-<seconds, base 36>} (the CronJob's name cut so that the whole stays within 63
+     * characters). Needs RBAC {@code get} on {@code cronjobs} and {@code create} on {@code jobs}.
+     */
+    @Override
+    public String triggerJob(CronJobRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        KubernetesClient c = writableClient();
+        try {
+            CronJob cj = c.batch().v1().cronjobs().inNamespace(ref.namespace()).withName(ref.name()).get();
+            if (cj == null || cj.getSpec() == null || cj.getSpec().getJobTemplate() == null) {
+                throw new java.util.NoSuchElementException("no CronJob " + ref + " in the cluster");
+            }
+            io.fabric8.kubernetes.api.model.batch.v1.JobTemplateSpec t = cj.getSpec().getJobTemplate();
+            Map<String, String> labels = new java.util.LinkedHashMap<>();
+            Map<String, String> annotations = new java.util.LinkedHashMap<>();
+            if (t.getMetadata() != null) {
+                if (t.getMetadata().getLabels() != null) {
+                    labels.putAll(t.getMetadata().getLabels());
+                }
+                if (t.getMetadata().getAnnotations() != null) {
+                    annotations.putAll(t.getMetadata().getAnnotations());
+                }
+            }
+            annotations.put(Mapping.INSTANTIATE_ANNOTATION, "manual");
+            String name = manualJobName(ref.name(), clock.instant());
+            Job job = new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                    .withNewMetadata().withName(name).withNamespace(ref.namespace()).withLabels(labels)
+                    .withAnnotations(annotations)
+                    .addNewOwnerReference().withApiVersion("batch/v1").withKind("CronJob").withName(ref.name())
+                    .withUid(cj.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true)
+                    .endOwnerReference()
+                    .endMetadata()
+                    .withSpec(t.getSpec())
+                    .build();
+            c.batch().v1().jobs().inNamespace(ref.namespace()).resource(job).create();
+            LOG.info("CronJob {}: Job {} created (manual run)", ref, name);
+            return name;
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            throw clusterRefused(e, ref, "starting a manual run of CronJob", "get cronjobs, create jobs");
+        }
+    }
+
+    /** {@code <cronjob>-manual-<epoch seconds in base 36>}, the CronJob's part cut to keep within 63 characters. */
+    static String manualJobName(String cronJob, java.time.Instant now) {
+        String suffix = "-manual-" + Long.toString(now.getEpochSecond(), 36);
+        String base = cronJob.length() > 63 - suffix.length() ? cronJob.substring(0, 63 - suffix.length())
+                : cronJob;
+        while (base.endsWith("-") || base.endsWith(".")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        return base + suffix;
+    }
+
+    private KubernetesClient writableClient() {
+        KubernetesClient c = client;
+        if (c == null || phase != Phase.STARTED) {
+            throw new IllegalStateException("the watcher is " + (phase == Phase.CLOSED ? "closed" : "not started"));
+        }
+        return c;
+    }
+
+    private static RuntimeException clusterRefused(io.fabric8.kubernetes.client.KubernetesClientException e,
+            CronJobRef ref, String what, String rbac) {
+        if (e.getCode() == 404) {
+            return new java.util.NoSuchElementException("no CronJob " + ref + " in the cluster");
+        }
+        String hint = e.getCode() == 403 ? " (RBAC: the service account needs " + rbac + " in " + ref.namespace()
+                + ")" : "";
+        return new IllegalStateException(what + " " + ref + " failed: HTTP " + e.getCode() + " " + firstLine(
+                e.getMessage()) + hint, e);
+    }
+
+    private static String firstLine(@Nullable String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
     @Override
     public Optional<String> fetchLogTail(JobSnapshot job, LogRequest request) {
         Objects.requireNonNull(job, "job");
