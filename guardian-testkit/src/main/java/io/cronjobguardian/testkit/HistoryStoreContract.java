@@ -36,10 +36,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.Nested;
 
 /**
  * The conformance suite every {@link HistoryStore} must pass. Extend it and implement {@link #createStore()} and
@@ -66,8 +66,8 @@ import org.junit.jupiter.api.Nested;
  *
  * <p>The tests are grouped by concern into {@code @Nested} classes (upserts, queries, statistics, time, text,
  * retention, incidents, outbox, channel stats and CronJob state, fencing), each of which reads alone in its own
- * file; a subclass of this class runs all of them. Run it by the subclass's name with a trailing wildcard
- * ({@code -Dtest='MyStoreContractTest*'}): Surefire's {@code -Dtest=Name} alone leaves out the nested classes.
+ * file; a subclass of this class runs all of them (JUnit finds {@code @Nested} classes declared in a superclass, and
+ * Surefire's {@code -Dtest=MyStoreContractTest} selects them with it).
  */
 @TestInstance(TestInstance.Lifecycle.PER_METHOD)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
