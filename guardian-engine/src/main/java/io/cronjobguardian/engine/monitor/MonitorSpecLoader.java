@@ -74,7 +74,6 @@ public final class MonitorSpecLoader {
     /** The kind this loader reads. */
     public static final String KIND = "CronJobMonitor";
 
-
     private final String defaultNamespace;
     private final UnknownKeyPolicy unknownFields;
     private final int maxRetentionDays;

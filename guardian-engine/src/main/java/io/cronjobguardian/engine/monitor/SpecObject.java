@@ -321,7 +321,6 @@ final class SpecObject {
         }
     }
 
-
     static String describe(@Nullable Object v) {
         if (v == null) {
             return "nothing";

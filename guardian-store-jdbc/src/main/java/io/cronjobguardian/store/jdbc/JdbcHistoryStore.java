@@ -124,7 +124,6 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.states = new CronJobStatesTable(tx);
     }
 
-
     /** Starts a builder. */
     public static Builder builder() {
         return new Builder();

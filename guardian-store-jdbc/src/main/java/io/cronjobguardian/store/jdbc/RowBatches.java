@@ -116,7 +116,6 @@ final class RowBatches {
         List<Object> values(Execution e);
     }
 
-
     /**
      * A JDBC batch of one INSERT statement that jOOQ renders for the dialect: the hot path of recording, with no
      * per-value overhead beyond the driver's.

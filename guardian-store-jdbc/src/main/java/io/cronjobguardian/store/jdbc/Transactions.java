@@ -298,7 +298,6 @@ final class Transactions {
         return String.join(" <- ", parts);
     }
 
-
     /** A read of the statistics: in a transaction the dialect prepares first where it needs one. */
     <T> T statsRead(String op, java.util.function.Function<Started, Work<T>> work) {
         Started s = started(op);
