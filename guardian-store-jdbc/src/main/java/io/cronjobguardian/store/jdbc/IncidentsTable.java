@@ -1,0 +1,191 @@
+package io.cronjobguardian.store.jdbc;
+
+import static io.cronjobguardian.store.jdbc.Sql.millis;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.noCondition;
+
+import io.cronjobguardian.api.Incident;
+import io.cronjobguardian.api.IncidentDraft;
+import io.cronjobguardian.api.IncidentKey;
+import io.cronjobguardian.api.IncidentQuery;
+import io.cronjobguardian.api.OpenIncidentResult;
+import io.cronjobguardian.api.Page;
+import io.cronjobguardian.api.StoredText;
+import io.cronjobguardian.store.jdbc.Tables.Incidents;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+
+/**
+ * Incidents ({@code guardian_incidents}): opened once per key (the {@code open_key} column is unique while an
+ * incident is open), updated and resolved by compare-and-set on the version, and queried newest first.
+ */
+final class IncidentsTable {
+
+    private final Transactions tx;
+
+    IncidentsTable(Transactions tx) {
+        this.tx = tx;
+    }
+
+    private static Optional<Long> incidentId(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(id.trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Incident> loadIncident(DSLContext ctx, long id) {
+        return ctx.select(Incidents.ALL).from(Incidents.T).where(Incidents.ID.eq(id)).fetchOptional()
+                .map(Mapping::incident);
+    }
+
+    OpenIncidentResult openIncident(IncidentDraft given, long epoch) {
+        IncidentDraft draft = StoredText.clean(Objects.requireNonNull(given, "draft"));
+        String openKey = Mapping.openKey(draft.key());
+        Started s = tx.started("openIncident");
+        return tx.write("openIncident", epoch, ctx -> {
+            Optional<Incident> open = ctx.select(Incidents.ALL).from(Incidents.T)
+                    .where(Incidents.OPEN_KEY.eq(openKey)).fetchOptional().map(Mapping::incident);
+            if (open.isPresent()) {
+                return new OpenIncidentResult(open.get(), false);
+            }
+            IncidentKey k = draft.key();
+            Map<Field<?>, Object> v = new LinkedHashMap<>();
+            v.put(Incidents.MONITOR, k.monitor());
+            v.put(Incidents.NAMESPACE, k.cronJob().namespace());
+            v.put(Incidents.CRONJOB_NAME, k.cronJob().name());
+            v.put(Incidents.ALERT_TYPE, k.type().name());
+            v.put(Incidents.SUBJECT, k.subject());
+            v.put(Incidents.OPEN_KEY, openKey);
+            v.put(Incidents.SEVERITY, draft.severity().name());
+            v.put(Incidents.TITLE, draft.title());
+            v.put(Incidents.MESSAGE, draft.message());
+            v.put(Incidents.SIGNATURE, draft.signature());
+            v.put(Incidents.CONTEXT, Mapping.context(draft.context()));
+            v.put(Incidents.OPENED_AT, draft.openedAt().toEpochMilli());
+            v.put(Incidents.LAST_NOTIFIED_AT, null);
+            v.put(Incidents.NOTIFICATION_COUNT, 0);
+            v.put(Incidents.RESOLVED_AT, null);
+            v.put(Incidents.VERSION, 0L);
+            long id = Sql.insertReturningId(s.dialect, ctx, Incidents.T, Incidents.ID, v);
+            return new OpenIncidentResult(new Incident(Long.toString(id), k, draft.severity(), draft.title(),
+                    draft.message(), draft.signature(), draft.context(), draft.openedAt(), null, 0, null, 0), true);
+        });
+    }
+
+    Optional<Incident> findOpenIncident(IncidentKey key) {
+        Objects.requireNonNull(key, "key");
+        String openKey = Mapping.openKey(key);
+        return tx.read("findOpenIncident", ctx -> ctx.select(Incidents.ALL).from(Incidents.T)
+                .where(Incidents.OPEN_KEY.eq(openKey)).fetchOptional().map(Mapping::incident));
+    }
+
+    Optional<Incident> findIncident(String incidentId) {
+        Objects.requireNonNull(incidentId, "incidentId");
+        Optional<Long> id = incidentId(incidentId);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        return tx.read("findIncident", ctx -> loadIncident(ctx, id.get()));
+    }
+
+    Optional<Incident> updateIncident(Incident given, long epoch) {
+        Incident updated = StoredText.clean(Objects.requireNonNull(given, "updated"));
+        Optional<Long> id = incidentId(updated.id());
+        return tx.write("updateIncident", epoch, ctx -> {
+            if (id.isEmpty()) {
+                return Optional.<Incident>empty();
+            }
+            int n = ctx.update(Incidents.T)
+                    .set(Incidents.SEVERITY, updated.severity().name())
+                    .set(Incidents.TITLE, updated.title())
+                    .set(Incidents.MESSAGE, updated.message())
+                    .set(Incidents.SIGNATURE, updated.signature())
+                    .set(Incidents.CONTEXT, Mapping.context(updated.context()))
+                    .set(Incidents.LAST_NOTIFIED_AT, millis(updated.lastNotifiedAt()))
+                    .set(Incidents.NOTIFICATION_COUNT, updated.notificationCount())
+                    .set(Incidents.VERSION, Incidents.VERSION.plus(inline(1L)))
+                    .where(Incidents.ID.eq(id.get()))
+                    .and(Incidents.VERSION.eq(updated.version()))
+                    .and(Incidents.RESOLVED_AT.isNull())
+                    .execute();
+            return n == 0 ? Optional.<Incident>empty() : loadIncident(ctx, id.get());
+        });
+    }
+
+    Optional<Incident> resolveIncident(String incidentId, Instant resolvedAt, long epoch) {
+        Objects.requireNonNull(incidentId, "incidentId");
+        Objects.requireNonNull(resolvedAt, "resolvedAt");
+        Optional<Long> id = incidentId(incidentId);
+        long at = resolvedAt.toEpochMilli();
+        return tx.write("resolveIncident", epoch, ctx -> {
+            if (id.isEmpty()) {
+                return Optional.<Incident>empty();
+            }
+            Optional<Incident> current = loadIncident(ctx, id.get());
+            if (current.isPresent() && at < current.get().openedAt().toEpochMilli()) {
+                throw new IllegalArgumentException("resolvedAt (" + resolvedAt + ") must not be before openedAt ("
+                        + current.get().openedAt() + ") of incident " + incidentId);
+            }
+            if (current.isEmpty() || !current.get().isOpen()) {
+                return Optional.<Incident>empty();
+            }
+            int n = ctx.update(Incidents.T)
+                    .set(Incidents.RESOLVED_AT, at)
+                    .set(Incidents.OPEN_KEY, (String) null)
+                    .set(Incidents.VERSION, Incidents.VERSION.plus(inline(1L)))
+                    .where(Incidents.ID.eq(id.get()))
+                    .and(Incidents.RESOLVED_AT.isNull())
+                    .execute();
+            return n == 0 ? Optional.<Incident>empty() : loadIncident(ctx, id.get());
+        });
+    }
+
+    Page<Incident> incidents(IncidentQuery query) {
+        Objects.requireNonNull(query, "query");
+        Condition c = noCondition();
+        if (query.openOnly()) {
+            c = c.and(Incidents.RESOLVED_AT.isNull());
+        }
+        if (query.cronJob() != null) {
+            c = c.and(Incidents.NAMESPACE.eq(query.cronJob().namespace()))
+                    .and(Incidents.CRONJOB_NAME.eq(query.cronJob().name()));
+        }
+        if (query.monitor() != null) {
+            c = c.and(Incidents.MONITOR.eq(query.monitor()));
+        }
+        if (query.type() != null) {
+            c = c.and(Incidents.ALERT_TYPE.eq(query.type().name()));
+        }
+        if (query.openedFrom() != null) {
+            c = c.and(Incidents.OPENED_AT.ge(query.openedFrom().toEpochMilli()));
+        }
+        if (query.resolvedFrom() != null) {
+            c = c.and(Incidents.RESOLVED_AT.ge(query.resolvedFrom().toEpochMilli()));
+        }
+        Condition cond = c;
+        return tx.read("incidents", ctx -> {
+            long total = ctx.fetchCount(Incidents.T, cond);
+            List<Incident> items = new ArrayList<>();
+            if (total > query.offset()) {
+                ctx.select(Incidents.ALL).from(Incidents.T).where(cond)
+                        .orderBy(Incidents.OPENED_AT.desc(), Incidents.ID.desc())
+                        .limit(query.limit()).offset(query.offset())
+                        .forEach(r -> items.add(Mapping.incident(r)));
+            }
+            return new Page<>(items, total, query.offset(), query.limit());
+        });
+    }
+}
