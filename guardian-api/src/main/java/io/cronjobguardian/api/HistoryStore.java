@@ -298,6 +298,18 @@ public interface HistoryStore extends AutoCloseable {
     /** Inserts or replaces the state of a CronJob. */
     void saveCronJobState(CronJobState state, long epoch);
 
+    /**
+     * Inserts or replaces the states of several CronJobs (at most one state per CronJob), as {@link
+     * #saveCronJobState} does for each: a leader's first start saves one per CronJob it sees, and a store should
+     * write them in few round trips. The default saves them one by one; a state already saved stays saved when a
+     * later one fails.
+     */
+    default void saveCronJobStates(java.util.Collection<CronJobState> states, long epoch) {
+        for (CronJobState st : states) {
+            saveCronJobState(st, epoch);
+        }
+    }
+
     /** The state of a CronJob, if saved. */
     Optional<CronJobState> findCronJobState(CronJobRef ref);
 

@@ -104,6 +104,32 @@ abstract class ChannelStatsAndStateSuite extends StoreSuite {
     }
 
     @Test
+    @DisplayName("CronJob state: many saved at once, new and replaced alike, across more than one chunk")
+    void cronJobStatesSavedTogether() {
+        CronJobState existing = state(CJ, "uid-a");
+        store.saveCronJobState(existing, EPOCH);
+        java.util.List<CronJobState> batch = new java.util.ArrayList<>();
+        CronJobState replaced = existing.withSuspendedSince(T0.plusSeconds(60)).withSchedule("*/5 * * * *", null);
+        batch.add(replaced);
+        for (int i = 0; i < 1_201; i++) {
+            batch.add(new CronJobState(io.cronjobguardian.api.CronJobRef.of("ns-" + (i % 7), "cj-" + i), "uid-" + i,
+                    T0.plusSeconds(i), i % 3 == 0 ? T0 : null, null, null).withSchedule("0 * * * *", null));
+        }
+
+        store.saveCronJobStates(batch, EPOCH);
+
+        assertThat(peer().cronJobStates()).containsExactlyInAnyOrderElementsOf(batch);
+        assertThat(store.findCronJobState(CJ)).contains(replaced);
+        // saved again unchanged but for one: still one row each
+        java.util.List<CronJobState> again = new java.util.ArrayList<>(batch);
+        again.set(5, again.get(5).withDeletedAt(T0.plusSeconds(5)));
+        store.saveCronJobStates(again, EPOCH);
+        assertThat(store.cronJobStates()).hasSize(batch.size()).containsExactlyInAnyOrderElementsOf(again);
+        store.saveCronJobStates(java.util.List.of(), EPOCH);
+        assertThat(store.cronJobStates()).hasSize(batch.size());
+    }
+
+    @Test
     @DisplayName("CronJob state: the schedule last seen and when it changed round-trip, nulls included")
     void cronJobStateKeepsItsSchedule() {
         CronJobState legacy = state(CJ, "uid-a");

@@ -602,13 +602,16 @@ public final class Engine {
             for (CronJobState st : store.cronJobStates()) {
                 states.put(st.ref(), st);
             }
+            List<CronJobState> changedStates = new ArrayList<>();
             for (CronJobSnapshot s : watcher.cronJobs()) {
                 Tracked t = new Tracked(s);
                 t.monitors = matching(s);
                 t.state = states.remove(s.ref());
                 tracked.put(s.ref(), t);
-                reconcileState(t, false, now);   // every stored state was read above: none to look up one by one
+                // every stored state was read above: none to look up one by one; the changed ones are saved together
+                reconcileState(t, false, now, changedStates);
             }
+            store.saveCronJobStates(changedStates, epoch);
             for (CronJobState gone : states.values()) {
                 if (gone.deletedAt() == null) {
                     LOG.info("{} was deleted while no leader watched; marking it deleted", gone.ref());
@@ -1096,6 +1099,14 @@ public final class Engine {
 
     /** Brings the persisted state of a CronJob up to date: first sight, recreation, suspension, resumption. */
     private void reconcileState(Tracked t, boolean load, Instant now) {
+        reconcileState(t, load, now, null);
+    }
+
+    /**
+     * @param toSave where a changed state goes to be saved by the caller (with others, in few round trips), or
+     *               {@code null} to save it here
+     */
+    private void reconcileState(Tracked t, boolean load, Instant now, @Nullable List<CronJobState> toSave) {
         CronJobSnapshot s = t.snapshot;
         CronJobState st = t.state;
         if (st == null && load) {
@@ -1126,7 +1137,11 @@ public final class Engine {
         }
         st = withSchedule(st, s, now);
         if (!st.equals(before)) {
-            store.saveCronJobState(st, epoch);
+            if (toSave != null) {
+                toSave.add(st);
+            } else {
+                store.saveCronJobState(st, epoch);
+            }
         }
         t.state = st;
     }

@@ -53,6 +53,67 @@ final class CronJobStatesTable {
         });
     }
 
+    /**
+     * Saves many states in one fenced write per {@link Sql#IN_CHUNK} states: one batch of updates, one read of which
+     * rows exist, one batch of inserts for the others. All of a chunk or nothing of it.
+     */
+    void saveCronJobStates(java.util.Collection<CronJobState> states, long epoch) {
+        Objects.requireNonNull(states, "states");
+        List<CronJobState> all = new ArrayList<>();
+        java.util.Set<CronJobRef> refs = new java.util.HashSet<>();
+        for (CronJobState st : states) {
+            Objects.requireNonNull(st, "state");
+            if (!refs.add(st.ref())) {
+                throw new IllegalArgumentException("two states of " + st.ref() + " in one call");
+            }
+            all.add(st);
+        }
+        for (List<CronJobState> chunk : Sql.chunks(all, Sql.IN_CHUNK)) {
+            tx.write("saveCronJobStates", epoch, ctx -> {
+                List<org.jooq.Query> updates = new ArrayList<>(chunk.size());
+                for (CronJobState state : chunk) {
+                    updates.add(ctx.update(CronJobStates.T)
+                            .set(CronJobStates.UID, state.uid())
+                            .set(CronJobStates.FIRST_SEEN_AT, state.firstSeenAt().toEpochMilli())
+                            .set(CronJobStates.SUSPENDED_SINCE, millis(state.suspendedSince()))
+                            .set(CronJobStates.DELETED_AT, millis(state.deletedAt()))
+                            .set(CronJobStates.MISSED_SLOTS_FLOOR, millis(state.missedSlotsFloor()))
+                            .set(CronJobStates.PURGE_AT, millis(state.purgeAt()))
+                            .set(CronJobStates.SCHEDULE, state.schedule())
+                            .set(CronJobStates.SCHEDULE_CHANGED_AT, millis(state.scheduleChangedAt()))
+                            .where(stateKey(state.ref())));
+                }
+                ctx.batch(updates).execute();
+                // which of them have a row now: batch update counts are not reliable across drivers (MariaDB's
+                // rewritten batches answer SUCCESS_NO_INFO), so ask (a superset by namespace and name, then exact)
+                java.util.Set<String> namespaces = new java.util.HashSet<>();
+                java.util.Set<String> names = new java.util.HashSet<>();
+                chunk.forEach(st -> {
+                    namespaces.add(st.ref().namespace());
+                    names.add(st.ref().name());
+                });
+                java.util.Set<CronJobRef> present = new java.util.HashSet<>();
+                ctx.select(CronJobStates.NAMESPACE, CronJobStates.CRONJOB_NAME).from(CronJobStates.T)
+                        .where(CronJobStates.NAMESPACE.in(namespaces)).and(CronJobStates.CRONJOB_NAME.in(names))
+                        .forEach(r -> present.add(CronJobRef.of(r.value1(), r.value2())));
+                List<org.jooq.Query> inserts = new ArrayList<>();
+                for (CronJobState state : chunk) {
+                    if (!present.contains(state.ref())) {
+                        inserts.add(ctx.insertInto(CronJobStates.T, CronJobStates.ALL).values(
+                                state.ref().namespace(), state.ref().name(), state.uid(),
+                                state.firstSeenAt().toEpochMilli(), millis(state.suspendedSince()),
+                                millis(state.deletedAt()), millis(state.missedSlotsFloor()), millis(state.purgeAt()),
+                                state.schedule(), millis(state.scheduleChangedAt())));
+                    }
+                }
+                if (!inserts.isEmpty()) {
+                    ctx.batch(inserts).execute();
+                }
+                return null;
+            });
+        }
+    }
+
     Optional<CronJobState> findCronJobState(CronJobRef ref) {
         Objects.requireNonNull(ref, "ref");
         return tx.read("findCronJobState", ctx -> ctx.select(CronJobStates.ALL).from(CronJobStates.T)

@@ -497,6 +497,11 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     @Override
+    public void saveCronJobStates(java.util.Collection<CronJobState> states, long epoch) {
+        this.states.saveCronJobStates(states, epoch);
+    }
+
+    @Override
     public Optional<CronJobState> findCronJobState(CronJobRef ref) {
         return states.findCronJobState(ref);
     }
