@@ -21,7 +21,11 @@ import org.springframework.core.env.Environment;
  * it off. It is never in the {@code liveness} group and is in the {@code readiness} group only with
  * {@code guardian.health.readiness=true}.
  */
-@AutoConfiguration(after = GuardianAutoConfiguration.class)
+@AutoConfiguration(after = GuardianAutoConfiguration.class, afterName = {
+        // Boot's group post-processor that adds the liveness and readiness groups has the same (lowest) order as
+        // ours; post-processors of equal order run in registration order, so ours must be registered after it
+        "org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration",
+        "org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration"})
 @ConditionalOnClass({Guardian.class, HealthIndicator.class})
 @ConditionalOnBean(Guardian.class)
 @ConditionalOnEnabledHealthIndicator("guardian")

@@ -47,7 +47,8 @@ final class GuardianHealthGroups implements HealthEndpointGroupsPostProcessor, O
 
     @Override
     public int getOrder() {
-        // after Boot's own post-processor that adds the liveness and readiness groups
+        // Boot's post-processor that adds the liveness and readiness groups has this order too; ours runs after it
+        // because GuardianHealthAutoConfiguration is ordered after AvailabilityProbesAutoConfiguration
         return Ordered.LOWEST_PRECEDENCE;
     }
 
