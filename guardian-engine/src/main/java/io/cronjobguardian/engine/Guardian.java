@@ -95,6 +95,8 @@ public final class Guardian implements AutoCloseable {
     private final GuardianMetrics metrics;
     private final AlertPipeline alerts;
     private final ContextReader contextReader;
+    /** This replica's identity: the elector's, or a random one when it leads alone. */
+    private final String identity;
     private final Object lifecycle = new Object();
     private volatile boolean started;
     private volatile boolean closed;
@@ -116,9 +118,8 @@ public final class Guardian implements AutoCloseable {
                 throw new ConfigException("channels", "two alert channels are named \"" + c.name() + "\"");
             }
         }
-        this.alerts = new AlertPipeline(store, byName, config, scheduler,
-                elector != null ? elector.identity() : "standalone-" + java.util.UUID.randomUUID(),
-                b.synchronousDelivery);
+        this.identity = elector != null ? elector.identity() : "standalone-" + java.util.UUID.randomUUID();
+        this.alerts = new AlertPipeline(store, byName, config, scheduler, identity, b.synchronousDelivery);
         observers.add(alerts);
         if (b.meterRegistry != null) {
             this.metrics = new GuardianMetrics(store, watcher, scheduler.clock()).leaderStatusFrom(this::isLeader);
@@ -362,6 +363,18 @@ public final class Guardian implements AutoCloseable {
      */
     public boolean isLeader() {
         return engine.isLeading() && (elector == null || elector.isLeader());
+    }
+
+    /**
+     * Who leads, as this replica sees it: its own identity, whether it leads ({@link #isLeader()}), the identity of
+     * the leader it last saw (itself while it leads; empty when unknown, and always empty for a standby without
+     * leader election) and the epoch of the term it leads (empty on a standby). Any replica; no store round trip.
+     */
+    public Leadership leadership() {
+        boolean leader = isLeader();
+        long epoch = engine.epoch();
+        String current = leader ? identity : elector != null ? elector.currentLeader().orElse(null) : null;
+        return new Leadership(identity, leader, current, leader ? Long.valueOf(epoch) : null);
     }
 
     /**

@@ -58,7 +58,8 @@ class BootApplicationTest {
             assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
             String component = component(health.body(), "guardian");
             assertThat(component).as(health.body()).contains("\"status\":\"UP\"").contains("\"live\":true")
-                    .contains("\"ready\":true").contains("\"leader\":").contains("\"reasons\":[]");
+                    .contains("\"ready\":true").contains("\"leader\":").contains("\"identity\":\"standalone-")
+                    .contains("\"reasons\":[]");
 
             HttpResponse<String> liveness = get(http, port, "/actuator/health/liveness");
             assertThat(liveness.statusCode()).isEqualTo(200);

@@ -2,12 +2,19 @@ package io.cronjobguardian.spring.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cronjobguardian.api.LeaderElector;
 import io.cronjobguardian.engine.Guardian;
+import io.cronjobguardian.engine.core.EngineObserver;
 import io.cronjobguardian.engine.config.GuardianConfig;
 import io.cronjobguardian.testkit.ManualClock;
+import io.cronjobguardian.testkit.ManualElection;
+import io.cronjobguardian.testkit.ManualLeaderElector;
 import io.cronjobguardian.testkit.ScriptableCronJobWatcher;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
@@ -82,6 +89,34 @@ class GuardianHealthTest {
         } finally {
             g.close();
         }
+    }
+
+    @Test
+    void aLeaderShowsItsIdentityAndEpoch() {
+        ManualElection election = ManualElection.automatic();
+        ManualLeaderElector elector = election.candidate("replica-1");
+        CountDownLatch leading = new CountDownLatch(1);
+        AtomicLong epoch = new AtomicLong();
+        EngineObserver observer = new EngineObserver() {
+            @Override
+            public void leadership(boolean lead, long e) {
+                if (lead) {
+                    epoch.set(e);
+                    leading.countDown();
+                }
+            }
+        };
+        runner.withPropertyValues("guardian.leader-election.enabled=true")
+                .withBean(LeaderElector.class, () -> elector)
+                .withBean(GuardianBuilderCustomizer.class, () -> b -> b.observer(observer))
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(leading.await(10, TimeUnit.SECONDS)).as("leadership taken").isTrue();
+                    Health h = ctx.getBean("guardianHealthIndicator", HealthIndicator.class).health();
+                    assertThat(h.getStatus()).isEqualTo(Status.UP);
+                    assertThat(h.getDetails()).containsEntry("leader", true).containsEntry("identity", "replica-1")
+                            .containsEntry("currentLeader", "replica-1").containsEntry("epoch", epoch.get());
+                });
     }
 
     @Test
