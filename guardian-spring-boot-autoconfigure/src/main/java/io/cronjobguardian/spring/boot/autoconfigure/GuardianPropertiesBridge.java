@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
@@ -35,7 +37,9 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * Guardian's comma-separated value. {@code GUARDIAN_*} environment variables that no other source sets are read by
  * Guardian itself, with its own matching rules (so {@code GUARDIAN_LEADER_ELECTION_LEASE_DURATION} works too).
  *
- * <p>The starter's own keys ({@link #STARTER_KEYS}) are not passed on. Guardian validates everything at once; its
+ * <p>The starter's own keys ({@link #STARTER_KEYS}) are not passed on. A JVM system property {@code guardian.x} that
+ * names no Guardian key is ignored with a warning (system properties are shared with build tools and other
+ * libraries, like the environment); from every other source an unknown key is an error. Guardian validates everything at once; its
  * problems come back with the Spring origin of each value ("class path resource [application.yaml] - 4:17").
  */
 final class GuardianPropertiesBridge {
@@ -47,9 +51,18 @@ final class GuardianPropertiesBridge {
     static final Set<String> STARTER_KEYS = Set.of("enabled", "monitors.locations", "health.enabled",
             "health.cachettl", "health.readiness");
 
-    /** One effective value and where Spring found it. */
-    record Value(String springName, String value, String origin) {
+    /**
+     * One effective value and where Spring found it.
+     *
+     * @param shared whether it came from a source other programs share (JVM system properties), where a
+     *               {@code guardian.*} name Guardian does not know may belong to someone else
+     */
+    record Value(String springName, String value, String origin, boolean shared) {
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuardianPropertiesBridge.class);
+    /** First segments of keys Guardian hands to providers, which validate them (canonical form). */
+    private static final Set<String> PASS_THROUGH = Set.of("watcher", "channels", "storage", "leaderelection");
 
     private GuardianPropertiesBridge() {
     }
@@ -85,14 +98,15 @@ final class GuardianPropertiesBridge {
                     scalars.put(key(name), p);
                 }
             });
-            scalars.forEach((key, p) -> put(env, canonicalToKey, out, key, p.getName().toString(),
-                    text(env, p.getValue()), p.getOrigin()));
+            boolean shared = isSystemProperties(source.getUnderlyingSource());
+            scalars.forEach((key, p) -> put(canonicalToKey, out, key, p.getName().toString(),
+                    text(env, p.getValue()), p.getOrigin(), shared));
             lists.forEach((key, items) -> {
                 List<String> values = new ArrayList<>();
                 items.values().forEach(p -> values.add(text(env, p.getValue())));
                 ConfigurationProperty first = items.firstEntry().getValue();
-                put(env, canonicalToKey, out, key, ROOT.getNumberOfElements() > 0 ? PREFIX + "." + key : key,
-                        String.join(",", values), first.getOrigin());
+                put(canonicalToKey, out, key, PREFIX + "." + key, String.join(",", values), first.getOrigin(),
+                        shared);
             });
         }
         // a key set in a lower source but overridden by an environment variable Boot maps to the same name
@@ -105,7 +119,8 @@ final class GuardianPropertiesBridge {
                     continue;
                 }
                 if (isSystemEnvironment(source.getUnderlyingSource())) {
-                    out.put(e.getKey(), new Value(v.springName(), text(env, p.getValue()), describe(p.getOrigin())));
+                    out.put(e.getKey(), new Value(v.springName(), text(env, p.getValue()), describe(p.getOrigin()),
+                            false));
                 }
                 break; // the first source that has it wins
             }
@@ -113,14 +128,14 @@ final class GuardianPropertiesBridge {
         return out;
     }
 
-    private static void put(ConfigurableEnvironment env, Map<String, String> canonicalToKey, Map<String, Value> out,
-            String key, String springName, String value, Origin origin) {
+    private static void put(Map<String, String> canonicalToKey, Map<String, Value> out, String key,
+            String springName, String value, Origin origin, boolean shared) {
         String canonical = Settings.canonical(key);
         if (canonicalToKey.containsKey(canonical)) {
             return; // a higher source already set it
         }
         canonicalToKey.put(canonical, key);
-        out.put(key, new Value(springName, value, describe(origin)));
+        out.put(key, new Value(springName, value, describe(origin), shared));
     }
 
     /** The {@code GUARDIAN_*} environment variables, for Guardian's own environment matching. */
@@ -148,10 +163,20 @@ final class GuardianPropertiesBridge {
     static GuardianConfig build(Map<String, Value> values, Map<String, String> environment,
             List<GuardianConfigCustomizer> customizers) {
         GuardianConfig.Builder b = GuardianConfig.builder().environment(environment);
+        Set<String> known = new java.util.HashSet<>();
+        GuardianConfig.knownKeys().forEach(k -> known.add(Settings.canonical(k.key())));
         values.forEach((key, v) -> {
-            if (!STARTER_KEYS.contains(Settings.canonical(key)) && !Settings.canonical(key).startsWith("health.")) {
-                b.set(key, v.value());
+            String c = Settings.canonical(key);
+            if (STARTER_KEYS.contains(c) || c.startsWith("health.")) {
+                return;
             }
+            if (v.shared() && !known.contains(c) && !PASS_THROUGH.contains(c.split("\\.")[0])) {
+                // like an unknown GUARDIAN_* variable: JVM system properties are shared with build tools and other
+                // libraries (-Dguardian.something of a build), so a name Guardian does not know is not an error
+                LOG.warn("ignoring system property {}: not a CronJob Guardian key", v.springName());
+                return;
+            }
+            b.set(key, v.value());
         });
         customizers.forEach(c -> c.customize(b));
         try {
@@ -209,6 +234,11 @@ final class GuardianPropertiesBridge {
 
     private static String describe(Origin origin) {
         return origin == null ? null : origin.toString();
+    }
+
+    private static boolean isSystemProperties(Object source) {
+        return source instanceof PropertySource<?> ps
+                && StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME.equals(ps.getName());
     }
 
     private static boolean isSystemEnvironment(Object source) {

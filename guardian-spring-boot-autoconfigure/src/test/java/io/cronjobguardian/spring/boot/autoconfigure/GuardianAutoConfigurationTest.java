@@ -154,6 +154,18 @@ class GuardianAutoConfigurationTest {
     }
 
     @Test
+    void anUnknownGuardianSystemPropertyIsIgnoredButAKnownOneIsUsed() {
+        // -Dguardian.target=... of this project's own build reaches test JVMs as a system property
+        runner.withSystemProperties("guardian.some-build-flag=x", "guardian.history-retention.default-days=11")
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBean(GuardianConfig.class).retention().defaultDays()).isEqualTo(11);
+                });
+        runner.withPropertyValues("guardian.some-build-flag=x")
+                .run(ctx -> assertThat(ctx).as("from application properties it is a typo").hasFailed());
+    }
+
+    @Test
     void monitorsComeFromBeansAndFromMonitorLocations() {
         runner.withPropertyValues("guardian.monitors.locations=classpath:monitors/*.yaml")
                 .withBean("teamA", MonitorSpec.class, () -> MonitorSpec.builder("team-a", "nightly").build())
