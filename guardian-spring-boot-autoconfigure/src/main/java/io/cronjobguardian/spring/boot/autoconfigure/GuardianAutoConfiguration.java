@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
@@ -129,14 +130,20 @@ public class GuardianAutoConfiguration {
         }
     }
 
-    /*
-     * HTTP surface (issue 17, guardian-http): the slot where the framework-free handler of guardian-http is mounted in
-     * the host's web server, under a configurable base path and management-port aware. It is filled when
-     * guardian-http is merged: a nested configuration @ConditionalOnClass(name = the handler class)
-     * @ConditionalOnWebApplication(type = SERVLET) @ConditionalOnBean(Guardian.class) registering a servlet
-     * (ServletRegistrationBean) that adapts servlet requests to the handler. Its keys (guardian.http.*) are then added
-     * to GuardianPropertiesBridge.STARTER_KEYS unless the engine's ConfigKeys already know them.
+    /**
+     * The slot of the HTTP surface (issue 17): when guardian-http is on the classpath of a servlet application, its
+     * framework-free {@code GuardianHttpHandler} is mounted here in the host's web server. Empty until guardian-http
+     * is merged; then it gets a {@code ServletRegistrationBean} adapting servlet requests to
+     * {@code GuardianHttpHandler.handle(HttpRequest)} under a configurable base path (management-port aware), with
+     * actions authenticated by the host's Spring Security. guardian-http's {@code http.*} keys are engine keys, so
+     * {@code guardian.http.*} properties already reach {@link GuardianConfig}.
      */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.cronjobguardian.http.GuardianHttpHandler")
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnBean(Guardian.class)
+    static class GuardianHttpConfiguration {
+    }
 
     /**
      * Whether the store should use the host's DataSource: a server database is selected and Guardian is not told
