@@ -105,14 +105,14 @@ final class GuardianPropertiesBridge {
                 List<String> values = new ArrayList<>();
                 items.values().forEach(p -> values.add(text(env, p.getValue())));
                 ConfigurationProperty first = items.firstEntry().getValue();
-                put(canonicalToKey, out, key, PREFIX + "." + key, String.join(",", values), first.getOrigin(),
-                        shared);
+                String listName = first.getName().chop(first.getName().getNumberOfElements() - 1).toString();
+                put(canonicalToKey, out, key, listName, String.join(",", values), first.getOrigin(), shared);
             });
         }
         // a key set in a lower source but overridden by an environment variable Boot maps to the same name
         for (Map.Entry<String, Value> e : List.copyOf(out.entrySet())) {
             Value v = e.getValue();
-            ConfigurationPropertyName name = ConfigurationPropertyName.of(v.springName());
+            ConfigurationPropertyName name = ConfigurationPropertyName.adapt(v.springName(), '.');
             for (ConfigurationPropertySource source : ConfigurationPropertySources.get(env)) {
                 ConfigurationProperty p = source.getConfigurationProperty(name);
                 if (p == null) {

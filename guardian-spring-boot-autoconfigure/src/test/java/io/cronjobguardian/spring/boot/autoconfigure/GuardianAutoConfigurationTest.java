@@ -154,6 +154,16 @@ class GuardianAutoConfigurationTest {
     }
 
     @Test
+    void yamlListsInAnySpellingBecomeCommaSeparatedValues() {
+        runner.withPropertyValues("guardian.watcher.ignoredNamespaces[0]=kube-system",
+                "guardian.watcher.ignoredNamespaces[1]=kube-public").run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBean(GuardianConfig.class).ignoredNamespaces())
+                            .containsExactlyInAnyOrder("kube-system", "kube-public");
+                });
+    }
+
+    @Test
     void anUnknownGuardianSystemPropertyIsIgnoredButAKnownOneIsUsed() {
         // -Dguardian.target=... of this project's own build reaches test JVMs as a system property
         runner.withSystemProperties("guardian.some-build-flag=x", "guardian.history-retention.default-days=11")
@@ -238,14 +248,12 @@ class GuardianAutoConfigurationTest {
     }
 
     @Test
-    void aWatcherBeanIsOptional() {
-        // without a watcher bean Guardian selects one by watcher.type; none on this classpath names the missing piece
-        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(GuardianAutoConfiguration.class))
-                .withPropertyValues("guardian.storage.type=memory").run(ctx -> {
-                    assertThat(ctx).hasFailed();
-                    FailureAnalysis a = new GuardianConfigFailureAnalyzer().analyze(ctx.getStartupFailure());
-                    assertThat(a.getDescription()).contains("guardian-watcher-k8s");
-                });
+    void aMissingProviderIsExplainedWithTheArtifactToAdd() {
+        runner.withPropertyValues("guardian.storage.type=mysql").run(ctx -> {
+            assertThat(ctx).hasFailed();
+            FailureAnalysis a = new GuardianConfigFailureAnalyzer().analyze(ctx.getStartupFailure());
+            assertThat(a.getDescription()).contains("guardian-store-mysql");
+        });
     }
 
     @Test
