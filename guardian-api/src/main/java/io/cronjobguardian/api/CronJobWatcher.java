@@ -33,7 +33,10 @@ public interface CronJobWatcher extends AutoCloseable {
      */
     void start(WatchListener listener);
 
-    /** {@code true} once the initial lists have been delivered. */
+    /**
+     * {@code true} once the initial lists have been delivered, and {@code false} again once {@link #close closed}
+     * (its cache no longer tells what is in the cluster).
+     */
     boolean hasSynced();
 
     /** Every CronJob in scope, from the cache. */

@@ -736,9 +736,10 @@ public final class ChaosRun implements AutoCloseable {
         Instant stuckSlot = skipped.stream().filter(x -> x[0].equals(ChaosScenario.STUCK))
                 .map(x -> Instant.parse(x[1])).min(Instant::compareTo)
                 .filter(slot -> slot.plus(missedAfter).isBefore(unscheduledFrom)).orElse(null);
-        // a Job deleted the moment it finished, before any replica was up (watching), is seen by none: counted apart
+        // a Job deleted the moment it finished before any replica watched (its watcher's initial list, shortly
+        // before it says SYNCED) is seen by none: counted apart
         long firstReady = replicas.stream().filter(r -> !r.incarnations.isEmpty())
-                .map(r -> r.incarnations.get(0).last(l -> l.startsWith("READY ")))
+                .map(r -> r.incarnations.get(0).last(l -> l.startsWith("SYNCED ")))
                 .flatMap(Optional::stream).mapToLong(l -> Long.parseLong(l.split(" ")[1].trim())).min()
                 .orElse(Long.MAX_VALUE);
         List<Run> unseen = runs.stream().filter(Run::finished)
@@ -748,7 +749,7 @@ public final class ChaosRun implements AutoCloseable {
         List<Run> finished = runs.stream().filter(Run::finished).filter(run -> !unseen.contains(run))
                 .collect(Collectors.toList());
         say("simulation stopped: " + runs.size() + " Jobs created, " + finished.size() + " finished (and "
-                + unseen.size() + " deleted at once before any replica was up, not judged: "
+                + unseen.size() + " deleted at once before any replica watched, not judged: "
                 + unseen.stream().map(Run::job).collect(Collectors.joining(" ")) + ")");
 
         // 2. the leader records the last Jobs and sends the last notifications (bounded; then whatever is missing

@@ -31,7 +31,8 @@ import java.util.Properties;
  * the database and API server addresses in it are the replica's own loopback proxies.
  *
  * <p>Arguments: {@code <id> <settings.properties> <origin> <startWall> <factor>} (the shared {@link ChaosClock}).
- * Prints {@code READY <wall millis>} once started, {@code LEADER <true|false> <epoch> <wall millis>} on every change
+ * Prints {@code READY <wall millis>} once started, {@code SYNCED <wall millis>} once ready (its watcher delivered
+ * its initial lists: from about then on it sees every Job), {@code LEADER <true|false> <epoch> <wall millis>} on every change
  * of {@link Guardian#isLeader()} and a {@code W ...} line per store write (see {@link WriteLog}). A TERM signal closes
  * Guardian (a graceful stop: the Lease is released); the end of standard input (the harness is gone) halts the JVM.
  */
@@ -86,7 +87,18 @@ public final class ReplicaMain {
         out.println("READY " + System.currentTimeMillis());
         out.flush();
         boolean leader = false;
+        boolean synced = false;
+        long nextSyncCheck = 0;
         while (true) {
+            if (!synced && System.nanoTime() - nextSyncCheck >= 0) {
+                // ready: the watcher delivered its initial lists (one store round trip per check: every 50 ms)
+                synced = guardian.health().ready();
+                nextSyncCheck = System.nanoTime() + 50_000_000L;
+                if (synced) {
+                    out.println("SYNCED " + System.currentTimeMillis());
+                    out.flush();
+                }
+            }
             boolean now = guardian.isLeader();
             if (now != leader) {
                 leader = now;

@@ -39,6 +39,7 @@ import io.cronjobguardian.engine.time.ManualTaskScheduler;
 import io.cronjobguardian.engine.time.SystemTaskScheduler;
 import io.cronjobguardian.engine.time.TaskScheduler;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -198,8 +199,8 @@ public final class Guardian implements AutoCloseable {
             }
             closed = true;
         }
-        closeQuietly("watcher", watcher::close);
-        closeQuietly("failure-context reads", contextReader::close);
+        // the engine stops leading before the watcher closes: a closed watcher's cache is empty, and an evaluation
+        // that ran on it would judge every CronJob as having no Jobs (false MissedSchedule, JobStuck resolved)
         CountDownLatch drained = new CountDownLatch(1);
         scheduler.execute(() -> {
             engine.shutdown();
@@ -216,6 +217,8 @@ public final class Guardian implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeQuietly("watcher", watcher::close);
+        closeQuietly("failure-context reads", contextReader::close);
         // deliveries in flight are recorded before leadership is released, so the next leader does not resend them
         if (!alerts.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
             LOG.warn("{} alert deliveries still in flight after {}; they will be retried", alerts.inFlight(),
@@ -363,6 +366,53 @@ public final class Guardian implements AutoCloseable {
      */
     public boolean isLeader() {
         return engine.isLeading() && (elector == null || elector.isLeader());
+    }
+
+    // ---------------------------------------------------------------- operations (the leader)
+
+    /**
+     * Runs retention now, on the engine's thread, as the prune timer does ({@code scheduler.pruneInterval}; the timer
+     * is re-armed from now), and tells what it deleted.
+     *
+     * @return completes with what was deleted; exceptionally with {@link NotLeaderException} when this replica does
+     *         not lead (or has not caught up, or was fenced meanwhile), with {@link IllegalStateException} when the
+     *         store failed (the timer retries), or when Guardian is not started or closed
+     */
+    public CompletableFuture<PruneResult> pruneNow() {
+        return onEngineThread(engine::pruneNow);
+    }
+
+    /**
+     * Deletes every stored run of a CronJob (its history), on the engine's thread, then judges it again. Its state
+     * and incidents stay; Jobs still in the cluster are recorded again when they change.
+     *
+     * @return completes with the number of runs deleted; exceptionally as {@link #pruneNow()}
+     */
+    public CompletableFuture<Long> deleteHistory(CronJobRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        return onEngineThread(() -> engine.deleteHistory(ref));
+    }
+
+    private <T> CompletableFuture<T> onEngineThread(java.util.function.Supplier<T> operation) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        synchronized (lifecycle) {
+            if (!started || closed) {
+                result.completeExceptionally(new IllegalStateException(closed ? "closed" : "not started"));
+                return result;
+            }
+        }
+        try {
+            scheduler.execute(() -> {
+                try {
+                    result.complete(operation.get());
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(new IllegalStateException("engine thread unavailable: " + e, e));
+        }
+        return result;
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cronjobguardian.api.AlertType;
 import io.cronjobguardian.api.CronJobSnapshot;
 import io.cronjobguardian.api.Incident;
+import io.cronjobguardian.api.JobSnapshot;
 import io.cronjobguardian.api.Severity;
 import io.cronjobguardian.engine.monitor.MonitorSpec;
 import io.cronjobguardian.testkit.InMemoryHistoryStore;
@@ -49,6 +50,46 @@ class DeadManSwitchTest {
             h.simulateController(cj, Instant.parse("2026-06-01T04:10:00Z"), Duration.ofMinutes(1), s -> false);
             assertThat(h.openIncidents()).isEmpty();
             assertThat(h.allIncidents()).hasSize(1).allSatisfy(x -> assertThat(x.resolvedAt()).isNotNull());
+        }
+    }
+
+    /**
+     * An engine thread behind its queue (a burst of Jobs at the top of the hour, a slow store) judges a slot as of
+     * the oldest event still waiting, not by the clock: the Job created for the slot is among the waiting events.
+     * Found by the chaos harness (false MissedSchedule while a replica's engine ran 5 s behind its watcher).
+     */
+    @Test
+    void aSlotWhoseJobCreationIsStillQueuedIsNotMissed() {
+        try (EngineHarness h = new EngineHarness(T0, List.of(fromSchedule(Duration.ofMinutes(1), 1))).start()) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "every5").schedule("*/5 * * * *")
+                    .creationTime(T0));
+            JobSnapshot longRun = h.runningJob(cj, Instant.parse("2026-06-01T00:05:00Z"),
+                    Instant.parse("2026-06-01T00:05:00Z"));
+            h.advanceTo(Instant.parse("2026-06-01T00:09:50Z"));
+            // the engine thread falls behind: the 00:05 run finishing (00:09:50) and the 00:10 Job (created at
+            // 00:10:00, finished at 00:10:20 and deleted at once: gone from the cache) wait in its queue while the
+            // clock passes 00:11:00, the 00:10 slot's deadline
+            h.watcher.finishJob(longRun.uid(), true, 1, h.now());
+            h.clock.set(Instant.parse("2026-06-01T00:10:00Z"));
+            JobSnapshot next = TestObjects.job(cj).name("every5-next").uid("job-every5-next")
+                    .scheduled(Instant.parse("2026-06-01T00:10:00Z"))
+                    .running(Instant.parse("2026-06-01T00:10:00Z")).build();
+            h.watcher.addJob(next);
+            h.clock.set(Instant.parse("2026-06-01T00:10:20Z"));
+            h.watcher.finishJob(next.uid(), true, 1, h.now());
+            h.watcher.deleteJob(next.uid());
+            h.clock.set(Instant.parse("2026-06-01T00:11:30Z"));
+            assertThat(h.scheduler.pendingTasks()).as("every event still queued").isEqualTo(4);
+
+            h.run();   // the finish is applied first (and judged), then the creation
+
+            assertThat(h.allIncidents()).as("no slot judged missed (not even for a moment) while its Job's "
+                    + "creation was queued").isEmpty();
+            assertThat(h.runs(cj.ref())).isEqualTo(2);
+            // and a slot that really has no Job is still judged, as soon as the queue has been applied
+            h.advanceTo(Instant.parse("2026-06-01T00:16:00Z"));
+            assertThat(h.openIncidents(AlertType.MISSED_SCHEDULE)).singleElement()
+                    .satisfies(i -> assertThat(i.openedAt()).isEqualTo(Instant.parse("2026-06-01T00:16:00Z")));
         }
     }
 

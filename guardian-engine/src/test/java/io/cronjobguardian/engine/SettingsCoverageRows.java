@@ -105,6 +105,15 @@ final class SettingsCoverageRows {
                 "everyExampleFileLoadsThroughMonitorsFilesAndTheirDeadManSwitchesActOnTheCronJobsTheySelect");
         r.cited("monitors.unknownFields", "warn", "a file with an unknown field loads with a warning",
                 "monitor.MonitorSpecLoaderTest", "configCanMakeUnknownFieldsWarnings");
+        String httpTests = "guardian-http/src/test/java/io/cronjobguardian/http/ActionsAndProbesTest.java";
+        r.elsewhere("http.port", "0", "the standalone server listens on that port (0: any free one)", httpTests);
+        r.elsewhere("http.bindAddress", "127.0.0.1", "the standalone server listens on that address; an unknown "
+                + "host is a configuration error", httpTests);
+        r.elsewhere("http.threads", "2", "the standalone server's request threads", httpTests);
+        r.elsewhere("http.actions.enabled", "true", "actions are served (default: answered 404 \"actions are "
+                + "disabled\")", httpTests);
+        r.elsewhere("http.token", "a 23-character token", "actions need Authorization: Bearer <token> (else 401); "
+                + "required and at least 16 characters when actions are enabled", httpTests);
         r.proof("storage.logStorageEnabled", "true", "the log tail of a failed run is stored (default: not)",
                 () -> {
                     assertThat(failedRun("", c -> { }).execution().logTail()).isNull();

@@ -188,6 +188,18 @@ final class ConfigKeys {
                 "what an unknown field in a monitor file is: an error (file refused) or a logged warning");
         unknown.choices = List.of("error", "warn");
         d.add(unknown);
+        // read by guardian-http (its standalone server); the Spring Boot starter serves the same handler in the host
+        d.add(integer("http.port", 8080, 0, 65535, "port of guardian-http's standalone server (0 = any free port)"));
+        d.add(new Def("http.bindAddress", Kind.STRING, "127.0.0.1", "a host name or IP address (0.0.0.0 = every "
+                + "interface)", "address guardian-http's standalone server listens on"));
+        d.add(integer("http.threads", 4, 1, 64, "threads of guardian-http's standalone server (requests beyond "
+                + "them and a queue of 64 wait)"));
+        d.add(bool("http.actions.enabled", false, "serve the HTTP write actions (send a test alert ...); they "
+                + "need http.token in the standalone server"));
+        d.add(new Def("http.token", Kind.SECRET, null, "at least 16 characters (never printed)",
+                "bearer token the standalone server requires for actions (header Authorization: Bearer and the "
+                        + "token); prefer "
+                        + environmentVariable("http.token")));
 
         Map<String, Def> keys = new LinkedHashMap<>();
         for (Def def : d) {
@@ -215,9 +227,10 @@ final class ConfigKeys {
         }
         na.put("loglevel", "logging belongs to the host: configure your SLF4J backend (loggers io.cronjobguardian.*)");
         na.put("ui", "the library serves no UI; expose the Guardian query API from your own service");
-        na.put("api", "the library serves no REST API; expose the Guardian query API from your own service");
+        na.put("api", "the HTTP API is served by guardian-http (keys http.*) or the Spring Boot starter");
         na.put("metrics", "meters are bound to the MeterRegistry your service hands to the Guardian builder");
-        na.put("probes", "use guardian.health() in your service's own liveness and readiness probes");
+        na.put("probes", "guardian-http serves /healthz and /readyz (http.port); or use guardian.health() in your "
+                + "service's own probes");
         na.put("webhook", "the library registers no admission webhooks");
         na.put("scheduler.slarecalculationinterval", "SLA figures are recomputed whenever a run is recorded; "
                 + "scheduler.safetySweepInterval is the fallback");

@@ -38,6 +38,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.cronjobguardian.engine.NotLeaderException;
+import io.cronjobguardian.engine.PruneResult;
 
 /**
  * The leader-side engine: records runs, evaluates monitors, opens and resolves incidents, prunes history. Every
@@ -123,6 +125,17 @@ public final class Engine {
     /** Running Job UID → the events read for it while stuck. */
     private final Map<String, List<String>> stuckEvents = new HashMap<>();
 
+    /**
+     * When each watch event queued for this thread and not yet applied was handed over, oldest first. Judging by
+     * the clock while events that happened before it still wait in the queue (a burst of Jobs at the top of the hour,
+     * a slow store) would call a slot missed whose Job's creation is among them: deadlines are judged as of the
+     * oldest waiting event instead ({@link #observedUntil}).
+     */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Instant> queuedEvents =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    /** How soon a judgement held back by queued events is looked at again (the queue is applied meanwhile). */
+    static final Duration BACKLOG_RECHECK = Duration.ofSeconds(1);
+
     private boolean leading;
     private boolean caughtUp;
     /** The elector's term this engine holds or is taking ({@link #ALONE} without an elector). */
@@ -187,14 +200,37 @@ public final class Engine {
         return new WatchListener() {
             @Override
             public void onCronJob(WatchEventType type, CronJobSnapshot cronJob) {
-                scheduler.execute(() -> Engine.this.onCronJob(type, cronJob));
+                queued(() -> Engine.this.onCronJob(type, cronJob));
             }
 
             @Override
             public void onJob(WatchEventType type, JobSnapshot job) {
-                scheduler.execute(() -> Engine.this.onJob(type, job));
+                queued(() -> Engine.this.onJob(type, job));
             }
         };
+    }
+
+    /** Queues a watch event for this thread, remembering when it was handed over (see {@link #queuedEvents}). */
+    private void queued(Runnable apply) {
+        queuedEvents.addLast(clock.instant());
+        try {
+            scheduler.execute(() -> {
+                queuedEvents.pollFirst();   // events run in the order they were queued: this one's instant
+                apply.run();
+            });
+        } catch (RuntimeException e) {
+            queuedEvents.pollLast();
+            throw e;
+        }
+    }
+
+    /**
+     * The instant up to which this engine has applied what the watcher told: the clock, or, while watch events
+     * wait in the queue, when the oldest of them was handed over. Engine thread.
+     */
+    Instant observedUntil(Instant now) {
+        Instant oldest = queuedEvents.peekFirst();
+        return oldest != null && oldest.isBefore(now) ? oldest : now;
     }
 
     /**
@@ -1170,6 +1206,19 @@ public final class Engine {
     }
 
     /**
+     * When to evaluate again: {@code wake}, unless what held a judgement back is watch events still queued (the
+     * judgement's instant lies behind the clock and {@code wake} is already due): then {@link #BACKLOG_RECHECK}
+     * from now, so that the queue is applied meanwhile instead of being re-judged after every event.
+     */
+    private Instant notBeforeBacklogRecheck(@Nullable Instant wake, Instant judgedAt) {
+        Instant clockNow = clock.instant();
+        if (wake != null && judgedAt.isBefore(clockNow) && !wake.isAfter(clockNow)) {
+            return clockNow.plus(BACKLOG_RECHECK);
+        }
+        return wake;
+    }
+
+    /**
      * Evaluates one CronJob at {@code now}.
      *
      * @param pass the statistics of the evaluate-all pass this evaluation is part of, or {@code null}
@@ -1181,13 +1230,19 @@ public final class Engine {
         if (now.isBefore(heldUntil)) {
             return;   // the end of the startup grace evaluates everything
         }
+        if (!watcher.hasSynced()) {
+            return;   // closed (shutting down): its empty cache would read as "no Jobs" (false MissedSchedule)
+        }
         Tracked t = tracked.get(ref);
         if (t == null) {
             return;
         }
         long started = System.nanoTime();
+        // judged as of what was applied: a Job's creation still queued is not a missed slot
+        Instant observed = observedUntil(now);
         guard(ref, () -> {
-            Facts f = new Facts(store, watcher, ref, now, recorder::transientDetails, pass, this::stuckEventsOf);
+            Facts f = new Facts(store, watcher, ref, now, recorder::transientDetails, pass, this::stuckEventsOf)
+                    .observedUntil(observed);
             Map<IncidentKey, Incident> open = new LinkedHashMap<>();
             for (Incident i : pass != null ? pass.openIncidents(ref)
                     : store.incidents(IncidentQuery.open().cronJob(ref)).items()) {
@@ -1209,6 +1264,7 @@ public final class Engine {
                     });
                 }
             }
+            wake = notBeforeBacklogRecheck(wake, observed);
             if (wake != null) {
                 evalTimers.arm(ref, wake, () -> evaluate(ref));
             } else {
@@ -1328,6 +1384,63 @@ public final class Engine {
         if (!leading || !caughtUp) {
             return;
         }
+        pruneAndRearm();
+    }
+
+    /**
+     * Runs retention now (as the prune timer does, which is re-armed from now) and returns what it deleted.
+     * Engine thread.
+     *
+     * @throws NotLeaderException   when this engine does not lead, has not caught up yet, or was fenced meanwhile
+     * @throws IllegalStateException a store failure (logged; the prune timer retries as usual)
+     */
+    public PruneResult pruneNow() {
+        requireLeading("prune");
+        PruneResult p = pruneAndRearm();
+        if (p == null && !leading) {
+            throw new NotLeaderException("prune: another replica took over meanwhile (this one was fenced)");
+        }
+        if (p == null) {
+            throw new IllegalStateException("retention failed; see the log (the prune timer retries)");
+        }
+        return p;
+    }
+
+    /**
+     * Deletes every stored run of a CronJob (its history, as the operator's "delete history" did), then judges it
+     * again. The CronJob's state and incidents stay; Jobs still in the cluster are recorded again when they change.
+     * Engine thread.
+     *
+     * @return the runs deleted
+     * @throws NotLeaderException when this engine does not lead, or has not caught up yet
+     */
+    public long deleteHistory(CronJobRef ref) {
+        requireLeading("delete history");
+        try {
+            long n = store.deleteExecutions(ref, null, epoch);
+            storeSucceeded();
+            LOG.info("{}: history deleted on request ({} runs)", ref, n);
+            if (tracked.containsKey(ref)) {
+                evaluateGuarded(ref);
+            }
+            return n;
+        } catch (StaleEpochException e) {
+            fencedOut("fenced while deleting history: " + e.getMessage());
+            throw new NotLeaderException("delete history: another replica took over meanwhile (this one was fenced)");
+        }
+    }
+
+    private void requireLeading(String what) {
+        if (!leading) {
+            throw new NotLeaderException(what + ": this replica does not lead");
+        }
+        if (!caughtUp) {
+            throw new NotLeaderException(what + ": this replica leads but has not caught up yet; try again shortly");
+        }
+    }
+
+    /** One retention pass; {@code null} when it failed (logged; retried by the timer). */
+    private @Nullable PruneResult pruneAndRearm() {
         Instant now = clock.instant();
         GuardianConfig.Retention r = config.retention();
         try {
@@ -1367,12 +1480,15 @@ public final class Engine {
             systemTimers.arm("prune", now.plus(config.scheduler().pruneInterval()), this::prune);
             armPurge(nextPurge);
             storeSucceeded();
+            return new PruneResult(runs, details, incidents);
         } catch (StaleEpochException e) {
             fencedOut("fenced during pruning: " + e.getMessage());
+            return null;
         } catch (RuntimeException e) {
             LOG.warn("retention failed ({}); retrying", e.toString());
             storeFailed(e);
             systemTimers.arm("prune", now.plus(nextSystemBackoff()), this::prune);
+            return null;
         }
     }
 

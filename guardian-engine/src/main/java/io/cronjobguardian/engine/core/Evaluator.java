@@ -276,7 +276,7 @@ final class Evaluator {
             reference = lastSuccess;
         }
         Instant due = reference.plus(dm.maxTimeSinceLastSuccess());
-        if (f.now().isBefore(due)) {
+        if (f.observedUntil().isBefore(due)) {   // a success still queued is not its absence
             ev.clear(key);
             ev.wakeAt(due);
             return;
@@ -334,7 +334,7 @@ final class Evaluator {
         Duration window = window(m, t.snapshot);
         // a Job created just inside the window reaches us through the watch a little later
         Duration grace = window.plus(observationGrace);
-        Instant horizon = f.now().minus(grace);
+        Instant horizon = f.observedUntil().minus(grace);   // a Job creation still queued is not a miss
         Instant floor = slotFloor(t);
         schedule.next(horizon).ifPresent(s -> ev.wakeAt(s.plus(grace)));
         if (!horizon.isAfter(floor)) {
@@ -600,7 +600,7 @@ final class Evaluator {
             if (j.suspended()) {
                 continue;   // suspended time is not run time; it runs again (and is judged) once resumed
             }
-            Duration d = j.durationAt(f.now());
+            Duration d = j.durationAt(f.observedUntil());   // its finish may still be queued
             if (d.compareTo(max) > 0) {
                 if (over == null || j.effectiveStart().isBefore(over.effectiveStart())) {
                     over = j;
@@ -692,7 +692,7 @@ final class Evaluator {
             return;
         }
         Instant due = since.plus(limit);
-        if (f.now().isBefore(due)) {
+        if (f.observedUntil().isBefore(due)) {   // its resumption may still be queued
             ev.clear(key);
             ev.wakeAt(due);
             return;
@@ -732,7 +732,7 @@ final class Evaluator {
                 continue;
             }
             Instant due = waitingSince(j).plus(sj.noPodAfter());
-            if (f.now().isBefore(due)) {
+            if (f.observedUntil().isBefore(due)) {   // its pod's start may still be queued
                 ev.wakeAt(due);
             } else if (stuck == null || waitingSince(j).isBefore(waitingSince(stuck))) {
                 stuck = j;

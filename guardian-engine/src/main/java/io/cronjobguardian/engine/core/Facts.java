@@ -48,6 +48,8 @@ final class Facts {
     private final CronJobWatcher watcher;
     private final CronJobRef ref;
     private final Instant now;
+    /** The instant up to which the watcher's events were applied (at most {@link #now}). */
+    private Instant observedUntil;
     private final Map<StatsQuery, ExecutionStats> stats = new HashMap<>();
     private List<Execution> recent;
     private int recentLimit;
@@ -89,6 +91,7 @@ final class Facts {
         this.watcher = watcher;
         this.ref = ref;
         this.now = now;
+        this.observedUntil = now;
         this.transientDetails = transientDetails;
         this.pass = pass;
     }
@@ -99,6 +102,21 @@ final class Facts {
 
     Instant now() {
         return now;
+    }
+
+    /**
+     * The instant up to which the watcher's events were applied: {@link #now}, or earlier while events wait in the
+     * engine's queue. Deadlines (a slot's window, the dead-man's limit, a run's maximum duration) are judged as of
+     * this instant, so that an event still queued (a Job created, a run finished) is never taken for its absence.
+     */
+    Instant observedUntil() {
+        return observedUntil;
+    }
+
+    /** Sets {@link #observedUntil} (at most {@link #now}). */
+    Facts observedUntil(Instant instant) {
+        this.observedUntil = instant.isBefore(now) ? instant : now;
+        return this;
     }
 
     /** Statistics over {@code [now - length, now)}, manual runs excluded. */

@@ -138,7 +138,10 @@ class GuardianConfigTest {
                 Arguments.of("watcher.type", "fabric8 informer", "the name of a CronJobWatcherProvider"),
                 Arguments.of("watcher.ignoredNamespaces", "kube-system,Kube_Public", "lower-case RFC 1123 labels"),
                 Arguments.of("monitors.files", "/does/not/exist.yaml", "is not a readable file"),
-                Arguments.of("monitors.unknownFields", "ignore", "error, warn"));
+                Arguments.of("monitors.unknownFields", "ignore", "error, warn"),
+                Arguments.of("http.port", "65536", "0 to 65535"),
+                Arguments.of("http.threads", "0", "1 to 64"),
+                Arguments.of("http.actions.enabled", "enable", "true or false"));
         Stream<Arguments> perDatabase = ConfigKeys.SERVER_DATABASES.stream().flatMap(db -> Stream.of(
                 Arguments.of("storage." + db + ".port", "70000", "1 to 65535"),
                 Arguments.of("storage." + db + ".sslRootCert", "ca\0.pem", "not a valid path"),
@@ -160,6 +163,8 @@ class GuardianConfigTest {
             .collect(Collectors.collectingAndThen(Collectors.toSet(), s -> {
                 s.add("storage.postgres.schema");
                 s.add("storage.postgres.applicationName");
+                s.add("http.bindAddress");   // resolved and checked by guardian-http when its server starts
+                s.add("http.token");         // length checked by guardian-http's standalone server
                 return s;
             }));
 
@@ -716,6 +721,6 @@ class GuardianConfigTest {
         assertThat(GuardianConfig.knownKeys()).hasSizeGreaterThan(40);
         assertThat(GuardianConfig.knownKeys()).filteredOn(ConfigKey::secret).extracting(ConfigKey::key)
                 .containsExactly("storage.postgres.url", "storage.postgres.password", "storage.mysql.url",
-                        "storage.mysql.password", "storage.mariadb.url", "storage.mariadb.password");
+                        "storage.mysql.password", "storage.mariadb.url", "storage.mariadb.password", "http.token");
     }
 }

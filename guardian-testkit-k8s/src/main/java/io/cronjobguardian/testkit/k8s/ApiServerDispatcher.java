@@ -62,6 +62,20 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     private volatile String slowPodListsOf;
     private volatile Duration slowPodListDelay = Duration.ZERO;
     private volatile long compactedBefore;
+    /**
+     * Recent deletions, oldest first (guarded by the CRUD write lock, under which {@link #processEvent} runs): a
+     * watch that resumes from an older version gets them, as a real API server's watch cache sends every event after
+     * the version asked for. Bounded: beyond {@value #KEPT_DELETIONS} the oldest goes, and a watch from before it
+     * gets {@code 410 Gone} (it must relist, which finds what was deleted).
+     */
+    private final java.util.ArrayDeque<Deletion> deletions = new java.util.ArrayDeque<>();
+    static final int KEPT_DELETIONS = 10_000;
+    private volatile long deletionsForgottenBefore;
+
+    /** An object deleted at {@code resourceVersion}: its key attributes and its last stored text. */
+    private record Deletion(long resourceVersion, AttributeSet attributes, String object) {
+    }
+
     /** The stored text of the object created by the current POST (same thread, under the CRUD write lock). */
     private final ThreadLocal<String> created = new ThreadLocal<>();
 
@@ -206,12 +220,12 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         WebSocketListener upgrade = response.getWebSocketListener();
         // any other WebSocket the CRUD mock opens is a watch too: it must close off the event loop as well
         return upgrade == null ? response
-                : new MockResponse().withWebSocketUpgrade(new TrackingListener(upgrade, 0, Set.of()));
+                : new MockResponse().withWebSocketUpgrade(new TrackingListener(upgrade, 0, 0, Set.of()));
     }
 
     private MockResponse watch(RecordedRequest request, Map<String, String> query) {
         long since = parseLong(query.get("resourceVersion"));
-        if (since > 0 && since < compactedBefore) {
+        if (since > 0 && (since < compactedBefore || since < deletionsForgottenBefore)) {
             String gone = "{\"type\":\"ERROR\",\"object\":" + status(410, "Expired", "too old resource version: "
                     + since + " (" + compactedBefore + ")") + "}";
             return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
@@ -254,7 +268,7 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
             return crud;
         }
         return new MockResponse().withWebSocketUpgrade(new TrackingListener(delegate, resumeFilter ? since : 0,
-                excludedNamespaces));
+                since, excludedNamespaces));
     }
 
     /**
@@ -266,12 +280,15 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
     private final class TrackingListener extends WebSocketListener {
         private final WebSocketListener delegate;
         private final long since;
+        /** The version the watch asked for: deletions after it are sent when it opens (0: none). */
+        private final long deletedAfter;
         private final Set<String> excludedNamespaces;
         volatile WebSocket socket;
 
-        TrackingListener(WebSocketListener delegate, long since, Set<String> excludedNamespaces) {
+        TrackingListener(WebSocketListener delegate, long since, long deletedAfter, Set<String> excludedNamespaces) {
             this.delegate = delegate;
             this.since = since;
+            this.deletedAfter = deletedAfter;
             this.excludedNamespaces = excludedNamespaces;
         }
 
@@ -331,6 +348,9 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
             socket = wrapped;
             openWatches.add(this);
             delegate.onOpen(wrapped, response);
+            if (deletedAfter > 0) {
+                sendDeletionsAfter(deletedAfter, delegate);
+            }
         }
 
         @Override
@@ -373,6 +393,48 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
         }
     }
 
+    /**
+     * Sends a watch that just opened (and was registered, so later deletions reach it live) the deletions after the
+     * version it asked for that it matches, each as {@code DELETED} with the object's last state at the deletion's
+     * version. The CRUD mock replays only the objects that exist: without this, an object deleted between a
+     * watcher's list and its watch (or while its watch reconnected) would stay in its cache forever, which no real
+     * API server allows.
+     */
+    private void sendDeletionsAfter(long version, WebSocketListener crudWatch) {
+        List<Deletion> missed = new ArrayList<>();
+        crudWriteLock.lock();
+        try {
+            for (Deletion d : deletions) {
+                if (d.resourceVersion() > version && (boolean) ATTRIBUTE_MATCHES.invoke(crudWatch, d.attributes())) {
+                    missed.add(d);
+                }
+            }
+            for (Deletion d : missed) {
+                SEND.invoke(crudWatch, d.object(), io.fabric8.kubernetes.client.Watcher.Action.DELETED);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("fabric8 mock internals changed; revisit ApiServerDispatcher", e);
+        } finally {
+            crudWriteLock.unlock();
+        }
+    }
+
+    private static final java.lang.reflect.Method ATTRIBUTE_MATCHES;
+    private static final java.lang.reflect.Method SEND;
+
+    static {
+        try {
+            Class<?> listener = Class.forName("io.fabric8.kubernetes.client.server.mock.WatchEventsListener");
+            ATTRIBUTE_MATCHES = listener.getMethod("attributeMatches", AttributeSet.class);
+            ATTRIBUTE_MATCHES.setAccessible(true);
+            SEND = listener.getMethod("sendWebSocketResponse", String.class,
+                    io.fabric8.kubernetes.client.Watcher.Action.class);
+            SEND.setAccessible(true);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private static void offEventLoop(Runnable r) {
         Thread t = new Thread(r, "mock-watch-close");
         t.setDaemon(true);
@@ -405,7 +467,30 @@ final class ApiServerDispatcher extends KubernetesCrudDispatcher {
             state = Serialization.asJson(resource);
             created.set(state);
         }
+        String before = newState == null && oldAttributes != null ? map.get(oldAttributes) : null;
         super.processEvent(path, pathAttributes, oldAttributes, resource, state);
+        if (before != null) {
+            rememberDeletion(oldAttributes, before);
+        }
+    }
+
+    /** Under the CRUD write lock (as {@link #processEvent} is). */
+    private void rememberDeletion(AttributeSet attributes, String object) {
+        long version = requestResourceVersion();
+        String text = object;
+        try {
+            ObjectNode o = (ObjectNode) mapper.readTree(object);
+            JsonNode md = o.get("metadata");
+            (md instanceof ObjectNode ? (ObjectNode) md : o.putObject("metadata"))
+                    .put("resourceVersion", Long.toString(version));
+            text = mapper.writeValueAsString(o);
+        } catch (java.io.IOException | RuntimeException e) {
+            // keep the stored text as it was
+        }
+        deletions.addLast(new Deletion(version, attributes, text));
+        while (deletions.size() > KEPT_DELETIONS) {
+            deletionsForgottenBefore = deletions.removeFirst().resourceVersion() + 1;
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ logs, events

@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  *       than the {@code resourceVersion} it asked for (the CRUD mock replays every object as ADDED); after
  *       {@link #compact()} a watch resuming from an older version gets the {@code ERROR 410 Gone} event and must
  *       relist.</li>
+ *   <li><b>No deletion is lost to a watch</b>: a watch that asks for a {@code resourceVersion} gets a {@code DELETED}
+ *       event for every matching object deleted after it (the CRUD mock replays only the objects that exist, so an
+ *       object deleted between a watcher's list and its watch, or while its watch reconnected, stayed in the
+ *       watcher's cache for ever); the last 10,000 deletions are kept, a watch from before them gets
+ *       {@code 410 Gone}.</li>
  *   <li><b>Field selectors:</b> watches honour {@code metadata.namespace!=} (fabric8 7.8.0 mistakes it for a
  *       by-name watch and matches nothing); event lists honour {@code involvedObject.*} (fabric8 only knows
  *       {@code metadata.*}).</li>

@@ -27,6 +27,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 
 /** What {@link MockApiServer} does beyond fabric8's plain CRUD mode, over real HTTP on loopback. */
 class MockApiServerTest {
@@ -122,6 +124,37 @@ class MockApiServerTest {
 
             await().atMost(TIMEOUT).until(() -> seen.contains("ADDED new"));
             assertThat(seen).containsExactly("ADDED new");
+        }
+    }
+
+    @ParameterizedTest(name = "resume filter {0}")
+    @ValueSource(booleans = {true, false})
+    void aWatchFromBeforeADeletionGetsTheDeletion(boolean resumeFilter) {
+        api.resumeWatchesAfterResourceVersion(resumeFilter);
+        admin.configMaps().inNamespace("default").resource(configMap("listed")).create();
+        ConfigMap elsewhere = configMap("elsewhere");
+        elsewhere.getMetadata().setNamespace("other");
+        admin.configMaps().inNamespace("other").resource(elsewhere).create();
+        String rv = admin.configMaps().inNamespace("default").list().getMetadata().getResourceVersion();
+        // deleted between the list and the watch (a watcher starting, or its watch reconnecting)
+        admin.configMaps().inNamespace("default").withName("listed").delete();
+        admin.configMaps().inNamespace("other").withName("elsewhere").delete();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (Watch w = admin.configMaps().inNamespace("default").watch(
+                new ListOptionsBuilder().withResourceVersion(rv).build(), new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, ConfigMap cm) {
+                        seen.add(action + " " + cm.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                })) {
+            await().atMost(TIMEOUT).until(() -> seen.contains("DELETED listed"));
+            admin.configMaps().inNamespace("default").resource(configMap("new")).create();
+            await().atMost(TIMEOUT).until(() -> seen.contains("ADDED new"));
+            assertThat(seen).containsExactly("DELETED listed", "ADDED new");
         }
     }
 

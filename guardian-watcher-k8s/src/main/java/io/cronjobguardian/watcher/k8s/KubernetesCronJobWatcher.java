@@ -224,6 +224,9 @@ public final class KubernetesCronJobWatcher implements CronJobWatcher {
 
     @Override
     public boolean hasSynced() {
+        if (phase == Phase.CLOSED) {
+            return false;   // the cache is gone: nothing may be judged from it
+        }
         if (synced) {
             return true;
         }

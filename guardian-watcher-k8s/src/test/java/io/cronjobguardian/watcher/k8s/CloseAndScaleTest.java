@@ -87,6 +87,7 @@ class CloseAndScaleTest extends WatcherTestSupport {
         assertThat(alive(started)).as("threads of the watcher and its client").isNotEmpty();
 
         w.close();
+        assertThat(w.hasSynced()).as("a closed watcher's cache tells nothing any more").isFalse();
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(alive(started)).isEmpty());
     }

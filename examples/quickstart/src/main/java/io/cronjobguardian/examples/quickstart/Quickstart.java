@@ -11,6 +11,7 @@ import io.cronjobguardian.examples.simulator.AcceleratedClock;
 import io.cronjobguardian.examples.simulator.ClusterSimulator;
 import io.cronjobguardian.testkit.k8s.MockApiServer;
 import io.cronjobguardian.examples.simulator.Scenario;
+import io.cronjobguardian.http.GuardianHttpServer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -69,6 +70,7 @@ public final class Quickstart implements AutoCloseable {
     private ClusterSimulator simulator;
     private KubernetesClient clusterClient;
     private Guardian guardian;
+    private GuardianHttpServer http;
     private Path database;
     private String description;
     private long startNanos;
@@ -159,6 +161,7 @@ public final class Quickstart implements AutoCloseable {
             } else {
                 startCluster();
             }
+            http = startHttp();
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -166,6 +169,8 @@ public final class Quickstart implements AutoCloseable {
         out.println("CronJob Guardian quickstart: " + description);
         out.println("engine " + (guardian.health().ready() ? "ready" : "started (not ready yet)") + " after "
                 + StatusTable.human(Duration.ofNanos(System.nanoTime() - startNanos)));
+        out.println("HTTP API: " + http.url() + "/api/v1/cronjobs (also /readyz, /api/v1/alerts, "
+                + "/api/v1/openapi.yaml)");
         out.println("history: SQLite " + database.toAbsolutePath() + "; a status table every "
                 + StatusTable.human(options.refresh()) + (options.duration() == null ? "; Ctrl-C to stop"
                 : "; stopping after " + StatusTable.human(options.duration())));
@@ -199,6 +204,20 @@ public final class Quickstart implements AutoCloseable {
         description = "simulated cluster (fabric8 mock API server at " + api.url() + "), "
                 + scenario.cronJobs().size() + " CronJobs in " + Scenario.PAYMENTS + ", " + Scenario.DATA + ", "
                 + Scenario.OPS + ", " + fmt(options.speed()) + "x real time, seed " + options.seed();
+    }
+
+    /**
+     * The read-only HTTP API on {@code http.port} (default 8080, loopback only; {@code GUARDIAN_HTTP_PORT} changes
+     * it), or on any free port when that one is taken.
+     */
+    private GuardianHttpServer startHttp() {
+        try {
+            return GuardianHttpServer.builder(guardian).build().start();
+        } catch (UncheckedIOException e) {
+            out.println("HTTP port " + guardian.config().settings().getInt("http.port", 8080, 0, 65535)
+                    + " is taken (" + e.getMessage() + "); using a free one");
+            return GuardianHttpServer.builder(guardian).port(0).build().start();
+        }
     }
 
     /** Waits (bounded) until the engine has synced its watcher and reached its store. */
@@ -335,6 +354,9 @@ public final class Quickstart implements AutoCloseable {
         if (simulator != null) {
             simulator.close(); // no more watch events in flight while the engine's watches close
         }
+        if (http != null) {
+            http.close();
+        }
         if (guardian != null) {
             guardian.close();
         }
@@ -350,6 +372,11 @@ public final class Quickstart implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------------ access
+
+    /** The HTTP API's server (after {@link #start()}). */
+    public GuardianHttpServer http() {
+        return http;
+    }
 
     /** The engine (after {@link #start()}). */
     public Guardian guardian() {

@@ -68,7 +68,7 @@ class QuickstartClusterModeTest {
             QuickstartOptions options = new QuickstartOptions(QuickstartOptions.Mode.AUTO, null, 60,
                     Duration.ofSeconds(1), 42, dir.resolve("guardian.db").toString(), false);
             try (Quickstart q = new Quickstart(options, new PrintStream(buffer, true, StandardCharsets.UTF_8),
-                    Map.of("KUBECONFIG", kubeconfig.toString()), dir.toString()).start()) {
+                    Map.of("KUBECONFIG", kubeconfig.toString(), "GUARDIAN_HTTP_PORT", "0"), dir.toString()).start()) {
                 assertThat(q.simulated()).isFalse();
                 assertThat(q.simulator()).isNull();
                 assertThat(q.guardian().monitors()).extracting(MonitorSpec::id).containsExactly("default/all-cronjobs");

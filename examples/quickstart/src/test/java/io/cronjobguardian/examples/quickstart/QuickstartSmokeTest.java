@@ -52,13 +52,14 @@ class QuickstartSmokeTest {
 
     @Test
     @Timeout(300)
-    void aFewSimulatedHoursRecordEveryCronJobsRunsAndRaiseTheExpectedIncidents(@TempDir Path dir) {
+    void aFewSimulatedHoursRecordEveryCronJobsRunsAndRaiseTheExpectedIncidents(@TempDir Path dir) throws Exception {
         Path db = dir.resolve("quickstart.db");
         QuickstartOptions options = new QuickstartOptions(QuickstartOptions.Mode.SIMULATED, null, 300,
                 Duration.ofSeconds(1), 42, db.toString(), false);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        try (Quickstart q = new Quickstart(options, out, Map.of(), dir.toString()).start()) {
+        try (Quickstart q = new Quickstart(options, out, Map.of("GUARDIAN_HTTP_PORT", "0"), dir.toString())
+                .start()) {
             Guardian g = q.guardian();
             assertThat(q.simulated()).isTrue();
 
@@ -121,9 +122,20 @@ class QuickstartSmokeTest {
             assertThat(report).contains("leader: this engine").contains("MissedSchedule")
                     .contains("SuspendedTooLong").contains("15 */2 * * * (America/New_York)");
             assertThat(Files.exists(db)).isTrue();
+
+            // the HTTP API serves the same CronJobs on loopback
+            java.net.http.HttpResponse<String> api = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(q.http().url() + "/api/v1/cronjobs"))
+                            .timeout(Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(api.statusCode()).isEqualTo(200);
+            for (SimulatedCronJob cj : SCENARIO.cronJobs()) {
+                assertThat(api.body()).contains("\"name\":\"" + cj.name() + "\"");
+            }
         }
         String printed = buffer.toString(StandardCharsets.UTF_8);
-        assertThat(printed).contains("CronJob Guardian quickstart: simulated cluster").contains("stopped after");
+        assertThat(printed).contains("CronJob Guardian quickstart: simulated cluster").contains("stopped after")
+                .containsPattern("HTTP API: http://127\\.0\\.0\\.1:\\d+/api/v1/cronjobs");
         assertThat(Set.of(printed.split("\n"))).anyMatch(l -> l.matches("stopped after .* \\d+ runs recorded in .*"));
     }
 }

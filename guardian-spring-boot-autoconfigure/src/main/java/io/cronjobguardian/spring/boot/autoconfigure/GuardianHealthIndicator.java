@@ -15,8 +15,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * running but not ready (watcher not synced, store unreachable, leader catching up or unable to act),
  * {@code DOWN} when not running (not started yet, closed). Details: {@code live}, {@code ready}, {@code leader},
  * this replica's {@code identity}, the {@code currentLeader} it last saw (when known), the {@code epoch} of its
- * term (while it leads) and the {@code reasons} it is not ready. {@link Guardian#health()} makes one store round trip, so the answer is kept for
- * {@code guardian.health.cache-ttl} (default 1 s; 0 = no caching) of the injected clock.
+ * term (while it leads) and the {@code reasons} it is not ready. {@link Guardian#health()} makes one store round
+ * trip, so the answer is kept for {@code guardian.health.cache-ttl} (default 1 s; 0 = no caching) of the injected
+ * clock.
  */
 public final class GuardianHealthIndicator implements HealthIndicator {
 

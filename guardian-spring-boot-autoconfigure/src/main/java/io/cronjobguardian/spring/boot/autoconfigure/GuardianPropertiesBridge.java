@@ -39,8 +39,9 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  *
  * <p>The starter's own keys ({@link #STARTER_KEYS}) are not passed on. A JVM system property {@code guardian.x} that
  * names no Guardian key is ignored with a warning (system properties are shared with build tools and other
- * libraries, like the environment); from every other source an unknown key is an error. Guardian validates everything at once; its
- * problems come back with the Spring origin of each value ("class path resource [application.yaml] - 4:17").
+ * libraries, like the environment); from every other source an unknown key is an error. Guardian validates
+ * everything at once; its problems come back with the Spring origin of each value
+ * ("class path resource [application.yaml] - 4:17").
  */
 final class GuardianPropertiesBridge {
 

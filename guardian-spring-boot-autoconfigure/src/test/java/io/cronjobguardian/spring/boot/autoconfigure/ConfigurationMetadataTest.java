@@ -49,7 +49,7 @@ class ConfigurationMetadataTest {
             new String[] {"management.health.guardian.enabled", "java.lang.Boolean", "true",
                     "Whether the guardian health component is registered."});
 
-    /** A Guardian key in Spring's kebab-case: {@code leaderElection.leaseDuration} → {@code leader-election.lease-duration}. */
+    /** A Guardian key in kebab-case: {@code leaderElection.leaseDuration} → {@code leader-election.lease-duration}. */
     static String kebab(String key) {
         StringBuilder sb = new StringBuilder();
         char prev = 0;

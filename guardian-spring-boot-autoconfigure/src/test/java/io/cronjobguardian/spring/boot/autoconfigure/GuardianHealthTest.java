@@ -37,7 +37,8 @@ class GuardianHealthTest {
             .withConfiguration(AutoConfigurations.of(GuardianAutoConfiguration.class,
                     GuardianHealthAutoConfiguration.class, HealthContributorAutoConfiguration.class,
                     HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class,
-                    ApplicationAvailabilityAutoConfiguration.class, AvailabilityHealthContributorAutoConfiguration.class,
+                    ApplicationAvailabilityAutoConfiguration.class,
+                    AvailabilityHealthContributorAutoConfiguration.class,
                     AvailabilityProbesAutoConfiguration.class))
             .withPropertyValues("guardian.storage.type=memory")
             .withBean(ScriptableCronJobWatcher.class, ScriptableCronJobWatcher::new);
