@@ -131,21 +131,6 @@ public class GuardianAutoConfiguration {
     }
 
     /**
-     * The slot of the HTTP surface (issue 17): when guardian-http is on the classpath of a servlet application, its
-     * framework-free {@code GuardianHttpHandler} is mounted here in the host's web server. Still empty (the
-     * starter does not depend on guardian-http yet); next it gets a {@code ServletRegistrationBean} adapting
-     * servlet requests to {@code GuardianHttpHandler.handle(HttpRequest)} under a configurable base path
-     * (management-port aware), with actions authenticated by the host's Spring Security. guardian-http's
-     * {@code http.*} keys are engine keys, so {@code guardian.http.*} properties already reach {@link GuardianConfig}.
-     */
-    @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "io.cronjobguardian.http.GuardianHttpHandler")
-    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    @ConditionalOnBean(Guardian.class)
-    static class GuardianHttpConfiguration {
-    }
-
-    /**
      * Whether the store should use the host's DataSource: a server database is selected and Guardian is not told
      * where to connect itself.
      */

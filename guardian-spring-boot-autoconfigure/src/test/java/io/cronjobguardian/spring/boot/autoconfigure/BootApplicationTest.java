@@ -73,6 +73,52 @@ class BootApplicationTest {
         assertThat(guardian.health().live()).as("closed with the application").isFalse();
     }
 
+    @Test
+    void theHttpApiIsServedInTheHostsWebServerAndItsActionsNeedTheToken(@TempDir Path dir) throws Exception {
+        String token = "a-token-of-enough-length";
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.SERVLET)
+                .properties("server.address=127.0.0.1", "server.port=0", "spring.main.banner-mode=off",
+                        "server.servlet.context-path=/ops",
+                        "guardian.storage.type=sqlite",
+                        "guardian.storage.sqlite.path=" + dir.resolve("guardian.db"),
+                        "guardian.http.actions.enabled=true", "guardian.http.token=" + token)
+                .run()) {
+            ScriptableCronJobWatcher cluster = ctx.getBean(ScriptableCronJobWatcher.class);
+            cluster.addCronJob(io.cronjobguardian.testkit.TestObjects.cronJob("team-a", "nightly")
+                    .schedule("0 2 * * *").build());
+            String port = ctx.getEnvironment().getProperty("local.server.port");
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+            assertThat(ctx.getBeanNamesForType(org.springframework.boot.web.servlet.ServletRegistrationBean.class))
+                    .contains("guardianHttpServlet");
+            HttpResponse<String> list = get(http, port, "/ops/api/v1/cronjobs");
+            assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+            assertThat(list.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+            assertThat(list.body()).contains("\"name\":\"nightly\"");
+            assertThat(get(http, port, "/ops/healthz").statusCode()).isEqualTo(200);
+            assertThat(get(http, port, "/ops/api/v1/cronjobs/team-a/absent").statusCode()).isEqualTo(404);
+            assertThat(get(http, port, "/ops/api/v1/cronjobs?limit=0").statusCode()).isEqualTo(400);
+
+            String suspend = "/ops/api/v1/cronjobs/team-a/nightly/suspend";
+            assertThat(post(http, port, suspend, null).statusCode()).as("no token").isEqualTo(401);
+            HttpResponse<String> done = post(http, port, suspend, token);
+            assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+            assertThat(cluster.cronJob(io.cronjobguardian.api.CronJobRef.of("team-a", "nightly")).orElseThrow()
+                    .suspended()).isTrue();
+        }
+    }
+
+    private static HttpResponse<String> post(HttpClient http, String port, String path, String token)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static HttpResponse<String> get(HttpClient http, String port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
