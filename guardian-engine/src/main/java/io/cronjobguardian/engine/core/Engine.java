@@ -21,6 +21,8 @@ import io.cronjobguardian.engine.config.GuardianConfig;
 import io.cronjobguardian.engine.monitor.MonitorSpec;
 import io.cronjobguardian.engine.time.TaskScheduler;
 import io.cronjobguardian.engine.time.TimerGroup;
+import io.cronjobguardian.engine.NotLeaderException;
+import io.cronjobguardian.engine.PruneResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,8 +40,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.cronjobguardian.engine.NotLeaderException;
-import io.cronjobguardian.engine.PruneResult;
 
 /**
  * The leader-side engine: records runs, evaluates monitors, opens and resolves incidents, prunes history. Every
