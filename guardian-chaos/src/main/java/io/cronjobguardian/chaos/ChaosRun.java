@@ -1,5 +1,6 @@
 package io.cronjobguardian.chaos;
 
+import io.cronjobguardian.api.CronJobRef;
 import io.cronjobguardian.api.Execution;
 import io.cronjobguardian.api.ExecutionQuery;
 import io.cronjobguardian.api.HistoryStore;
@@ -734,7 +735,50 @@ public final class ChaosRun implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------ checks
 
+    /**
+     * Lets the simulation run on until the stuck CronJob's first slot without a Job is past its deadline (and 1 s
+     * real for the engine to judge it), so that its MissedSchedule is judged in every run: a quick run (an idle
+     * machine, fast elections) would stop before that deadline. Bounded by 60 s; on timeout the run goes on and the
+     * check says why it could not judge.
+     */
+    /** Opens the harness's own store client (straight to the database, not through a proxy), once. */
+    private void openReader() {
+        if (reader == null) {
+            reader = Providers.byName(HistoryStoreProvider.class, database.provider()).orElseThrow()
+                    .create(Settings.of(directSettings()), ProviderContext.defaults());
+            reader.start();
+        }
+    }
+
+    private void awaitStuckDeadline() {
+        openReader();
+        CronJobRef stuck = CronJobRef.of(ChaosScenario.STUCK.split("/")[0], ChaosScenario.STUCK.split("/")[1]);
+        long bound = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Instant due = null;
+        while (System.nanoTime() < bound) {
+            if (due == null) {
+                List<Execution> runs = reader.executions(ExecutionQuery.forCronJob(stuck).page(0, 50)).items();
+                if (runs.size() >= ChaosScenario.STUCK_AFTER_RUNS) {
+                    Instant last = runs.stream().map(e -> e.job().scheduledTime()).filter(java.util.Objects::nonNull)
+                            .max(Instant::compareTo).orElse(null);
+                    if (last != null) {
+                        // its schedule is every minute: the next slot is the first without a Job
+                        due = last.plus(Duration.ofMinutes(1)).plus(ChaosScenario.MISSED_BUFFER)
+                                .plus(ChaosScenario.OBSERVATION_GRACE)
+                                .plus(Duration.ofMillis((long) (1000 * clock.factor())));
+                    }
+                }
+            }
+            if (due != null && !clock.instant().isBefore(due)) {
+                return;
+            }
+            sleep(Duration.ofMillis(100));
+        }
+        say("WARNING: " + ChaosScenario.STUCK + " had not reached its first deadline without a Job after 60 s");
+    }
+
     private Result finish() {
+        awaitStuckDeadline();
         // 1. the simulation stops; its log of every Job is the ground truth
         simulator.send("stop");
         String stopped = waitForLine(simulator, "STOPPED", Duration.ofSeconds(30));
@@ -767,9 +811,7 @@ public final class ChaosRun implements AutoCloseable {
 
         // 2. the leader records the last Jobs and sends the last notifications (bounded; then whatever is missing
         //    is missing)
-        reader = Providers.byName(HistoryStoreProvider.class, database.provider()).orElseThrow()
-                .create(Settings.of(directSettings()), ProviderContext.defaults());
-        reader.start();
+        openReader();
         // quiet: the last Jobs recorded, every open incident's openings queued, nothing left to send, and still so
         // after the time a failed Job's context reads may take (the last failure may still be on its way to an
         // incident)
@@ -866,6 +908,11 @@ public final class ChaosRun implements AutoCloseable {
             boolean stuck = cj.equals(ChaosScenario.STUCK);
             if (afterTheStop(inc)) {
                 continue;   // a slot after the simulation stopped
+            }
+            if (stuck && stuckSlot == null && afterStop != null && !inc.openedAt().isBefore(afterStop)) {
+                // the stuck CronJob's first slot without a Job came after the stop (a quick run): like every
+                // CronJob's, its slots after the stop are not judged
+                continue;
             }
             judged.add(inc);
             if (!stuck) {
