@@ -101,8 +101,21 @@ class LeaseWatchTest {
 
     @Test
     void aStandbyTriesRightAfterAnUnrenewedLeaseExpires() {
-        // the leader stops renewing (its connection black-holed); polling would try 4..8.8 s apart
-        Cluster c = cluster("watch-expiry", Duration.ofSeconds(12), Duration.ofSeconds(10), Duration.ofSeconds(4));
+        // the leader stops renewing (its connection black-holed); polling would try 4..8.8 s apart. A poll may still
+        // happen to fall right after the expiry and win before the watch's expiry check fires (then kicks() stays 0
+        // and that round proves nothing about the watch): such a round is repeated, at most 3 rounds in all
+        long kicks = 0;
+        for (int round = 1; round <= 3 && kicks == 0; round++) {
+            kicks = standbyTakesOverAnUnrenewedLease("watch-expiry-" + round);
+        }
+        // the expiry check restarted the standby's term (more than once if a first attempt lost a race under load)
+        assertThat(kicks).as("in one of 3 rounds the watch's expiry check, not a poll, started the take-over")
+                .isPositive();
+    }
+
+    /** One round: the standby leads within 3 s of the unrenewed Lease's expiry; returns its kicks. */
+    private long standbyTakesOverAnUnrenewedLease(String name) {
+        Cluster c = cluster(name, Duration.ofSeconds(12), Duration.ofSeconds(10), Duration.ofSeconds(4));
         KubernetesLeaderElector a = c.start(c.proxiedCandidate("pod-a"));
         await().atMost(Duration.ofSeconds(10)).until(a::isLeader);
         KubernetesLeaderElector b = c.start(c.candidate("pod-b"));
@@ -118,13 +131,13 @@ class LeaseWatchTest {
                 .plusSeconds(last.getSpec().getLeaseDurationSeconds());
         await().atMost(c.leaseDuration.plusSeconds(5)).pollInterval(Duration.ofMillis(5)).until(b::isLeader);
         long lateMs = Duration.between(expires, Instant.now()).toMillis();
-        LOG.info("standby led {} ms after the unrenewed Lease expired", lateMs);
-        assertThat(lateMs).as("led after the expiry, within 3 s of it (polls are 4..8.8 s apart; kicks() says it was the watch)").isBetween(0L, 3_000L);
+        LOG.info("{}: standby led {} ms after the unrenewed Lease expired ({} kicks)", name, lateMs, b.kicks());
+        assertThat(lateMs).as("led after the expiry, within 3 s of it (polls are 4..8.8 s apart)")
+                .isBetween(0L, 3_000L);
         assertThat(b.currentEpoch().orElseThrow()).isGreaterThan(epochA);
-        // the expiry check restarted the standby's term (more than once if a first attempt lost a race under load)
-        assertThat(b.kicks()).isPositive();
         assertThat(c.violations()).isEmpty();
         c.proxies.get("pod-a").restore(); // a clean close of pod-a's watch (see Cluster.watchLease)
+        return b.kicks();
     }
 
     @Test
