@@ -181,7 +181,8 @@ class LeaseWatchTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         LOG.info("after {} failed watch openings the standby took the released Lease {} ms after close()",
                 b.watchFailures(), ms);
-        assertThat(b.kicks()).as("the reopened watch saw the release").isEqualTo(1);
+        // polling never kicks; the reopened watch does (more than once when a first attempt lost a race under load)
+        assertThat(b.kicks()).as("the reopened watch saw the release").isPositive();
         assertThat(c.violations()).isEmpty();
     }
 }
