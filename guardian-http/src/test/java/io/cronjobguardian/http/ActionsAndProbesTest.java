@@ -1,5 +1,6 @@
 package io.cronjobguardian.http;
 
+import io.cronjobguardian.testkit.LogCapture;
 import static io.cronjobguardian.http.Fixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
 package io.cronjobguardian.http;
 
+import io.cronjobguardian.testkit.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

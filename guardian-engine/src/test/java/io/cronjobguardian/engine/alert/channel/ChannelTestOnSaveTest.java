@@ -1,5 +1,6 @@
 package io.cronjobguardian.engine.alert.channel;
 
+import io.cronjobguardian.testkit.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

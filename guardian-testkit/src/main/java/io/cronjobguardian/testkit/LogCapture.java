@@ -1,4 +1,4 @@
-package io.cronjobguardian.alert.email;
+package io.cronjobguardian.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,11 +7,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Captures what slf4j-simple prints to {@code System.err} (it looks {@code System.err} up on every line). Every
+ * Captures what slf4j-simple prints to {@code System.err} (it looks {@code System.err} up on every line) while
+ * still printing it, for tests that check what was logged (secrets never appear, an action names who did it). A
  * channel logs under its own name ({@code <class>.<channel name>}), so {@link #trace} can turn one channel's logger
- * up to TRACE before the channel exists, without making every other test noisy.
+ * up to TRACE before the channel exists, without making every other test noisy. Not for tests run in parallel.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private final PrintStream original = System.err;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -38,15 +39,17 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Makes the logger of the channel {@code name} of this class log at TRACE, if created from now on. */
-    static void trace(Class<?> channelClass, String name) {
+    public static void trace(Class<?> channelClass, String name) {
         System.setProperty("org.slf4j.simpleLogger.log." + channelClass.getName() + "." + name, "trace");
     }
 
-    static LogCapture start() {
+    /** Starts capturing; {@link #close} restores {@code System.err}. */
+    public static LogCapture start() {
         return new LogCapture();
     }
 
-    String text() {
+    /** Everything printed to {@code System.err} since {@link #start}. */
+    public String text() {
         synchronized (captured) {
             return captured.toString(StandardCharsets.UTF_8);
         }
