@@ -207,6 +207,30 @@ public interface HistoryStore extends AutoCloseable {
      */
     Optional<Incident> resolveIncident(String incidentId, Instant resolvedAt, long epoch);
 
+    /**
+     * Records that {@code by} acknowledged the open incident at {@code at} (a later acknowledgement replaces an
+     * earlier one). Leaves the version and every other field as they are: an engine's concurrent update still
+     * applies. The default says the store cannot do it.
+     *
+     * @return the incident as stored afterwards; empty if it is unknown or resolved
+     * @throws UnsupportedOperationException if this store does not keep acknowledgements
+     */
+    default Optional<Incident> acknowledgeIncident(String incidentId, String by, Instant at, long epoch) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not keep acknowledgements");
+    }
+
+    /**
+     * Silences the open incident until {@code until} ({@code null} lifts a silence): while silenced, its openings
+     * and reminders are not claimed by {@link #claimDueNotifications} (they are claimed once it ends); its
+     * resolution is. Leaves the version and every other field as they are. The default says the store cannot do it.
+     *
+     * @return the incident as stored afterwards; empty if it is unknown or resolved
+     * @throws UnsupportedOperationException if this store does not keep silences
+     */
+    default Optional<Incident> silenceIncident(String incidentId, @Nullable Instant until, String by, long epoch) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not keep silences");
+    }
+
     /** Incidents matching the query, newest first, one page. */
     Page<Incident> incidents(IncidentQuery query);
 

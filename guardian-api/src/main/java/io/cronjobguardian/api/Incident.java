@@ -18,6 +18,12 @@ import java.util.Objects;
  * @param notificationCount how many times it has been (re-)notified
  * @param resolvedAt        when it was resolved, or {@code null} while open
  * @param version           optimistic-lock version; every update increments it
+ * @param acknowledgedAt    when someone acknowledged it (reminders stop; an escalation of its severity is still
+ *                          announced), or {@code null}
+ * @param acknowledgedBy    who acknowledged it, or {@code null}
+ * @param silencedUntil     until when it is silenced (nothing but its resolution is sent before then), or
+ *                          {@code null}
+ * @param silencedBy        who silenced it, or {@code null}
  */
 public record Incident(
         String id,
@@ -31,7 +37,11 @@ public record Incident(
         @Nullable Instant lastNotifiedAt,
         int notificationCount,
         @Nullable Instant resolvedAt,
-        long version) {
+        long version,
+        @Nullable Instant acknowledgedAt,
+        @Nullable String acknowledgedBy,
+        @Nullable Instant silencedUntil,
+        @Nullable String silencedBy) {
 
     public Incident {
         Checks.notBlank(id, "id");
@@ -47,6 +57,28 @@ public record Incident(
         resolvedAt = Checks.millis(resolvedAt);
         Checks.notBefore(resolvedAt, openedAt, "resolvedAt", "openedAt");
         Checks.nonNegative(version, "version");
+        acknowledgedAt = Checks.millis(acknowledgedAt);
+        acknowledgedBy = acknowledgedAt == null ? null : acknowledgedBy;
+        silencedUntil = Checks.millis(silencedUntil);
+        silencedBy = silencedUntil == null ? null : silencedBy;
+    }
+
+    /** An incident nobody has acknowledged or silenced. */
+    public Incident(String id, IncidentKey key, Severity severity, String title, String message, String signature,
+            AlertContext context, Instant openedAt, @Nullable Instant lastNotifiedAt, int notificationCount,
+            @Nullable Instant resolvedAt, long version) {
+        this(id, key, severity, title, message, signature, context, openedAt, lastNotifiedAt, notificationCount,
+                resolvedAt, version, null, null, null, null);
+    }
+
+    /** {@code true} once someone acknowledged it. */
+    public boolean isAcknowledged() {
+        return acknowledgedAt != null;
+    }
+
+    /** {@code true} while silenced at {@code now}: openings and reminders wait, a resolution is still sent. */
+    public boolean isSilencedAt(Instant now) {
+        return silencedUntil != null && silencedUntil.isAfter(now);
     }
 
     /** {@code true} while not resolved. */
@@ -57,13 +89,14 @@ public record Incident(
     /** Returns a copy recording a notification queued at {@code at}. */
     public Incident notifiedAt(Instant at) {
         return new Incident(id, key, severity, title, message, signature, context, openedAt, at,
-                notificationCount + 1, resolvedAt, version);
+                notificationCount + 1, resolvedAt, version, acknowledgedAt, acknowledgedBy, silencedUntil, silencedBy);
     }
 
     /** Returns a copy with new severity, title, message, signature and context (e.g. a changed failure). */
     public Incident withContent(Severity newSeverity, String newTitle, String newMessage, String newSignature,
             AlertContext newContext) {
         return new Incident(id, key, newSeverity, newTitle, newMessage, newSignature, newContext, openedAt,
-                lastNotifiedAt, notificationCount, resolvedAt, version);
+                lastNotifiedAt, notificationCount, resolvedAt, version, acknowledgedAt, acknowledgedBy, silencedUntil,
+                silencedBy);
     }
 }

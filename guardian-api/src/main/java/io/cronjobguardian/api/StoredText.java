@@ -171,6 +171,7 @@ public final class StoredText {
             return i;
         }
         return new Incident(i.id(), i.key(), i.severity(), title, message, signature, context, i.openedAt(),
-                i.lastNotifiedAt(), i.notificationCount(), i.resolvedAt(), i.version());
+                i.lastNotifiedAt(), i.notificationCount(), i.resolvedAt(), i.version(), i.acknowledgedAt(),
+                clean(i.acknowledgedBy()), i.silencedUntil(), clean(i.silencedBy()));
     }
 }

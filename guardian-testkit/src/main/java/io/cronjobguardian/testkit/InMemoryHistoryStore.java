@@ -460,8 +460,47 @@ public final class InMemoryHistoryStore implements HistoryStore {
             }
             Incident next = new Incident(stored.id(), stored.key(), updated.severity(), updated.title(),
                     updated.message(), updated.signature(), updated.context(), stored.openedAt(),
-                    updated.lastNotifiedAt(), updated.notificationCount(), null, stored.version() + 1);
+                    updated.lastNotifiedAt(), updated.notificationCount(), null, stored.version() + 1,
+                    stored.acknowledgedAt(), stored.acknowledgedBy(), stored.silencedUntil(), stored.silencedBy());
             db.incidents.put(next.id(), next);
+            return Optional.of(next);
+        }
+    }
+
+    @Override
+    public Optional<Incident> acknowledgeIncident(String incidentId, String by, Instant at, long epoch) {
+        Objects.requireNonNull(incidentId, "incidentId");
+        Objects.requireNonNull(by, "by");
+        Instant when = millis(at, "at");
+        synchronized (db.lock) {
+            fence(epoch);
+            Incident s = db.incidents.get(incidentId);
+            if (s == null || !s.isOpen()) {
+                return Optional.empty();
+            }
+            Incident next = new Incident(s.id(), s.key(), s.severity(), s.title(), s.message(), s.signature(),
+                    s.context(), s.openedAt(), s.lastNotifiedAt(), s.notificationCount(), null, s.version(), when,
+                    StoredText.clean(by), s.silencedUntil(), s.silencedBy());
+            db.incidents.put(incidentId, next);
+            return Optional.of(next);
+        }
+    }
+
+    @Override
+    public Optional<Incident> silenceIncident(String incidentId, @Nullable Instant until, String by, long epoch) {
+        Objects.requireNonNull(incidentId, "incidentId");
+        Objects.requireNonNull(by, "by");
+        Instant end = until == null ? null : millis(until, "until");
+        synchronized (db.lock) {
+            fence(epoch);
+            Incident s = db.incidents.get(incidentId);
+            if (s == null || !s.isOpen()) {
+                return Optional.empty();
+            }
+            Incident next = new Incident(s.id(), s.key(), s.severity(), s.title(), s.message(), s.signature(),
+                    s.context(), s.openedAt(), s.lastNotifiedAt(), s.notificationCount(), null, s.version(),
+                    s.acknowledgedAt(), s.acknowledgedBy(), end, end == null ? null : StoredText.clean(by));
+            db.incidents.put(incidentId, next);
             return Optional.of(next);
         }
     }
@@ -483,7 +522,8 @@ public final class InMemoryHistoryStore implements HistoryStore {
             }
             Incident resolved = new Incident(stored.id(), stored.key(), stored.severity(), stored.title(),
                     stored.message(), stored.signature(), stored.context(), stored.openedAt(),
-                    stored.lastNotifiedAt(), stored.notificationCount(), at, stored.version() + 1);
+                    stored.lastNotifiedAt(), stored.notificationCount(), at, stored.version() + 1,
+                    stored.acknowledgedAt(), stored.acknowledgedBy(), stored.silencedUntil(), stored.silencedBy());
             db.incidents.put(incidentId, resolved);
             db.openIncidentByKey.remove(stored.key(), incidentId);
             return Optional.of(resolved);
@@ -554,13 +594,22 @@ public final class InMemoryHistoryStore implements HistoryStore {
         synchronized (db.lock) {
             fence(epoch);
             List<Notification> due = db.notifications.values().stream().filter(n -> claimableLocked(n, t))
-                    .sorted(DUE_ORDER).limit(limit).collect(Collectors.toList());
+                    .filter(n -> !heldBySilenceLocked(n, t)).sorted(DUE_ORDER).limit(limit).collect(Collectors.toList());
             List<Notification> claimed = new ArrayList<>(due.size());
             for (Notification n : due) {
                 claimed.add(claimLocked(n, claimant, t, claimTtl));
             }
             return claimed;
         }
+    }
+
+    /** An opening or a reminder of an open incident silenced at {@code now} waits until the silence ends. */
+    private boolean heldBySilenceLocked(Notification n, Instant now) {
+        if (n.kind() != NotificationKind.OPENED && n.kind() != NotificationKind.REMINDER) {
+            return false;
+        }
+        Incident i = db.incidents.get(n.incidentId());
+        return i != null && i.isOpen() && i.isSilencedAt(now);
     }
 
     private static void checkClaim(String claimant, Duration claimTtl) {

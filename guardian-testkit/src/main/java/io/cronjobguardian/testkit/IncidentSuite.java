@@ -126,6 +126,47 @@ abstract class IncidentSuite extends StoreSuite {
     }
 
     @Test
+    @DisplayName("acknowledge and silence: kept outside the version, kept by updates and resolution, refused when "
+            + "resolved or unknown, seen by a peer")
+    void acknowledgeAndSilence() {
+        Incident i = openIncident(key(CJ, AlertType.JOB_FAILED), T0);
+        assertThat(i.isAcknowledged()).isFalse();
+        assertThat(i.silencedUntil()).isNull();
+
+        Incident acked = store.acknowledgeIncident(i.id(), "alice 'o\"", T0.plusSeconds(10), EPOCH).orElseThrow();
+        assertThat(acked.acknowledgedAt()).isEqualTo(T0.plusSeconds(10));
+        assertThat(acked.acknowledgedBy()).isEqualTo("alice 'o\"");
+        assertThat(acked.version()).as("outside the optimistic lock").isEqualTo(i.version());
+        Incident silenced = peer().silenceIncident(i.id(), T0.plusSeconds(3600), "bob", EPOCH).orElseThrow();
+        assertThat(silenced.silencedUntil()).isEqualTo(T0.plusSeconds(3600));
+        assertThat(silenced.silencedBy()).isEqualTo("bob");
+        assertThat(silenced.acknowledgedBy()).isEqualTo("alice 'o\"");
+        assertThat(silenced.isSilencedAt(T0.plusSeconds(3599))).isTrue();
+        assertThat(silenced.isSilencedAt(T0.plusSeconds(3600))).isFalse();
+        assertThat(store.findIncident(i.id())).contains(silenced);
+
+        // the engine's update of the version it read (before the acknowledgement) still applies and keeps both
+        Incident updated = store.updateIncident(i.withContent(Severity.WARNING, "t2", "m2", "s2", null)
+                .notifiedAt(T0.plusSeconds(20)), EPOCH).orElseThrow();
+        assertThat(updated.acknowledgedAt()).isEqualTo(T0.plusSeconds(10));
+        assertThat(updated.silencedUntil()).isEqualTo(T0.plusSeconds(3600));
+        assertThat(updated.title()).isEqualTo("t2");
+
+        Incident lifted = store.silenceIncident(i.id(), null, "carol", EPOCH).orElseThrow();
+        assertThat(lifted.silencedUntil()).isNull();
+        assertThat(lifted.silencedBy()).isNull();
+        assertThat(lifted.acknowledgedAt()).isEqualTo(T0.plusSeconds(10));
+
+        Incident resolved = store.resolveIncident(i.id(), T0.plusSeconds(60), EPOCH).orElseThrow();
+        assertThat(resolved.acknowledgedBy()).isEqualTo("alice 'o\"");
+        assertThat(store.acknowledgeIncident(i.id(), "dave", T0.plusSeconds(70), EPOCH)).isEmpty();
+        assertThat(store.silenceIncident(i.id(), T0.plusSeconds(999), "dave", EPOCH)).isEmpty();
+        assertThat(store.findIncident(i.id())).contains(resolved);
+        assertThat(store.acknowledgeIncident("424242", "dave", T0, EPOCH)).isEmpty();
+        assertThat(store.silenceIncident("no-such-incident", T0, "dave", EPOCH)).isEmpty();
+    }
+
+    @Test
     @DisplayName("8 concurrent updates of one version: exactly one wins")
     void concurrentUpdateIncident() throws Exception {
         HistoryStore other = peer();

@@ -77,6 +77,39 @@ abstract class OutboxSuite extends StoreSuite {
     }
 
     @Test
+    @DisplayName("a silenced open incident's openings and reminders are not claimed until the silence ends; its "
+            + "resolution and other incidents' notifications are")
+    void silenceHoldsOpeningsAndReminders() {
+        Incident silenced = openIncident(key(CJ, AlertType.JOB_FAILED), T0);
+        Incident other = openIncident(key(CJ, AlertType.DEAD_MAN_TRIGGERED), T0);
+        Notification opening = enqueue(silenced.id(), "slack", NotificationKind.OPENED, 0, T0);
+        Notification reminder = enqueue(silenced.id(), "pagerduty", NotificationKind.REMINDER, 1, T0);
+        Notification others = enqueue(other.id(), "slack", NotificationKind.OPENED, 0, T0);
+        store.silenceIncident(silenced.id(), T0.plusSeconds(600), "ops", EPOCH).orElseThrow();
+
+        List<Notification> first = store.claimDueNotifications("me", T0.plusSeconds(1), Duration.ofHours(3), 10,
+                EPOCH);
+        assertThat(first).extracting(Notification::id).containsExactly(others.id());
+        assertThat(peer().claimDueNotifications("peer", T0.plusSeconds(599), Duration.ofHours(3), 10, EPOCH))
+                .isEmpty();
+
+        List<Notification> after = store.claimDueNotifications("me", T0.plusSeconds(600), Duration.ofHours(3), 10,
+                EPOCH);
+        assertThat(after).extracting(Notification::id).containsExactlyInAnyOrder(opening.id(), reminder.id());
+
+        // a resolution goes out while silenced; so does everything of an incident resolved while silenced
+        Incident again = openIncident(key(CJ, AlertType.SLA_BREACHED), T0);
+        Notification held = enqueue(again.id(), "slack", NotificationKind.OPENED, 0, T0);
+        store.silenceIncident(again.id(), T0.plusSeconds(7200), "ops", EPOCH).orElseThrow();
+        Notification resolution = enqueue(again.id(), "pagerduty", NotificationKind.RESOLVED, 0, T0);
+        assertThat(store.claimDueNotifications("me", T0.plusSeconds(700), Duration.ofHours(3), 10, EPOCH))
+                .extracting(Notification::id).containsExactly(resolution.id());
+        store.resolveIncident(again.id(), T0.plusSeconds(701), EPOCH).orElseThrow();
+        assertThat(store.claimDueNotifications("me", T0.plusSeconds(702), Duration.ofHours(3), 10, EPOCH))
+                .extracting(Notification::id).containsExactly(held.id());
+    }
+
+    @Test
     @DisplayName("a channel test (TEST) needs no incident, is queued once per id and channel, and outlives incidents")
     void channelTestWithoutIncident() {
         String testId = "channel-test:" + "ab".repeat(32);

@@ -153,6 +153,43 @@ final class IncidentsTable {
         });
     }
 
+    Optional<Incident> acknowledgeIncident(String incidentId, String by, Instant at, long epoch) {
+        Objects.requireNonNull(by, "by");
+        Objects.requireNonNull(at, "at");
+        return attention("acknowledgeIncident", incidentId, epoch, u -> u
+                .set(Incidents.ACKNOWLEDGED_AT, at.toEpochMilli())
+                .set(Incidents.ACKNOWLEDGED_BY, who(by)));
+    }
+
+    Optional<Incident> silenceIncident(String incidentId, @io.cronjobguardian.api.Nullable Instant until, String by,
+            long epoch) {
+        Objects.requireNonNull(by, "by");
+        return attention("silenceIncident", incidentId, epoch, u -> u
+                .set(Incidents.SILENCED_UNTIL, until == null ? null : until.toEpochMilli())
+                .set(Incidents.SILENCED_BY, until == null ? null : who(by)));
+    }
+
+    /** Who, as stored: cleaned of what a column cannot hold, at most 253 characters. */
+    private static String who(String by) {
+        String c = StoredText.clean(by);
+        return c.length() <= 253 ? c : c.substring(0, 253);
+    }
+
+    /** Sets columns outside the optimistic lock of an open incident; the version stays. */
+    private Optional<Incident> attention(String op, String incidentId, long epoch,
+            java.util.function.UnaryOperator<org.jooq.UpdateSetMoreStep<org.jooq.Record>> columns) {
+        Objects.requireNonNull(incidentId, "incidentId");
+        Optional<Long> id = incidentId(incidentId);
+        return tx.write(op, epoch, ctx -> {
+            if (id.isEmpty()) {
+                return Optional.<Incident>empty();
+            }
+            org.jooq.UpdateSetMoreStep<org.jooq.Record> u = ctx.update(Incidents.T).set(Incidents.VERSION, Incidents.VERSION);
+            int n = columns.apply(u).where(Incidents.ID.eq(id.get())).and(Incidents.RESOLVED_AT.isNull()).execute();
+            return n == 0 ? Optional.<Incident>empty() : loadIncident(ctx, id.get());
+        });
+    }
+
     Page<Incident> incidents(IncidentQuery query) {
         Objects.requireNonNull(query, "query");
         Condition c = noCondition();

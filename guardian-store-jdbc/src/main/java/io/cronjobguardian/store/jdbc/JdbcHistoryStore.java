@@ -391,6 +391,16 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     @Override
+    public Optional<Incident> acknowledgeIncident(String incidentId, String by, Instant at, long epoch) {
+        return incidents.acknowledgeIncident(incidentId, by, at, epoch);
+    }
+
+    @Override
+    public Optional<Incident> silenceIncident(String incidentId, @Nullable Instant until, String by, long epoch) {
+        return incidents.silenceIncident(incidentId, until, by, epoch);
+    }
+
+    @Override
     public long deleteResolvedIncidentsBefore(Instant cutoff, long epoch) {
         return retention.deleteResolvedIncidentsBefore(cutoff, epoch);
     }

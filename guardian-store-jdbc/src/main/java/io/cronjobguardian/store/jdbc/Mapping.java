@@ -115,7 +115,9 @@ final class Mapping {
                 r.get(Incidents.TITLE), r.get(Incidents.MESSAGE), r.get(Incidents.SIGNATURE),
                 context(r.get(Incidents.CONTEXT)), instant(r.get(Incidents.OPENED_AT)),
                 instant(r.get(Incidents.LAST_NOTIFIED_AT)), r.get(Incidents.NOTIFICATION_COUNT),
-                instant(r.get(Incidents.RESOLVED_AT)), r.get(Incidents.VERSION));
+                instant(r.get(Incidents.RESOLVED_AT)), r.get(Incidents.VERSION),
+                instant(r.get(Incidents.ACKNOWLEDGED_AT)), r.get(Incidents.ACKNOWLEDGED_BY),
+                instant(r.get(Incidents.SILENCED_UNTIL)), r.get(Incidents.SILENCED_BY));
     }
 
     static String context(AlertContext c) {

@@ -44,7 +44,7 @@ final class Migrator {
 
     /** Every version this code knows, in order. The code's tables match the last one. */
     static final List<Step> STEPS = List.of(new Step(1, "init"), new Step(2, "lazy_histogram"),
-            new Step(3, "schedule_change"));
+            new Step(3, "schedule_change"), new Step(4, "incident_attention"));
     /** The schema version this code works with. */
     static final int LATEST = STEPS.get(STEPS.size() - 1).version();
 

@@ -158,10 +158,15 @@ final class Tables {
         static final Field<Integer> NOTIFICATION_COUNT = col(NAME, "notification_count", SQLDataType.INTEGER);
         static final Field<Long> RESOLVED_AT = col(NAME, "resolved_at", SQLDataType.BIGINT);
         static final Field<Long> VERSION = col(NAME, "version", SQLDataType.BIGINT);
+        /** Schema version 4: who acknowledged it and when; until when and by whom it is silenced. */
+        static final Field<Long> ACKNOWLEDGED_AT = col(NAME, "acknowledged_at", SQLDataType.BIGINT);
+        static final Field<String> ACKNOWLEDGED_BY = col(NAME, "acknowledged_by", SQLDataType.VARCHAR(253));
+        static final Field<Long> SILENCED_UNTIL = col(NAME, "silenced_until", SQLDataType.BIGINT);
+        static final Field<String> SILENCED_BY = col(NAME, "silenced_by", SQLDataType.VARCHAR(253));
 
         static final Field<?>[] ALL = {ID, MONITOR, NAMESPACE, CRONJOB_NAME, ALERT_TYPE, SUBJECT, OPEN_KEY, SEVERITY,
             TITLE, MESSAGE, SIGNATURE, CONTEXT, OPENED_AT, LAST_NOTIFIED_AT, NOTIFICATION_COUNT, RESOLVED_AT,
-            VERSION};
+            VERSION, ACKNOWLEDGED_AT, ACKNOWLEDGED_BY, SILENCED_UNTIL, SILENCED_BY};
 
         private Incidents() {
         }

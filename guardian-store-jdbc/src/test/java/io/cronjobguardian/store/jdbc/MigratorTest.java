@@ -24,10 +24,10 @@ class MigratorTest {
 
     @Test
     void knowsItsSteps() {
-        assertThat(Migrator.LATEST).isEqualTo(3);
+        assertThat(Migrator.LATEST).isEqualTo(4);
         assertThat(Migrator.STEPS).extracting(Migrator.Step::script)
                 .containsExactly("V1__init.sql", "V2__lazy_histogram.sql",
-                "V3__schedule_change.sql");
+                "V3__schedule_change.sql", "V4__incident_attention.sql");
         assertThat(Migrator.checksum("a")).hasSize(64).isEqualTo(Migrator.checksum("a"));
         assertThat(Migrator.split(Migrator.HISTORY_DDL)).hasSize(1);
         assertThat(List.of(Migrator.HISTORY_DDL)).allSatisfy(s -> assertThat(s).contains("IF NOT EXISTS"));

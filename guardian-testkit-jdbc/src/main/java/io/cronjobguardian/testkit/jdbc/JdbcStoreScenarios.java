@@ -207,9 +207,9 @@ public abstract class JdbcStoreScenarios {
                     f.get(120, TimeUnit.SECONDS);
                 }
                 try (Connection raw = target().connect(db)) {
-                    // one row per schema version (V1, V2, V3), each applied once
+                    // one row per schema version (V1 to V4), each applied once
                     assertThat(count(raw, "SELECT COUNT(*) FROM guardian_schema_history")).as("round %d", round)
-                            .isEqualTo(3);
+                            .isEqualTo(4);
                     assertThat(count(raw, "SELECT COUNT(*) FROM guardian_fence")).isEqualTo(1);
                 }
 
@@ -258,7 +258,7 @@ public abstract class JdbcStoreScenarios {
             HistoryStore store = track(target().store(s));
             assertThatThrownBy(store::start).isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining("schema is at version 999")
-                    .hasMessageContaining("newer than the version this guardian-store-jdbc knows (3)")
+                    .hasMessageContaining("newer than the version this guardian-store-jdbc knows (4)")
                     .hasMessageContaining("refusing to run");
             assertThat(store.health().up()).isFalse();
         }
@@ -320,6 +320,7 @@ public abstract class JdbcStoreScenarios {
         List<String> legacy = CHECKSUMS_UNDER_DB_MIGRATION.get(expectedDialect());
         try (Connection raw = target().connect(db); Statement st = raw.createStatement()) {
             st.execute("DELETE FROM guardian_schema_history");
+            dropVersionFourColumns(st);   // the old layout shipped versions 1 to 3
             for (int v = 1; v <= legacy.size(); v++) {
                 st.execute("INSERT INTO guardian_schema_history (version, description, checksum, installed_at, "
                         + "execution_ms) VALUES (" + v + ", '" + STEP_SCRIPTS.get(v - 1).substring(4) + "', '"
@@ -666,6 +667,18 @@ public abstract class JdbcStoreScenarios {
         }
     }
 
+    /** Undoes V4__incident_attention (what a version-3 database has). */
+    private void dropVersionFourColumns(Statement st) throws Exception {
+        if (expectedDialect().equals("mysql") || expectedDialect().equals("mariadb")) {
+            st.execute("ALTER TABLE guardian_incidents DROP INDEX guardian_incidents_silenced");
+        } else {
+            st.execute("DROP INDEX guardian_incidents_silenced");
+        }
+        for (String column : List.of("acknowledged_at", "acknowledged_by", "silenced_until", "silenced_by")) {
+            st.execute("ALTER TABLE guardian_incidents DROP COLUMN " + column);
+        }
+    }
+
     /** Undoes V3__schedule_change (what a version-2 database has). */
     private static void dropVersionThreeColumns(Statement st) throws Exception {
         st.execute("ALTER TABLE guardian_cronjob_states DROP COLUMN schedule");
@@ -683,8 +696,9 @@ public abstract class JdbcStoreScenarios {
             s.saveCronJobState(before, 1);
         }
         try (Connection raw = target().connect(db); Statement st = raw.createStatement()) {
-            st.execute("DELETE FROM guardian_schema_history WHERE version = 3");
+            st.execute("DELETE FROM guardian_schema_history WHERE version >= 3");
             dropVersionThreeColumns(st);
+            dropVersionFourColumns(st);
             if (!raw.getAutoCommit()) {
                 raw.commit();
             }
@@ -697,7 +711,7 @@ public abstract class JdbcStoreScenarios {
             assertThat(s.findCronJobState(CJ)).contains(seen);
         }
         try (Connection raw = target().connect(db)) {
-            assertThat(count(raw, "SELECT COUNT(*) FROM guardian_schema_history")).isEqualTo(3);
+            assertThat(count(raw, "SELECT COUNT(*) FROM guardian_schema_history")).isEqualTo(4);
         }
     }
 
@@ -729,6 +743,7 @@ public abstract class JdbcStoreScenarios {
                     + ", 7, 5, 5, 35)");
             st.execute("DELETE FROM guardian_schema_history WHERE version >= 2");
             dropVersionThreeColumns(st);
+            dropVersionFourColumns(st);
             if (!raw.getAutoCommit()) {
                 raw.commit();
             }
@@ -737,7 +752,7 @@ public abstract class JdbcStoreScenarios {
         StatsQuery all = StatsQuery.between(T0.minusSeconds(1), T0.plus(Duration.ofDays(400)));
         StatsQuery middle = StatsQuery.between(T0.plus(Duration.ofDays(30)), T0.plus(Duration.ofDays(150)));
         try (Connection raw = target().connect(db)) {
-            assertThat(count(raw, "SELECT COUNT(*) FROM guardian_schema_history")).isEqualTo(3);
+            assertThat(count(raw, "SELECT COUNT(*) FROM guardian_schema_history")).isEqualTo(4);
             assertThat(tableExists(raw, "guardian_duration_buckets")).isFalse();
             assertThat(count(raw, "SELECT COUNT(*) FROM guardian_duration_histogram")).isZero();
         }
