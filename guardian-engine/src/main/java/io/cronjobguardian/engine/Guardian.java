@@ -393,6 +393,47 @@ public final class Guardian implements AutoCloseable {
         return onEngineThread(() -> engine.deleteHistory(ref));
     }
 
+    /** The longest silence {@link #silenceIncident} takes. */
+    public static final Duration MAX_SILENCE = Duration.ofDays(90);
+
+    /**
+     * Acknowledges an open incident on behalf of {@code by}, on the engine's thread: its reminders stop; an
+     * escalation of its severity and its resolution are still announced. Acknowledging again replaces who and when.
+     *
+     * @return completes with the incident as stored, or empty when no open incident has this id; exceptionally as
+     *         {@link #pruneNow()}
+     */
+    public CompletableFuture<Optional<Incident>> acknowledgeIncident(String incidentId, String by) {
+        Objects.requireNonNull(incidentId, "incidentId");
+        Objects.requireNonNull(by, "by");
+        return onEngineThread(() -> engine.acknowledgeIncident(incidentId, by));
+    }
+
+    /**
+     * Silences an open incident for {@code duration} from now on behalf of {@code by} (zero lifts a silence), on the
+     * engine's thread: its openings and reminders not yet sent wait until the silence ends, then go out if it is still
+     * open; its resolution goes out at once (nothing is sent for one that was never announced).
+     *
+     * @return completes with the incident as stored, or empty when no open incident has this id; exceptionally as
+     *         {@link #pruneNow()}
+     * @throws IllegalArgumentException when the duration is negative or longer than {@link #MAX_SILENCE}
+     */
+    public CompletableFuture<Optional<Incident>> silenceIncident(String incidentId, Duration duration, String by) {
+        Objects.requireNonNull(incidentId, "incidentId");
+        Objects.requireNonNull(duration, "duration");
+        Objects.requireNonNull(by, "by");
+        if (duration.isNegative() || duration.compareTo(MAX_SILENCE) > 0) {
+            throw new IllegalArgumentException("a silence lasts from 0 (lifts it) to " + MAX_SILENCE.toDays()
+                    + " days, was " + duration);
+        }
+        return onEngineThread(() -> {
+            Optional<Incident> i = engine.silenceIncident(incidentId,
+                    duration.isZero() ? null : scheduler.clock().instant().plus(duration), by);
+            i.ifPresent(alerts::silenceChanged);
+            return i;
+        });
+    }
+
     /**
      * Suspends or resumes a CronJob in the cluster ({@code spec.suspend}) through the watcher; the watch then
      * delivers the change as usual. Any replica: the cluster is the source of truth, nothing is written to the

@@ -94,13 +94,23 @@ class LeaderOperationsTest {
 
             CompletableFuture<Long> deleted = g.deleteHistory(a.ref());
             CompletableFuture<PruneResult> pruned = g.pruneNow();
+            String incident = store.openIncident(new io.cronjobguardian.api.IncidentDraft(
+                    new io.cronjobguardian.api.IncidentKey("team-a/m", a.ref(),
+                            io.cronjobguardian.api.AlertType.JOB_FAILED, ""),
+                    io.cronjobguardian.api.Severity.CRITICAL, "failed", "", "", null, T0), 0).incident().id();
+            CompletableFuture<?> acked = g.acknowledgeIncident(incident, "alice");
+            CompletableFuture<?> silenced = g.silenceIncident(incident, Duration.ofHours(1), "alice");
             scheduler.runPending();
 
-            for (CompletableFuture<?> f : List.of(deleted, pruned)) {
+            for (CompletableFuture<?> f : List.of(deleted, pruned, acked, silenced)) {
                 assertThatThrownBy(f::get).isInstanceOf(ExecutionException.class)
                         .hasCauseInstanceOf(NotLeaderException.class);
             }
             assertThat(store.executions(ExecutionQuery.forCronJob(a.ref())).total()).isEqualTo(1);
+            assertThat(store.findIncident(incident).orElseThrow()).satisfies(i -> {
+                assertThat(i.acknowledgedAt()).isNull();
+                assertThat(i.silencedUntil()).isNull();
+            });
         }
     }
 

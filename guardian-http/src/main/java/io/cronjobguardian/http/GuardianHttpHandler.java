@@ -198,6 +198,9 @@ public final class GuardianHttpHandler {
         r.add(new Route("DELETE", split("/api/v1/cronjobs/{namespace}/{name}/history"), true, true,
                 this::deleteHistory));
         r.add(new Route("POST", split("/api/v1/admin/prune"), true, true, this::prune));
+        r.add(new Route("POST", split("/api/v1/alerts/{id}/acknowledge"), true, true, this::acknowledge));
+        r.add(new Route("POST", split("/api/v1/alerts/{id}/silence"), true, true, this::silence));
+        r.add(new Route("DELETE", split("/api/v1/alerts/{id}/silence"), true, true, this::unsilence));
         // writes to the cluster (the source of truth), not to the store: any replica carries them out
         r.add(new Route("POST", split("/api/v1/cronjobs/{namespace}/{name}/trigger"), true, false, this::trigger));
         r.add(new Route("POST", split("/api/v1/cronjobs/{namespace}/{name}/suspend"), true, false,
@@ -905,6 +908,10 @@ public final class GuardianHttpHandler {
         Json.instant(g, "lastNotifiedAt", i.lastNotifiedAt());
         g.writeNumberField("notificationCount", i.notificationCount());
         Json.instant(g, "resolvedAt", i.resolvedAt());
+        Json.instant(g, "acknowledgedAt", i.acknowledgedAt());
+        Json.string(g, "acknowledgedBy", i.acknowledgedBy());
+        Json.instant(g, "silencedUntil", i.silencedUntil());
+        Json.string(g, "silencedBy", i.silencedBy());
         AlertContext ctx = i.context();
         g.writeObjectFieldStart("context");
         Json.string(g, "jobName", ctx.jobName());
@@ -1207,6 +1214,51 @@ public final class GuardianHttpHandler {
             g.writeNumberField("recordsDeleted", deleted);
             g.writeStringField("message", "deleted " + deleted + " run(s) of " + ref);
             g.writeStringField("by", c.caller());
+            g.writeEndObject();
+        });
+    }
+
+    private HttpResponse acknowledge(Call c) {
+        new Params(c.request()).checkNoOthers();
+        String id = c.var("id");
+        return incidentAction(await(guardian.acknowledgeIncident(id, c.caller()), "acknowledge"), id);
+    }
+
+    private HttpResponse silence(Call c) {
+        Params p = new Params(c.request());
+        String text = p.string("for");
+        p.checkNoOthers();
+        if (text == null) {
+            throw new ApiError(400, "say for how long: ?for=<duration> such as 30m, 2h or 1d (at most "
+                    + Guardian.MAX_SILENCE.toDays() + "d)");
+        }
+        java.time.Duration d;
+        try {
+            d = io.cronjobguardian.api.Settings.parseDuration(text);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "for: " + e.getMessage());
+        }
+        if (d.isZero() || d.isNegative() || d.compareTo(Guardian.MAX_SILENCE) > 0) {
+            throw new ApiError(400, "for must be more than 0 and at most " + Guardian.MAX_SILENCE.toDays()
+                    + "d; was \"" + text + "\" (DELETE .../silence lifts a silence)");
+        }
+        String id = c.var("id");
+        return incidentAction(await(guardian.silenceIncident(id, d, c.caller()), "silence"), id);
+    }
+
+    private HttpResponse unsilence(Call c) {
+        new Params(c.request()).checkNoOthers();
+        String id = c.var("id");
+        return incidentAction(await(guardian.silenceIncident(id, java.time.Duration.ZERO, c.caller()), "silence"),
+                id);
+    }
+
+    /** The incident after an action on it, or {@code 404} when no open incident has this id. */
+    private HttpResponse incidentAction(Optional<Incident> result, String id) {
+        Incident i = result.orElseThrow(() -> new ApiError(404, "no open incident with id \"" + id + "\""));
+        return ok(g -> {
+            g.writeStartObject();
+            incidentFields(g, i);
             g.writeEndObject();
         });
     }

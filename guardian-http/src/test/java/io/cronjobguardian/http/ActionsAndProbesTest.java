@@ -278,6 +278,72 @@ class ActionsAndProbesTest {
     }
 
     @Test
+    void anIncidentIsAcknowledgedAndSilencedOnTheLeaderAsTheCallerAndRefusedOnAStandby() throws Exception {
+        ManualElection election = ManualElection.manual();
+        InMemoryHistoryStore storeA = new InMemoryHistoryStore();
+        InMemoryHistoryStore storeB = storeA.createPeer();
+        ManualClock clock = new ManualClock(T0);
+        io.cronjobguardian.api.CronJobSnapshot cj = io.cronjobguardian.testkit.TestObjects.cronJob("team-a", "nightly")
+                .schedule("0 2 * * *").creationTime(T0.minus(Duration.ofDays(3))).build();
+        Instant at = T0.minus(Duration.ofHours(2));
+        storeA.upsertExecution(io.cronjobguardian.api.Execution.of(io.cronjobguardian.testkit.TestObjects.job(cj)
+                .name("nightly-1").uid("u-1").scheduled(at).failed(at, at.plusSeconds(60)).build()), 0);
+        java.util.function.Consumer<io.cronjobguardian.engine.config.GuardianConfig.Builder> cfg = c -> c
+                .set("http.actions.enabled", "true").set("http.token", Fixture.TOKEN);
+        ScriptableCronJobWatcher watcherA = new ScriptableCronJobWatcher();
+        watcherA.addCronJob(cj);
+        ScriptableCronJobWatcher watcherB = new ScriptableCronJobWatcher();
+        watcherB.addCronJob(cj);
+        try (Fixture leader = new Fixture(cfg, s -> { }, g -> { }, storeA, watcherA,
+                        election.candidate("replica-a"), clock);
+                Fixture standby = new Fixture(cfg, s -> { }, g -> { }, storeB, watcherB,
+                        election.candidate("replica-b"), clock);
+                LogCapture log = LogCapture.start()) {
+            election.elect("replica-a");
+            leader.scheduler.runPending();
+            standby.scheduler.runPending();
+            List<io.cronjobguardian.api.Incident> open = storeA.incidents(io.cronjobguardian.api.IncidentQuery.open())
+                    .items();
+            assertThat(open).as("the failed run's incident").hasSize(1);
+            String id = open.get(0).id();
+            String base = "/api/v1/alerts/" + id;
+
+            assertThat(standby.post(base + "/acknowledge", null, Fixture.TOKEN).status()).isEqualTo(409);
+            assertThat(standby.post(base + "/silence?for=1h", null, Fixture.TOKEN).status()).isEqualTo(409);
+            assertThat(leader.post(base + "/acknowledge", null, null).status()).isEqualTo(401);
+            assertThat(storeA.findIncident(id).orElseThrow().acknowledgedAt()).isNull();
+
+            Fixture.Reply acked = leader.sendDriving("POST", base + "/acknowledge", "{\"reason\": \"on it\"}",
+                    Fixture.TOKEN);
+            assertThat(acked.status()).isEqualTo(200);
+            assertThat(acked.json().get("acknowledgedBy").asText()).isEqualTo("bearer");
+            assertThat(acked.json().get("acknowledgedAt").asText()).isEqualTo(T0.toString());
+
+            Fixture.Reply silenced = leader.sendDriving("POST", base + "/silence?for=2h", null, Fixture.TOKEN);
+            assertThat(silenced.status()).isEqualTo(200);
+            assertThat(silenced.json().get("silencedUntil").asText()).isEqualTo(T0.plus(Duration.ofHours(2)).toString());
+            assertThat(storeA.findIncident(id).orElseThrow().silencedUntil()).isEqualTo(T0.plus(Duration.ofHours(2)));
+            // every replica reads it from the store
+            assertThat(standby.get("/api/v1/alerts?state=open").json().get("items").get(0).get("silencedBy")
+                    .asText()).isEqualTo("bearer");
+
+            for (String bad : List.of("/silence", "/silence?for=0s", "/silence?for=91d", "/silence?for=soon",
+                    "/silence?for=1h&for=2h", "/silence?for=1h&x=1")) {
+                Fixture.Reply r = leader.sendDriving("POST", base + bad, null, Fixture.TOKEN);
+                assertThat(r.status()).as(bad).isEqualTo(400);
+                assertThat(r.json().get("error").asText()).as(bad).isNotBlank();
+            }
+            Fixture.Reply lifted = leader.sendDriving("DELETE", base + "/silence", null, Fixture.TOKEN);
+            assertThat(lifted.status()).isEqualTo(200);
+            assertThat(lifted.json().get("silencedUntil").isNull()).isTrue();
+            assertThat(leader.sendDriving("POST", "/api/v1/alerts/nope/acknowledge", null, Fixture.TOKEN).status())
+                    .isEqualTo(404);
+            assertThat(log.text()).contains("action POST " + base + "/acknowledge by bearer")
+                    .contains("reason \"on it\"").contains("action DELETE " + base + "/silence by bearer");
+        }
+    }
+
+    @Test
     void triggerSuspendAndResumeWriteToTheClusterFromAnyReplica() {
         try (Fixture f = Fixture.withActions(); LogCapture log = LogCapture.start()) {
             io.cronjobguardian.api.CronJobSnapshot cj = f.cronJob("team-a", "alpha");

@@ -87,6 +87,15 @@ class OpenApiConformanceTest {
                     new Sample("/api/v1/cronjobs/{namespace}/{name}/history", "delete",
                             "/api/v1/cronjobs/team-a/alpha/history", null),
                     new Sample("/api/v1/admin/prune", "post", "/api/v1/admin/prune", "{\"reason\":\"conformance\"}"),
+                    new Sample("/api/v1/alerts/{id}/acknowledge", "post", "/api/v1/alerts/" + incident
+                            + "/acknowledge", "{\"reason\":\"on it\"}"),
+                    new Sample("/api/v1/alerts/{id}/acknowledge", "post", "/api/v1/alerts/none/acknowledge", null),
+                    new Sample("/api/v1/alerts/{id}/silence", "post", "/api/v1/alerts/" + incident
+                            + "/silence?for=2h", null),
+                    new Sample("/api/v1/alerts/{id}/silence", "post", "/api/v1/alerts/" + incident
+                            + "/silence?for=forever", null),
+                    new Sample("/api/v1/alerts/{id}/silence", "delete", "/api/v1/alerts/" + incident + "/silence",
+                            null),
                     new Sample("/api/v1/cronjobs/{namespace}/{name}/trigger", "post",
                             "/api/v1/cronjobs/team-a/alpha/trigger", null),
                     new Sample("/api/v1/cronjobs/{namespace}/{name}/trigger", "post",

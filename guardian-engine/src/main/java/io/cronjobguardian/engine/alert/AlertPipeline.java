@@ -548,6 +548,16 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
         if (!monitor.alerting().enabled() || monitor.alerting().channelRefs().isEmpty()) {
             return;
         }
+        if (after.isSilencedAt(clock.instant())) {
+            LOG.debug("{} {} changed while silenced until {}: not announced", after.key().asString(), after.id(),
+                    after.silencedUntil());
+            return;
+        }
+        if (after.isAcknowledged() && after.severity().compareTo(before.severity()) <= 0) {
+            LOG.debug("{} {} changed after {} acknowledged it: not announced (only an escalation is)",
+                    after.key().asString(), after.id(), after.acknowledgedBy());
+            return;
+        }
         List<Notification> ns = store.notifications(after.id());
         if (announced(ns)) {
             announce(after, monitor, NotificationKind.REMINDER, clock.instant(), writeEpoch, ns);
@@ -556,6 +566,9 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
 
     @Override
     public void remind(Incident incident, MonitorSpec monitor, long writeEpoch) {
+        if (incident.isAcknowledged() || incident.isSilencedAt(clock.instant())) {
+            return;   // acknowledged: no more reminders; silenced: the next one after the silence
+        }
         List<Notification> ns = store.notifications(incident.id());
         if (announced(ns)) {
             announce(incident, monitor, NotificationKind.REMINDER, clock.instant(), writeEpoch, ns);
@@ -670,8 +683,9 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
             // an opening already due (no alertDelay, or the delay has passed) and never tried is sent, then the
             // resolution: an incident opened and resolved back to back (a failover's catch-up records a failure and
             // the success after it at once) is still announced; only one resolved within alertDelay is dropped
+            // (an opening held back by a silence is not: nobody wanted to hear about it)
             boolean undelayedOpening = n.kind() == NotificationKind.OPENED && n.attempts() == 0
-                    && !now.isBefore(n.dueAt());
+                    && !now.isBefore(n.dueAt()) && !incident.isSilencedAt(now);
             if (n.status() == NotificationStatus.PENDING && !undelayedOpening) {
                 // not being sent (alertDelay, retry, rate limit): cancel it
                 Optional<Notification> c = store.claimNotification(n.id(), claimant, now.isBefore(n.dueAt())
@@ -729,6 +743,15 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
             }
         }
         return false;
+    }
+
+    /**
+     * A silence was set or lifted on an open incident (engine thread, leader): the dispatcher looks again when it
+     * ends (or now, when it was lifted), so what it held back goes out then.
+     */
+    public void silenceChanged(Incident incident) {
+        Instant until = incident.silencedUntil();
+        wake(until == null ? clock.instant() : until);
     }
 
     // ================================================================ delivery

@@ -1445,6 +1445,47 @@ public final class Engine {
         }
     }
 
+    /**
+     * Records that {@code by} acknowledged an open incident: its reminders stop; an escalation of its severity and
+     * its resolution are still announced. Engine thread.
+     *
+     * @return the incident as stored; empty when there is no open incident with this id
+     * @throws NotLeaderException when this engine does not lead, or has not caught up yet
+     */
+    public Optional<Incident> acknowledgeIncident(String incidentId, String by) {
+        requireLeading("acknowledge");
+        try {
+            Optional<Incident> i = store.acknowledgeIncident(incidentId, by, clock.instant(), epoch);
+            storeSucceeded();
+            i.ifPresent(x -> LOG.info("{} {} acknowledged by {}", x.key().asString(), x.id(), by));
+            return i;
+        } catch (StaleEpochException e) {
+            fencedOut("fenced while acknowledging an incident: " + e.getMessage());
+            throw new NotLeaderException("acknowledge: another replica took over meanwhile (this one was fenced)");
+        }
+    }
+
+    /**
+     * Silences an open incident until {@code until} ({@code null} lifts the silence): its openings and reminders wait
+     * until then, its resolution does not. Engine thread.
+     *
+     * @return the incident as stored; empty when there is no open incident with this id
+     * @throws NotLeaderException when this engine does not lead, or has not caught up yet
+     */
+    public Optional<Incident> silenceIncident(String incidentId, @Nullable Instant until, String by) {
+        requireLeading("silence");
+        try {
+            Optional<Incident> i = store.silenceIncident(incidentId, until, by, epoch);
+            storeSucceeded();
+            i.ifPresent(x -> LOG.info("{} {} {} by {}", x.key().asString(), x.id(),
+                    until == null ? "no longer silenced" : "silenced until " + until, by));
+            return i;
+        } catch (StaleEpochException e) {
+            fencedOut("fenced while silencing an incident: " + e.getMessage());
+            throw new NotLeaderException("silence: another replica took over meanwhile (this one was fenced)");
+        }
+    }
+
     private void requireLeading(String what) {
         if (!leading) {
             throw new NotLeaderException(what + ": this replica does not lead");

@@ -74,7 +74,10 @@ final class Reconciler {
             Incident current = listener.stillOpen(found, m, epoch);
             java.time.Duration renotify = m.alerting().renotifyInterval();
             if (renotify != null && m.alerting().enabled() && current.lastNotifiedAt() != null) {
-                Instant due = current.lastNotifiedAt().plus(renotify);
+                // a silence postpones the next reminder to one interval after it ends
+                Instant since = current.silencedUntil() != null && current.silencedUntil().isAfter(
+                        current.lastNotifiedAt()) ? current.silencedUntil() : current.lastNotifiedAt();
+                Instant due = since.plus(renotify);
                 if (!now.isBefore(due)) {
                     listener.remind(current, m, epoch);
                     // the reminder updated the incident: go on with the stored version

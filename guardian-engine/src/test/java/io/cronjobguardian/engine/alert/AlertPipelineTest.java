@@ -515,4 +515,129 @@ class AlertPipelineTest {
         }
         assertThat(slack.messages()).hasSize(1);
     }
+
+    // ---------------------------------------------------------------- acknowledge and silence
+
+    private static java.util.Optional<io.cronjobguardian.api.Incident> ask(EngineHarnessAccess h,
+            java.util.concurrent.CompletableFuture<java.util.Optional<io.cronjobguardian.api.Incident>> f)
+            throws Exception {
+        assertThat(f).as("runs on the engine thread, not the caller's").isNotDone();
+        h.run();
+        assertThat(f).isDone();
+        return f.get();
+    }
+
+    @Test
+    void anAcknowledgedIncidentGetsNoMoreRemindersOrReannouncementsButItsResolutionGoesOut() throws Exception {
+        try (EngineHarnessAccess h = harness(monitor(alerting(Duration.ZERO, Duration.ZERO, Duration.ofHours(1))),
+                c -> { })) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "ack").schedule("0 0 1 1 *"));
+            h.advance(Duration.ofMinutes(2));
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            assertThat(kinds(slack.delivered())).containsExactly(NotificationKind.OPENED);
+            String id = slack.delivered().get(0).incidentId();
+
+            io.cronjobguardian.api.Incident acked = ask(h, h.guardian().acknowledgeIncident(id, "alice"))
+                    .orElseThrow();
+            assertThat(acked.acknowledgedBy()).isEqualTo("alice");
+            assertThat(acked.acknowledgedAt()).isEqualTo(h.now());
+            assertThat(h.store().findIncident(id)).contains(acked);
+
+            h.advance(Duration.ofHours(3));
+            fail(h, cj, "j2", h.now().minusSeconds(20), 143, "Error");   // another failure (new signature)
+            h.advance(Duration.ofHours(2));
+            assertThat(kinds(slack.delivered())).as("no reminder, no re-announcement after the acknowledgement")
+                    .containsExactly(NotificationKind.OPENED);
+
+            succeed(h, cj, "j3", h.now().minusSeconds(20), Duration.ofSeconds(5));
+            assertThat(kinds(slack.delivered())).containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+            assertThat(ask(h, h.guardian().acknowledgeIncident(id, "bob"))).as("resolved: nothing to acknowledge")
+                    .isEmpty();
+            assertThat(ask(h, h.guardian().acknowledgeIncident("no-such-incident", "bob"))).isEmpty();
+        }
+    }
+
+    @Test
+    void aSilencedIncidentsOpeningWaitsUntilTheSilenceEndsAndRemindersResumeAfterIt() throws Exception {
+        try (EngineHarnessAccess h = harness(monitor(alerting(Duration.ofMinutes(5), Duration.ZERO,
+                Duration.ofHours(1))), c -> { })) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "quiet").schedule("0 0 1 1 *"));
+            h.advance(Duration.ofMinutes(2));
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            io.cronjobguardian.api.Incident open = h.openIncidents(AlertType.JOB_FAILED).get(0);
+            Instant silencedAt = h.now();
+
+            io.cronjobguardian.api.Incident silenced = ask(h,
+                    h.guardian().silenceIncident(open.id(), Duration.ofHours(2), "ops on call")).orElseThrow();
+            assertThat(silenced.silencedUntil()).isEqualTo(silencedAt.plus(Duration.ofHours(2)));
+            assertThat(silenced.silencedBy()).isEqualTo("ops on call");
+
+            h.advance(Duration.ofHours(2).minusSeconds(1));
+            assertThat(slack.delivered()).as("the opening (due after 5 minutes) and reminders wait").isEmpty();
+            assertThat(pager.delivered()).isEmpty();
+            h.advance(Duration.ofSeconds(1));
+            assertThat(kinds(slack.delivered())).as("at the end of the silence")
+                    .containsExactly(NotificationKind.OPENED);
+            assertThat(kinds(pager.delivered())).containsExactly(NotificationKind.OPENED);
+            h.advance(Duration.ofHours(1));
+            assertThat(kinds(slack.delivered())).as("reminders resume")
+                    .containsExactly(NotificationKind.OPENED, NotificationKind.REMINDER);
+        }
+    }
+
+    @Test
+    void anIncidentResolvedWhileSilencedIsNeverAnnounced() throws Exception {
+        try (EngineHarnessAccess h = harness(monitor(alerting(Duration.ofMinutes(5), Duration.ZERO, null)),
+                c -> { })) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "hush").schedule("0 0 1 1 *"));
+            h.advance(Duration.ofMinutes(2));
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            String id = h.openIncidents(AlertType.JOB_FAILED).get(0).id();
+            ask(h, h.guardian().silenceIncident(id, Duration.ofHours(1), "ops")).orElseThrow();
+            h.advance(Duration.ofMinutes(10));   // the opening is due, held by the silence
+            succeed(h, cj, "j2", h.now().minusSeconds(20), Duration.ofSeconds(5));
+            h.advance(Duration.ofHours(2));
+            assertThat(slack.messages()).isEmpty();
+            assertThat(pager.messages()).isEmpty();
+            assertThat(h.store().findIncident(id).orElseThrow().isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void liftingASilenceSendsWhatItHeldAtOnceAndAResolutionIsNeverHeld() throws Exception {
+        try (EngineHarnessAccess h = harness(monitor(alerting(Duration.ofMinutes(5), Duration.ZERO, null)),
+                c -> { })) {
+            CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "lift").schedule("0 0 1 1 *"));
+            h.advance(Duration.ofMinutes(2));
+            fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
+            String id = h.openIncidents(AlertType.JOB_FAILED).get(0).id();
+            ask(h, h.guardian().silenceIncident(id, Duration.ofHours(8), "ops")).orElseThrow();
+            h.advance(Duration.ofMinutes(10));
+            assertThat(slack.messages()).isEmpty();
+
+            io.cronjobguardian.api.Incident lifted = ask(h, h.guardian().silenceIncident(id, Duration.ZERO, "ops"))
+                    .orElseThrow();
+            assertThat(lifted.silencedUntil()).isNull();
+            h.run();
+            assertThat(kinds(slack.delivered())).containsExactly(NotificationKind.OPENED);
+
+            ask(h, h.guardian().silenceIncident(id, Duration.ofHours(8), "ops")).orElseThrow();
+            succeed(h, cj, "j2", h.now().minusSeconds(20), Duration.ofSeconds(5));
+            assertThat(kinds(slack.delivered())).as("the resolution of an announced incident goes out while silenced")
+                    .containsExactly(NotificationKind.OPENED, NotificationKind.RESOLVED);
+        }
+    }
+
+    @Test
+    void aSilenceIsBoundedAndNeedsAnOpenIncident() throws Exception {
+        try (EngineHarnessAccess h = harness(monitor(alerting(Duration.ZERO, Duration.ZERO, null)), c -> { })) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.guardian().silenceIncident("1",
+                    Duration.ofDays(91), "ops")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("90 days");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> h.guardian().silenceIncident("1",
+                    Duration.ofSeconds(-1), "ops")).isInstanceOf(IllegalArgumentException.class);
+            assertThat(ask(h, h.guardian().silenceIncident("no-such-incident", Duration.ofHours(1), "ops")))
+                    .isEmpty();
+        }
+    }
 }
