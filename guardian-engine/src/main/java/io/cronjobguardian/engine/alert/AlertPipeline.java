@@ -33,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.HashMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -863,6 +864,7 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
             }
         }
         Instant next = now.plus(POLL);
+        Map<String, Optional<Instant>> silences = new HashMap<>();
         for (Notification p : pending) {
             String key = p.incidentId() + "|" + p.channel();
             if (p.kind() == NotificationKind.RESOLVED && unfinished.contains(key)) {
@@ -870,6 +872,15 @@ public final class AlertPipeline implements IncidentListener, EngineObserver, Au
                 continue;
             }
             Instant due = p.dueAt();
+            if (p.status() == NotificationStatus.PENDING && !due.isAfter(now)
+                    && (p.kind() == NotificationKind.OPENED || p.kind() == NotificationKind.REMINDER)) {
+                // due but not claimed: held by its incident's silence until it ends (else due now)
+                Optional<Instant> until = silences.computeIfAbsent(p.incidentId(), id -> store.findIncident(id)
+                        .filter(i -> i.isOpen() && i.isSilencedAt(now)).map(Incident::silencedUntil));
+                if (until.isPresent()) {
+                    due = until.get();
+                }
+            }
             if (p.status() == NotificationStatus.CLAIMED) {
                 if (held.containsKey(p.id()) || p.claimExpiresAt() == null) {
                     continue;   // ours: the heartbeat keeps it, its sender finishes it

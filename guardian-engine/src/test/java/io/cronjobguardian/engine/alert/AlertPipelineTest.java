@@ -559,8 +559,10 @@ class AlertPipelineTest {
 
     @Test
     void aSilencedIncidentsOpeningWaitsUntilTheSilenceEndsAndRemindersResumeAfterIt() throws Exception {
-        try (EngineHarnessAccess h = harness(monitor(alerting(Duration.ofMinutes(5), Duration.ZERO,
-                Duration.ofHours(1))), c -> { })) {
+        FaultyStore counting = new FaultyStore(new io.cronjobguardian.testkit.InMemoryHistoryStore());
+        try (EngineHarnessAccess h = new EngineHarnessAccess(T0, counting.store(),
+                List.of(monitor(alerting(Duration.ofMinutes(5), Duration.ZERO, Duration.ofHours(1)))), c -> { },
+                gb -> gb.alertChannel(slack, pager).synchronousAlertDelivery(true))) {
             CronJobSnapshot cj = h.addCronJob(TestObjects.cronJob("team-a", "quiet").schedule("0 0 1 1 *"));
             h.advance(Duration.ofMinutes(2));
             fail(h, cj, "j1", h.now().minusSeconds(20), 1, "Error");
@@ -572,8 +574,12 @@ class AlertPipelineTest {
             assertThat(silenced.silencedUntil()).isEqualTo(silencedAt.plus(Duration.ofHours(2)));
             assertThat(silenced.silencedBy()).isEqualTo("ops on call");
 
+            int claimsBefore = counting.calls("claimDueNotifications");
             h.advance(Duration.ofHours(2).minusSeconds(1));
             assertThat(slack.delivered()).as("the opening (due after 5 minutes) and reminders wait").isEmpty();
+            assertThat(counting.calls("claimDueNotifications") - claimsBefore)
+                    .as("the dispatcher polls as usual (every 5 s) instead of retrying the held opening every 100 ms")
+                    .isLessThanOrEqualTo(2 * 60 * 12 + 1);
             assertThat(pager.delivered()).isEmpty();
             h.advance(Duration.ofSeconds(1));
             assertThat(kinds(slack.delivered())).as("at the end of the silence")

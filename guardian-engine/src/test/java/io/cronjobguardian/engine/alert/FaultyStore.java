@@ -18,6 +18,7 @@ final class FaultyStore {
     private final Map<String, AtomicInteger> failNext = new ConcurrentHashMap<>();
     private final Map<String, Boolean> down = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> failed = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
     FaultyStore(HistoryStore delegate) {
         this.delegate = delegate;
@@ -41,6 +42,12 @@ final class FaultyStore {
         return n == null ? 0 : n.get();
     }
 
+    /** How many calls of {@code method} were made so far (failed or not). */
+    int calls(String method) {
+        AtomicInteger n = calls.get(method);
+        return n == null ? 0 : n.get();
+    }
+
     HistoryStore store() {
         return (HistoryStore) Proxy.newProxyInstance(HistoryStore.class.getClassLoader(),
                 new Class<?>[] {HistoryStore.class}, (proxy, m, args) -> {
@@ -48,6 +55,7 @@ final class FaultyStore {
                         return m.getName().equals("equals") ? proxy == args[0]
                                 : m.getName().equals("hashCode") ? System.identityHashCode(proxy) : "FaultyStore";
                     }
+                    calls.computeIfAbsent(m.getName(), k -> new AtomicInteger()).incrementAndGet();
                     AtomicInteger left = failNext.get(m.getName());
                     boolean fail = Boolean.TRUE.equals(down.get(m.getName()))
                             || (left != null && left.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
