@@ -94,6 +94,8 @@ public final class Guardian implements AutoCloseable {
     private final StatusService status;
     private final Duration shutdownTimeout;
     private final GuardianMetrics metrics;
+    /** Guardian's own meters when the host gave no registry: idle until a registry is attached. */
+    private final io.micrometer.core.instrument.composite.CompositeMeterRegistry ownMeters;   // or null
     private final AlertPipeline alerts;
     private final ContextReader contextReader;
     /** This replica's identity: the elector's, or a random one when it leads alone. */
@@ -122,14 +124,18 @@ public final class Guardian implements AutoCloseable {
         this.identity = elector != null ? elector.identity() : "standalone-" + java.util.UUID.randomUUID();
         this.alerts = new AlertPipeline(store, byName, config, scheduler, identity, b.synchronousDelivery);
         observers.add(alerts);
-        if (b.meterRegistry != null) {
-            this.metrics = new GuardianMetrics(store, watcher, scheduler.clock()).leaderStatusFrom(this::isLeader);
-            metrics.bindTo(b.meterRegistry);
-            alerts.bindTo(b.meterRegistry);
-            observers.add(metrics);
-        } else {
-            this.metrics = null;
+        // without a host registry, meters go to Guardian's own composite, idle until a registry is attached
+        // (attachMeterRegistry: guardian-http's standalone server serving /metrics)
+        this.ownMeters = b.meterRegistry == null ? new io.micrometer.core.instrument.composite.CompositeMeterRegistry()
+                : null;
+        MeterRegistry meters = b.meterRegistry != null ? b.meterRegistry : ownMeters;
+        this.metrics = new GuardianMetrics(store, watcher, scheduler.clock()).leaderStatusFrom(this::isLeader);
+        if (ownMeters != null) {
+            metrics.onlyWhile(() -> !ownMeters.getRegistries().isEmpty());
         }
+        metrics.bindTo(meters);
+        alerts.bindTo(meters);
+        observers.add(metrics);
         observers.add(b.observer);
         if (b.contextReadExecutor != null) {
             this.contextReader = ContextReader.on(watcher, b.contextReadExecutor, b.contextReadTimeout);
@@ -391,6 +397,34 @@ public final class Guardian implements AutoCloseable {
     public CompletableFuture<Long> deleteHistory(CronJobRef ref) {
         Objects.requireNonNull(ref, "ref");
         return onEngineThread(() -> engine.deleteHistory(ref));
+    }
+
+    /**
+     * Adds a registry to Guardian's meters when the host gave none to the builder (guardian-http's standalone server
+     * does this to serve {@code /metrics}). Until one is attached those meters are idle: no per-CronJob gauges, no
+     * store reads for them.
+     *
+     * @return {@code false} (and nothing changes) when the host gave its own registry to the builder: the meters are
+     *         there
+     */
+    public boolean attachMeterRegistry(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        if (ownMeters == null) {
+            return false;
+        }
+        ownMeters.add(registry);
+        onEngineThread(() -> {   // refused (harmlessly) before start: leadership publishes them then
+            metrics.refresh();
+            return null;
+        });
+        return true;
+    }
+
+    /** Removes a registry added by {@link #attachMeterRegistry}. */
+    public void detachMeterRegistry(MeterRegistry registry) {
+        if (ownMeters != null) {
+            ownMeters.remove(Objects.requireNonNull(registry, "registry"));
+        }
     }
 
     /** The longest silence {@link #silenceIncident} takes. */

@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A small standalone HTTP server for hosts without a web framework: serves a {@link GuardianHttpHandler} on the
- * JDK's {@code com.sun.net.httpserver.HttpServer}, and {@code /metrics} when given a Prometheus registry.
+ * JDK's {@code com.sun.net.httpserver.HttpServer}, and {@code /metrics} in Prometheus text: from the registry (or
+ * scrape) given to the builder, else — when the host gave Guardian no registry of its own and
+ * {@code micrometer-registry-prometheus} is on the class path — from a Prometheus registry this server attaches to
+ * Guardian's meters for as long as it runs (with the JVM's memory, GC, thread, CPU and uptime meters).
  *
  * <pre>{@code
  * try (GuardianHttpServer http = GuardianHttpServer.builder(guardian).build().start()) {
@@ -53,6 +56,46 @@ import org.slf4j.LoggerFactory;
  */
 public final class GuardianHttpServer implements AutoCloseable {
 
+    /**
+     * A Prometheus registry of this server's, attached to Guardian's own meters. Its own class so that the server
+     * runs without micrometer-registry-prometheus (an optional dependency): loaded only when that is present.
+     */
+    private static final class OwnPrometheus {
+        final io.micrometer.core.instrument.MeterRegistry registry;
+        final java.util.function.Supplier<String> scrape;
+
+        private OwnPrometheus(io.micrometer.prometheusmetrics.PrometheusMeterRegistry r) {
+            this.registry = r;
+            this.scrape = r::scrape;
+        }
+
+        static @Nullable OwnPrometheus attachTo(io.cronjobguardian.engine.Guardian guardian) {
+            try {
+                Class.forName("io.micrometer.prometheusmetrics.PrometheusMeterRegistry", false,
+                        GuardianHttpServer.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                LOG.info("no /metrics: give the server a registry (prometheus(...)), or add "
+                        + "io.micrometer:micrometer-registry-prometheus for one of its own");
+                return null;
+            }
+            io.micrometer.prometheusmetrics.PrometheusMeterRegistry r =
+                    new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            if (!guardian.attachMeterRegistry(r)) {
+                r.close();
+                LOG.info("no /metrics here: Guardian's meters are in the host's own registry (serve them from there, "
+                        + "or give that registry to GuardianHttpServer.Builder.prometheus/metrics)");
+                return null;
+            }
+            new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(r);
+            new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(r);
+            new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(r);
+            new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(r);
+            new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(r);
+            return new OwnPrometheus(r);
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(GuardianHttpServer.class);
     /** Requests waiting for a thread. */
     static final int QUEUE = 64;
@@ -69,6 +112,9 @@ public final class GuardianHttpServer implements AutoCloseable {
     private final int requestedPort;
     private final int threads;
     private final Duration stopTimeout;
+    /** The registry this server attached to Guardian's own meters, or {@code null}. */
+    private final io.micrometer.core.instrument.MeterRegistry ownRegistry;
+    private final io.cronjobguardian.engine.Guardian guardian;
     private final Object lifecycle = new Object();
     private HttpServer server;
     private ThreadPoolExecutor executor;
@@ -101,8 +147,16 @@ public final class GuardianHttpServer implements AutoCloseable {
         if (b.clock != null) {
             hb.clock(b.clock);
         }
+        this.guardian = b.guardian;
         if (b.metrics != null) {
             hb.metrics(b.metrics);
+            this.ownRegistry = null;
+        } else {
+            OwnPrometheus own = OwnPrometheus.attachTo(b.guardian);
+            this.ownRegistry = own == null ? null : own.registry;
+            if (own != null) {
+                hb.metrics(own.scrape);
+            }
         }
         this.handler = hb.build();
         this.stopTimeout = b.stopTimeout;
@@ -281,6 +335,10 @@ public final class GuardianHttpServer implements AutoCloseable {
             closed = true;
             s = server;
             ex = executor;
+        }
+        if (ownRegistry != null) {
+            guardian.detachMeterRegistry(ownRegistry);
+            ownRegistry.close();
         }
         if (s == null) {
             return;

@@ -420,6 +420,46 @@ class ActionsAndProbesTest {
     }
 
     @Test
+    void withoutAHostRegistryTheServerAttachesItsOwnAndServesGuardiansAndTheJvmsMeters() {
+        try (Fixture f = Fixture.plain()) {
+            f.scheduler.runPending();
+            io.cronjobguardian.api.CronJobSnapshot cj = f.cronJob("team-a", "alpha");
+            f.run(cj, T0, true);
+            f.scheduler.runPending();
+            Fixture.Reply r = f.get("/metrics");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).contains("cronjob_guardian_leader_status 1.0")
+                    .contains("cronjob_guardian_db_connections_open")
+                    .contains("cronjob_guardian_executions_total{cronjob=\"alpha\"")
+                    .contains("jvm_memory_used_bytes").contains("process_cpu_usage").contains("process_uptime_seconds");
+            // a second server on the same Guardian attaches its own registry too; closing the first detaches it
+            GuardianHttpServer second = GuardianHttpServer.builder(f.guardian).port(0).build().start();
+            try {
+                f.server.close();
+                assertThat(f.guardian.attachMeterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()))
+                        .as("Guardian's own meters take more registries").isTrue();
+            } finally {
+                second.close();
+            }
+        }
+    }
+
+    @Test
+    void metricsAreNotServedWhenTheHostKeepsGuardiansMetersInARegistryOfItsOwn() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry host =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (Fixture f = new Fixture(c -> { }, s -> { }, g -> g.meterRegistry(host), new InMemoryHistoryStore(),
+                new ScriptableCronJobWatcher(), null, new ManualClock(T0))) {
+            Fixture.Reply r = f.get("/metrics");
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.json().get("error").asText()).contains("no Prometheus registry");
+            assertThat(f.guardian.attachMeterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()))
+                    .isFalse();
+            assertThat(host.find("cronjob.guardian.leader.status").gauge()).isNotNull();
+        }
+    }
+
+    @Test
     void closeLetsARequestInProgressFinishAndRefusesNewOnes() throws Exception {
         try (Fixture f = new Fixture(c -> c.set("http.actions.enabled", "true").set("http.token", Fixture.TOKEN),
                 s -> s.stopTimeout(Duration.ofSeconds(30)))) {

@@ -80,6 +80,7 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
     private final Map<String, Counter> recordFailures = new ConcurrentHashMap<>();
     private final Map<String, Counter> seenEvicted = new ConcurrentHashMap<>();
     private volatile java.util.function.BooleanSupplier leaderStatus;
+    private volatile java.util.function.BooleanSupplier attached = () -> true;
     private volatile java.util.function.Function<CronJobRef, List<Integer>> percentiles =
             ref -> StatsQuery.DEFAULT_PERCENTILES;
 
@@ -112,6 +113,30 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
     public GuardianMetrics percentilesFrom(java.util.function.Function<CronJobRef, List<Integer>> perCronJob) {
         this.percentiles = Objects.requireNonNull(perCronJob, "perCronJob");
         return this;
+    }
+
+    /**
+     * Keeps the per-CronJob meters (and the store reads behind them) idle while {@code attached} is false: for a
+     * registry that is not read yet (Guardian's own, before a server attaches one). Call before {@link #bindTo}.
+     *
+     * @return this
+     */
+    public GuardianMetrics onlyWhile(java.util.function.BooleanSupplier attached) {
+        this.attached = Objects.requireNonNull(attached, "attached");
+        return this;
+    }
+
+    /** The registry while meters are wanted, else {@code null}. */
+    private MeterRegistry live() {
+        MeterRegistry r = registry;
+        return r != null && attached.getAsBoolean() ? r : null;
+    }
+
+    /** Publishes every CronJob's gauges now (a registry was just attached). Engine thread. */
+    public void refresh() {
+        if (leading.get() == 1) {
+            leadership(true, -1);
+        }
     }
 
     @Override
@@ -153,6 +178,9 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
             }
             return;
         }
+        if (live() == null) {
+            return;
+        }
         try {
             Collection<CronJobSnapshot> all = watcher.cronJobs();
             List<CronJobRef> refs = new ArrayList<>();
@@ -171,7 +199,7 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
 
     @Override
     public void recorded(JobSnapshot job) {
-        MeterRegistry r = registry;
+        MeterRegistry r = live();
         if (r == null || job.owner() == null || !job.state().isTerminal()) {
             return;
         }
@@ -226,7 +254,7 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
 
     @Override
     public void forgotten(CronJobRef ref) {
-        MeterRegistry r = registry;
+        MeterRegistry r = live();
         List<Meter> meters = perCronJob.remove(ref);
         if (r != null && meters != null) {
             meters.forEach(r::remove);
@@ -250,7 +278,7 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
 
     private void gauge(CronJobRef ref, String name, String description, String tagKey, String tagValue,
             String baseUnit, double value) {
-        MeterRegistry r = registry;
+        MeterRegistry r = live();
         if (r == null) {
             return;
         }
@@ -277,7 +305,7 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
     }
 
     private void removeGauges(CronJobRef ref) {
-        MeterRegistry r = registry;
+        MeterRegistry r = live();
         List<Meter> meters = perCronJob.get(ref);
         if (r == null || meters == null) {
             return;
@@ -298,7 +326,7 @@ public final class GuardianMetrics implements MeterBinder, EngineObserver, AutoC
     /** Removes every meter this binder registered. */
     @Override
     public void close() {
-        MeterRegistry r = registry;
+        MeterRegistry r = live();
         if (r == null) {
             return;
         }
