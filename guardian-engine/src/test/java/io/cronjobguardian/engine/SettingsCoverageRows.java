@@ -109,6 +109,11 @@ final class SettingsCoverageRows {
         r.elsewhere("http.port", "0", "the standalone server listens on that port (0: any free one)", httpTests);
         r.elsewhere("http.bindAddress", "127.0.0.1", "the standalone server listens on that address; an unknown "
                 + "host is a configuration error", httpTests);
+        r.elsewhere("http.basePath", "/guardian", "every route is served under it; anything else is 404 (a malformed "
+                + "one is a configuration error)", httpTests);
+        r.elsewhere("http.onManagementPort", "true", "the starter serves the HTTP surface on Boot's management port",
+                "guardian-spring-boot-autoconfigure/src/test/java/io/cronjobguardian/spring/boot/autoconfigure/"
+                        + "BootApplicationTest.java");
         r.elsewhere("http.threads", "2", "the standalone server's request threads", httpTests);
         r.elsewhere("http.actions.enabled", "true", "actions are served (default: answered 404 \"actions are "
                 + "disabled\")", httpTests);

@@ -98,6 +98,7 @@ public final class GuardianHttpHandler {
     private final Clock clock;
     private final @Nullable Supplier<String> metrics;
     private final List<Route> routes;
+    private final String basePath;
 
     private GuardianHttpHandler(Builder b) {
         this.guardian = b.guardian;
@@ -106,7 +107,35 @@ public final class GuardianHttpHandler {
         this.authenticator = b.authenticator;
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.metrics = b.metrics;
+        this.basePath = basePath(b.basePath != null ? b.basePath
+                : guardian.config().settings().getString("http.basePath", ""));
         this.routes = routes();
+    }
+
+    /** The path every route is under ({@code ""} or {@code /a/b}). */
+    public String basePath() {
+        return basePath;
+    }
+
+    /**
+     * A base path as served: {@code ""} (none) or {@code /segment[/segment...]} of letters, digits and
+     * {@code - . _ ~}, without a trailing slash ({@code /guardian/} is {@code /guardian}).
+     *
+     * @throws ConfigException naming {@code http.basePath} for anything else
+     */
+    public static String basePath(@Nullable String value) {
+        String v = value == null ? "" : value.trim();
+        while (v.endsWith("/")) {
+            v = v.substring(0, v.length() - 1);
+        }
+        if (v.isEmpty()) {
+            return "";
+        }
+        if (!v.startsWith("/") || !v.matches("(/[A-Za-z0-9._~-]+)+") || v.matches(".*/\\.{1,2}(/.*)?")) {
+            throw new io.cronjobguardian.api.ConfigException("http.basePath", "must be empty or /segment[/...] "
+                    + "of letters, digits, '-', '.', '_' and '~' (no '.' or '..' segments); was \"" + value + "\"");
+        }
+        return v;
     }
 
     /** A handler over this Guardian; {@code http.actions.enabled} comes from its configuration unless set. */
@@ -268,7 +297,14 @@ public final class GuardianHttpHandler {
     }
 
     private HttpResponse route(HttpRequest request) throws IOException {
-        List<String> segs = segments(request.path());
+        String path = request.path();
+        if (!basePath.isEmpty()) {
+            if (!path.equals(basePath) && !path.startsWith(basePath + "/")) {
+                throw new ApiError(404, "nothing at " + path + " (this server serves under " + basePath + "/)");
+            }
+            path = path.substring(basePath.length());
+        }
+        List<String> segs = segments(path);
         String method = request.method().equals("HEAD") ? "GET" : request.method();
         Set<String> allowed = new LinkedHashSet<>();
         Route found = null;
@@ -287,7 +323,7 @@ public final class GuardianHttpHandler {
         }
         if (found == null) {
             if (allowed.isEmpty()) {
-                throw new ApiError(404, "no such endpoint: " + request.path() + " (see /api/v1/openapi.yaml)");
+                throw new ApiError(404, "no such endpoint: " + request.path() + " (see " + basePath + "/api/v1/openapi.yaml)");
             }
             if (allowed.contains("GET")) {
                 allowed.add("HEAD");
@@ -1425,6 +1461,7 @@ public final class GuardianHttpHandler {
         private ActionAuthenticator authenticator = ActionAuthenticator.denyAll();
         private Clock clock;
         private Supplier<String> metrics;
+        private String basePath;
 
         private Builder(Guardian guardian) {
             this.guardian = Objects.requireNonNull(guardian, "guardian");
@@ -1451,6 +1488,15 @@ public final class GuardianHttpHandler {
         /** Serves {@code GET /metrics} with this Prometheus text (e.g. {@code registry::scrape}); default: 404. */
         public Builder metrics(Supplier<String> scrape) {
             this.metrics = Objects.requireNonNull(scrape, "scrape");
+            return this;
+        }
+
+        /**
+         * Serves every route under this path ({@code /guardian}: {@code /guardian/api/v1/...},
+         * {@code /guardian/healthz}); default: {@code http.basePath} of the Guardian's configuration ({@code ""}).
+         */
+        public Builder basePath(String value) {
+            this.basePath = GuardianHttpHandler.basePath(value);
             return this;
         }
 

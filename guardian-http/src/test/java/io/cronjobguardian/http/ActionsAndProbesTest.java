@@ -460,6 +460,25 @@ class ActionsAndProbesTest {
     }
 
     @Test
+    void underABasePathEveryRouteMovesAndAMalformedOneIsAConfigurationError() {
+        try (Fixture f = new Fixture(c -> c.set("http.basePath", "/ops/guardian/"), s -> { })) {
+            assertThat(f.get("/ops/guardian/healthz").status()).isEqualTo(200);
+            assertThat(f.get("/ops/guardian/api/v1/cronjobs").status()).isEqualTo(200);
+            assertThat(f.get("/healthz").status()).isEqualTo(404);
+            assertThat(f.get("/ops/guardianx/healthz").status()).isEqualTo(404);
+            Fixture.Reply unknown = f.get("/ops/guardian/api/v1/nothing");
+            assertThat(unknown.status()).isEqualTo(404);
+            assertThat(unknown.json().get("error").asText()).contains("/ops/guardian/api/v1/openapi.yaml");
+        }
+        for (String bad : List.of("guardian", "/a//b", "/../etc", "/a/./b", "/a b", "/a?x")) {
+            assertThatThrownBy(() -> GuardianHttpHandler.basePath(bad)).as(bad)
+                    .isInstanceOf(io.cronjobguardian.api.ConfigException.class).hasMessageContaining("http.basePath");
+        }
+        assertThat(GuardianHttpHandler.basePath("/")).isEmpty();
+        assertThat(GuardianHttpHandler.basePath(" /x.y_z~1/ ")).isEqualTo("/x.y_z~1");
+    }
+
+    @Test
     void closeLetsARequestInProgressFinishAndRefusesNewOnes() throws Exception {
         try (Fixture f = new Fixture(c -> c.set("http.actions.enabled", "true").set("http.token", Fixture.TOKEN),
                 s -> s.stopTimeout(Duration.ofSeconds(30)))) {

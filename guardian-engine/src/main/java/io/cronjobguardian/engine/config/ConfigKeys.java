@@ -192,6 +192,12 @@ final class ConfigKeys {
         d.add(integer("http.port", 8080, 0, 65535, "port of guardian-http's standalone server (0 = any free port)"));
         d.add(new Def("http.bindAddress", Kind.STRING, "127.0.0.1", "a host name or IP address (0.0.0.0 = every "
                 + "interface)", "address guardian-http's standalone server listens on"));
+        d.add(new Def("http.basePath", Kind.STRING, "", "empty or /segment[/...] (letters, digits, - . _ ~)",
+                "path the HTTP surface is served under (/guardian: /guardian/api/v1/..., /guardian/healthz), in the "
+                        + "standalone server and in the Spring Boot starter (after the host's context path)"));
+        d.add(bool("http.onManagementPort", false, "Spring Boot starter: serve the HTTP surface on the actuator's "
+                + "management port (management.server.port, e.g. the probes on 8081) instead of the application's "
+                + "port; the same port when management.server.port is not set apart"));
         d.add(integer("http.threads", 4, 1, 64, "threads of guardian-http's standalone server (requests beyond "
                 + "them and a queue of 64 wait)"));
         d.add(bool("http.actions.enabled", false, "serve the HTTP write actions (send a test alert ...); they "

@@ -141,7 +141,8 @@ class GuardianConfigTest {
                 Arguments.of("monitors.unknownFields", "ignore", "error, warn"),
                 Arguments.of("http.port", "65536", "0 to 65535"),
                 Arguments.of("http.threads", "0", "1 to 64"),
-                Arguments.of("http.actions.enabled", "enable", "true or false"));
+                Arguments.of("http.actions.enabled", "enable", "true or false"),
+                Arguments.of("http.onManagementPort", "maybe", "true or false"));
         Stream<Arguments> perDatabase = ConfigKeys.SERVER_DATABASES.stream().flatMap(db -> Stream.of(
                 Arguments.of("storage." + db + ".port", "70000", "1 to 65535"),
                 Arguments.of("storage." + db + ".sslRootCert", "ca\0.pem", "not a valid path"),
@@ -165,6 +166,7 @@ class GuardianConfigTest {
                 s.add("storage.postgres.applicationName");
                 s.add("http.bindAddress");   // resolved and checked by guardian-http when its server starts
                 s.add("http.token");         // length checked by guardian-http's standalone server
+                s.add("http.basePath");      // checked by guardian-http's handler when it is built
                 return s;
             }));
 

@@ -14,9 +14,12 @@ import org.springframework.context.annotation.Bean;
 /**
  * The HTTP surface (guardian-http on the classpath of a servlet application): its handler mounted in the host's web
  * server on the operator's paths ({@code /api/v1/*}, {@code /healthz}, {@code /readyz}; under the host's context
- * path, on its port). Reads are open; actions ({@code guardian.http.actions.enabled}) need the principal the host's
- * own security (Spring Security) authenticated, or, when {@code guardian.http.token} is set, that bearer token. A
- * bean named {@code guardianHttpServlet} of the host's replaces it (or turns it off).
+ * path and {@code guardian.http.base-path}, on its port — or on the actuator's management port with
+ * {@code guardian.http.on-management-port=true} when {@code management.server.port} sets one apart, see
+ * {@link GuardianHttpManagementContextConfiguration}). Reads are open; actions
+ * ({@code guardian.http.actions.enabled}) need the principal the host's own security (Spring Security)
+ * authenticated, or, when {@code guardian.http.token} is set, that bearer token. A bean named
+ * {@code guardianHttpServlet} of the host's replaces it (or turns it off).
  */
 @AutoConfiguration(after = GuardianAutoConfiguration.class)
 @ConditionalOnClass(name = {"io.cronjobguardian.http.GuardianHttpHandler", "jakarta.servlet.http.HttpServlet"})
@@ -26,15 +29,43 @@ public class GuardianHttpAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "guardianHttpServlet")
-    public ServletRegistrationBean<jakarta.servlet.http.HttpServlet> guardianHttpServlet(Guardian guardian) {
+    public ServletRegistrationBean<jakarta.servlet.http.HttpServlet> guardianHttpServlet(Guardian guardian,
+            org.springframework.core.env.Environment environment) {
+        ServletRegistrationBean<jakarta.servlet.http.HttpServlet> r = registration(guardian);
+        if (onManagementPort(guardian) && separateManagementPort(environment)) {
+            r.setEnabled(false);   // served by the management context instead
+        }
+        return r;
+    }
+
+    /** The handler over this Guardian, mounted under its base path. */
+    static ServletRegistrationBean<jakarta.servlet.http.HttpServlet> registration(Guardian guardian) {
         String token = guardian.config().settings().get("http.token").filter(t -> !t.isBlank()).orElse(null);
         GuardianHttpHandler handler = GuardianHttpHandler.builder(guardian)
                 .authenticator(token != null ? ActionAuthenticator.bearerToken(token)
                         : ActionAuthenticator.hostPrincipal())
                 .build();
+        String base = handler.basePath();
         ServletRegistrationBean<jakarta.servlet.http.HttpServlet> r = new ServletRegistrationBean<>(
-                new GuardianHttpServlet(handler), "/api/v1/*", "/healthz", "/readyz");
+                new GuardianHttpServlet(handler), base + "/api/v1/*", base + "/healthz", base + "/readyz");
         r.setName("guardianHttp");
         return r;
+    }
+
+    static boolean onManagementPort(Guardian guardian) {
+        return guardian.config().settings().getBoolean("http.onManagementPort", false);
+    }
+
+    /**
+     * Whether the actuator runs on a port of its own (Boot's rule: {@code management.server.port} set, not negative,
+     * and 0 or other than {@code server.port}, which defaults to 8080).
+     */
+    static boolean separateManagementPort(org.springframework.core.env.Environment env) {
+        Integer management = env.getProperty("management.server.port", Integer.class);
+        if (management == null || management < 0) {
+            return false;
+        }
+        Integer server = env.getProperty("server.port", Integer.class, 8080);
+        return management == 0 || !management.equals(server);
     }
 }

@@ -109,6 +109,61 @@ class BootApplicationTest {
         }
     }
 
+    @Test
+    void onTheManagementPortUnderABasePathTheProbesAndApiAnswerThereAndNotOnTheApplicationsPort(@TempDir Path dir)
+            throws Exception {
+        // guardian.http.onManagementPort (kebab-case here) with management.server.port set apart; http.basePath too
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.SERVLET)
+                .properties("server.address=127.0.0.1", "server.port=0", "spring.main.banner-mode=off",
+                        "management.server.port=0", "management.server.address=127.0.0.1",
+                        "management.endpoints.web.exposure.include=health",
+                        "guardian.storage.type=sqlite",
+                        "guardian.storage.sqlite.path=" + dir.resolve("guardian.db"),
+                        "guardian.http.on-management-port=true", "guardian.http.base-path=/guardian/")
+                .run()) {
+            String app = ctx.getEnvironment().getProperty("local.server.port");
+            String management = ctx.getEnvironment().getProperty("local.management.port");
+            assertThat(management).isNotNull().isNotEqualTo(app);
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+            assertThat(get(http, management, "/guardian/healthz").statusCode()).isEqualTo(200);
+            HttpResponse<String> ready = get(http, management, "/guardian/readyz");
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            assertThat(get(http, management, "/guardian/api/v1/cronjobs").statusCode()).isEqualTo(200);
+            assertThat(get(http, management, "/healthz").statusCode()).as("only under the base path")
+                    .isEqualTo(404);
+            assertThat(get(http, management, "/actuator/health").statusCode()).as("the actuator is still there")
+                    .isEqualTo(200);
+            assertThat(get(http, app, "/guardian/healthz").statusCode()).as("not on the application's port")
+                    .isEqualTo(404);
+            assertThat(get(http, app, "/guardian/api/v1/cronjobs").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aBasePathOnTheApplicationsPortAndAMalformedOneFailsTheStart(@TempDir Path dir) throws Exception {
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.SERVLET)
+                .properties("server.address=127.0.0.1", "server.port=0", "spring.main.banner-mode=off",
+                        "guardian.storage.type=sqlite", "guardian.storage.sqlite.path=" + dir.resolve("a.db"),
+                        "guardian.http.on-management-port=true",   // no management port apart: the same port
+                        "guardian.http.base-path=/ops/guardian")
+                .run()) {
+            String port = ctx.getEnvironment().getProperty("local.server.port");
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            assertThat(get(http, port, "/ops/guardian/api/v1/cronjobs").statusCode()).isEqualTo(200);
+            assertThat(get(http, port, "/api/v1/cronjobs").statusCode()).isEqualTo(404);
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.SERVLET)
+                .properties("server.address=127.0.0.1", "server.port=0", "spring.main.banner-mode=off",
+                        "guardian.storage.type=sqlite", "guardian.storage.sqlite.path=" + dir.resolve("b.db"),
+                        "guardian.http.base-path=/../etc")
+                .run().close())
+                .hasStackTraceContaining("http.basePath");
+    }
+
     private static HttpResponse<String> post(HttpClient http, String port, String path, String token)
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
