@@ -163,6 +163,34 @@ public interface HistoryStore extends AutoCloseable {
     long deleteExecutions(CronJobRef cronJob, @Nullable String keepUid, long epoch);
 
     /**
+     * {@link #deleteExecutionsBefore} for several CronJobs with one cutoff (retention of the CronJobs whose monitors
+     * keep runs equally long). Stores should do it in few statements; the default calls the single form per CronJob.
+     *
+     * @return the executions deleted
+     */
+    default long pruneExecutions(Collection<CronJobRef> cronJobs, Instant cutoff, long epoch) {
+        long n = 0;
+        for (CronJobRef ref : cronJobs) {
+            n += deleteExecutionsBefore(ref, cutoff, epoch);
+        }
+        return n;
+    }
+
+    /**
+     * {@link #deleteDetailsBefore} for several CronJobs with one cutoff. The default calls the single form per
+     * CronJob.
+     *
+     * @return the executions whose details were dropped
+     */
+    default long pruneDetails(Collection<CronJobRef> cronJobs, Instant cutoff, long epoch) {
+        long n = 0;
+        for (CronJobRef ref : cronJobs) {
+            n += deleteDetailsBefore(ref, cutoff, epoch);
+        }
+        return n;
+    }
+
+    /**
      * Drops log tails, events and suggested fixes of executions started before {@code cutoff} (the runs stay);
      * with {@code cronJob} set only that CronJob's.
      *

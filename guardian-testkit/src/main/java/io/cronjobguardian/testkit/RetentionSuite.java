@@ -57,6 +57,65 @@ abstract class RetentionSuite extends StoreSuite {
     }
 
     @Test
+    @DisplayName("pruneExecutions and pruneDetails over 250 CronJobs: what the single forms would do, nothing of the "
+            + "CronJobs left out, statistics (histogram) equal to a store that never pruned in bulk")
+    void pruneManyCronJobsAtOnce() {
+        InMemoryHistoryStore reference = new InMemoryHistoryStore();
+        List<io.cronjobguardian.api.CronJobRef> pruned = new java.util.ArrayList<>();
+        List<io.cronjobguardian.api.CronJobRef> all = new java.util.ArrayList<>();
+        List<Execution> runs = new java.util.ArrayList<>();
+        java.util.Random random = new java.util.Random(11);
+        for (int c = 0; c < 260; c++) {
+            io.cronjobguardian.api.CronJobRef ref = io.cronjobguardian.api.CronJobRef.of("ns-" + (c % 3), "cj-" + c);
+            all.add(ref);
+            if (c < 250) {
+                pruned.add(ref);
+            }
+            for (int i = 0; i < 6; i++) {   // over 20 weeks, around the cutoff's week too
+                Instant at = T0.minus(Duration.ofDays(70)).plusSeconds((long) (random.nextDouble() * 140 * 86_400));
+                Duration d = Duration.ofMillis(1 + random.nextInt(3_600_000));
+                Execution e = i % 3 == 0 ? withDetails(failed(ref, "u-" + c + "-" + i, at, d), "log", List.of(), null)
+                        : ok(ref, "u-" + c + "-" + i, at, d);
+                runs.add(e);
+            }
+        }
+        store.upsertExecutions(runs, EPOCH);
+        reference.upsertExecutions(runs, EPOCH);
+        Instant cutoff = T0.minus(Duration.ofDays(3)).plusSeconds(4321);
+
+        long expected = 0;
+        long expectedDetails = 0;
+        for (io.cronjobguardian.api.CronJobRef ref : pruned) {
+            expectedDetails += reference.deleteDetailsBefore(ref, cutoff.plus(Duration.ofDays(20)), EPOCH);
+            expected += reference.deleteExecutionsBefore(ref, cutoff, EPOCH);
+        }
+        assertThat(store.pruneDetails(pruned, cutoff.plus(Duration.ofDays(20)), EPOCH)).isEqualTo(expectedDetails);
+        assertThat(store.pruneExecutions(pruned, cutoff, EPOCH)).isEqualTo(expected).isPositive();
+        assertThat(store.pruneExecutions(pruned, cutoff, EPOCH)).isZero();
+        assertThat(store.executionCount()).isEqualTo(reference.executionCount());
+        for (Execution e : runs) {
+            assertThat(store.findExecution(e.jobUid())).as(e.jobUid()).isEqualTo(reference.findExecution(e.jobUid()));
+        }
+        List<io.cronjobguardian.api.StatsQuery> windows = List.of(
+                window(T0.minus(Duration.ofDays(100)), T0.plus(Duration.ofDays(100))),
+                window(cutoff.minus(Duration.ofDays(2)), cutoff.plus(Duration.ofDays(9))),
+                window(cutoff, T0.plus(Duration.ofDays(30))));
+        for (io.cronjobguardian.api.CronJobRef ref : List.of(all.get(0), all.get(199), all.get(200), all.get(249),
+                all.get(250), all.get(259))) {
+            for (io.cronjobguardian.api.StatsQuery q : windows) {
+                io.cronjobguardian.api.ExecutionStats a = store.stats(ref, q);
+                io.cronjobguardian.api.ExecutionStats b = reference.stats(ref, q);
+                assertThat(a.total()).as(ref + " " + q).isEqualTo(b.total());
+                assertThat(a.succeeded()).as(ref + " " + q).isEqualTo(b.succeeded());
+                assertThat(a.failed()).as(ref + " " + q).isEqualTo(b.failed());
+                assertThat(a.maxDuration()).as(ref + " " + q).isEqualTo(b.maxDuration());
+                assertThat(a.lastSuccessAt()).as(ref + " " + q).isEqualTo(b.lastSuccessAt());
+                assertThat(a.lastFailureAt()).as(ref + " " + q).isEqualTo(b.lastFailureAt());
+            }
+        }
+    }
+
+    @Test
     @DisplayName("deleteExecutions: a whole CronJob, or all but the runs of the kept incarnation")
     void deleteExecutionsKeepUid() {
         Execution old1 = TestObjects.job(CJ).uid(uid(1)).name("o1").ownerUid("old").succeeded(T0,

@@ -1503,12 +1503,13 @@ public final class Engine {
             long runs = 0;
             long details = 0;
             Instant nextPurge = null;
+            // CronJobs kept equally long are pruned together: a few statements per 200 CronJobs, not per CronJob
+            Map<Integer, List<CronJobRef>> byRunDays = new java.util.TreeMap<>();
+            Map<Integer, List<CronJobRef>> byLogDays = new java.util.TreeMap<>();
             for (Tracked t : tracked.values()) {
                 CronJobRef ref = t.snapshot.ref();
-                runs += store.deleteExecutionsBefore(ref, now.minus(Duration.ofDays(
-                        RetentionPolicy.runDays(r, t.monitors))), epoch);
-                details += store.deleteDetailsBefore(ref, now.minus(Duration.ofDays(
-                        RetentionPolicy.logDays(r, t.monitors))), epoch);
+                byRunDays.computeIfAbsent(RetentionPolicy.runDays(r, t.monitors), d -> new ArrayList<>()).add(ref);
+                byLogDays.computeIfAbsent(RetentionPolicy.logDays(r, t.monitors), d -> new ArrayList<>()).add(ref);
             }
             for (CronJobState st : store.cronJobStates()) {
                 if (tracked.containsKey(st.ref())) {
@@ -1522,9 +1523,14 @@ public final class Engine {
                 if (purgeAt != null && (nextPurge == null || purgeAt.isBefore(nextPurge))) {
                     nextPurge = purgeAt;
                 }
-                runs += store.deleteExecutionsBefore(st.ref(), now.minus(Duration.ofDays(r.defaultDays())), epoch);
-                details += store.deleteDetailsBefore(st.ref(),
-                        now.minus(Duration.ofDays(RetentionPolicy.logDays(r, List.of()))), epoch);
+                byRunDays.computeIfAbsent(r.defaultDays(), d -> new ArrayList<>()).add(st.ref());
+                byLogDays.computeIfAbsent(RetentionPolicy.logDays(r, List.of()), d -> new ArrayList<>()).add(st.ref());
+            }
+            for (Map.Entry<Integer, List<CronJobRef>> e : byRunDays.entrySet()) {
+                runs += store.pruneExecutions(e.getValue(), now.minus(Duration.ofDays(e.getKey())), epoch);
+            }
+            for (Map.Entry<Integer, List<CronJobRef>> e : byLogDays.entrySet()) {
+                details += store.pruneDetails(e.getValue(), now.minus(Duration.ofDays(e.getKey())), epoch);
             }
             runs += store.deleteExecutionsBefore(null, now.minus(Duration.ofDays(r.maxDays())), epoch);
             long incidents = store.deleteResolvedIncidentsBefore(now.minus(Duration.ofDays(r.maxDays())), epoch);

@@ -273,6 +273,16 @@ final class DurationHistogram {
      */
     void beforeDelete(DSLContext ctx, Condition rows, @Nullable CronJobRef cronJob, long cutoffPeriod)
             throws SQLException {
+        beforeDelete(ctx, rows, cronJob == null ? null : List.of(cronJob), cutoffPeriod);
+    }
+
+    /**
+     * As {@link #beforeDelete(DSLContext, Condition, CronJobRef, long)} for the rows of several CronJobs
+     * ({@code null}: of every CronJob).
+     */
+    void beforeDelete(DSLContext ctx, Condition rows, @Nullable List<CronJobRef> cronJobs, long cutoffPeriod)
+            throws SQLException {
+        CronJobRef cronJob = cronJobs != null && cronJobs.size() == 1 ? cronJobs.get(0) : null;
         boolean retention = cutoffPeriod != Long.MIN_VALUE;
         long w = DurationBuckets.PERIOD_MS;
         Condition counted = rows.and(Executions.DURATION_MS.isNotNull()).and(Executions.EFFECTIVE_START.ge(0L));
@@ -294,7 +304,15 @@ final class DurationHistogram {
                     below.add(Histogram.LEVEL.eq(inline(level))
                             .and(Histogram.START_PERIOD.le(cutoffPeriod - (1L << level))));
                 }
-                ctx.deleteFrom(Histogram.T).where(DSL.or(below)).execute();
+                Condition which = DSL.or(below);
+                if (cronJobs != null) {   // several: only theirs
+                    List<Condition> theirs = new ArrayList<>(cronJobs.size());
+                    for (CronJobRef ref : cronJobs) {
+                        theirs.add(Histogram.NAMESPACE.eq(ref.namespace()).and(Histogram.CRONJOB_NAME.eq(ref.name())));
+                    }
+                    which = DSL.or(theirs).and(which);
+                }
+                ctx.deleteFrom(Histogram.T).where(which).execute();
             }
         }
         var groups = ctx.select(Executions.NAMESPACE, Executions.CRONJOB_NAME, Executions.START_PERIOD,

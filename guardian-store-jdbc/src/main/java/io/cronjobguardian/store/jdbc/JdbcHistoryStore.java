@@ -391,6 +391,16 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     @Override
+    public long pruneExecutions(java.util.Collection<CronJobRef> cronJobs, Instant cutoff, long epoch) {
+        return retention.pruneExecutions(cronJobs, cutoff, epoch);
+    }
+
+    @Override
+    public long pruneDetails(java.util.Collection<CronJobRef> cronJobs, Instant cutoff, long epoch) {
+        return retention.pruneDetails(cronJobs, cutoff, epoch);
+    }
+
+    @Override
     public Optional<Incident> acknowledgeIncident(String incidentId, String by, Instant at, long epoch) {
         return incidents.acknowledgeIncident(incidentId, by, at, epoch);
     }

@@ -45,6 +45,50 @@ final class Retention {
         });
     }
 
+    /** CronJobs per statement of a grouped prune (3 parameters each). */
+    static final int PRUNE_CHUNK = 200;
+
+    /** Runs of any of these CronJobs started before the cutoff: one index range per CronJob. */
+    private static Condition startedBefore(List<CronJobRef> cronJobs, Instant cutoff) {
+        long cut = cutoff.toEpochMilli();
+        List<Condition> any = new ArrayList<>(cronJobs.size());
+        for (CronJobRef ref : cronJobs) {
+            any.add(Executions.NAMESPACE.eq(ref.namespace()).and(Executions.CRONJOB_NAME.eq(ref.name()))
+                    .and(Executions.EFFECTIVE_START.lt(cut)));
+        }
+        return DSL.or(any);
+    }
+
+    long pruneExecutions(java.util.Collection<CronJobRef> cronJobs, Instant cutoff, long epoch) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        long cutoffPeriod = DurationBuckets.period(cutoff.toEpochMilli());
+        long n = 0;
+        // one transaction per chunk: short transactions, and what a failure leaves undone the next prune does
+        for (List<CronJobRef> chunk : Sql.chunks(new ArrayList<>(new java.util.LinkedHashSet<>(cronJobs)),
+                PRUNE_CHUNK)) {
+            Condition c = startedBefore(chunk, cutoff);
+            Started s = tx.started("pruneExecutions");
+            n += tx.write("pruneExecutions", epoch, ctx -> {
+                s.histogram.beforeDelete(ctx, c, chunk, cutoffPeriod);
+                return deleteExecutionsWhere(ctx, c);
+            });
+        }
+        return n;
+    }
+
+    long pruneDetails(java.util.Collection<CronJobRef> cronJobs, Instant cutoff, long epoch) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        long n = 0;
+        for (List<CronJobRef> chunk : Sql.chunks(new ArrayList<>(new java.util.LinkedHashSet<>(cronJobs)),
+                PRUNE_CHUNK)) {
+            Condition c = startedBefore(chunk, cutoff);
+            n += tx.write("pruneDetails", epoch, ctx -> (long) ctx.deleteFrom(Details.T)
+                    .where(Details.JOB_UID.in(DSL.select(Executions.JOB_UID).from(Executions.T).where(c)))
+                    .execute());
+        }
+        return n;
+    }
+
     long deleteExecutions(CronJobRef cronJob, @Nullable String keepUid, long epoch) {
         Objects.requireNonNull(cronJob, "cronJob");
         Condition c = Executions.NAMESPACE.eq(cronJob.namespace()).and(Executions.CRONJOB_NAME.eq(cronJob.name()));
