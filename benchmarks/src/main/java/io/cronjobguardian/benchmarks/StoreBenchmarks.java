@@ -42,7 +42,7 @@ import java.util.function.Supplier;
  *       durations into Java with JDBC and sorting them (the same figures computed both ways).</li>
  *   <li><b>Bulk stats of 10,000 CronJobs</b> in one call vs 10,000 single calls.</li>
  * </ol>
- * Arguments ({@code key=value}): {@code only=sqlite,postgres,mysql}, {@code parts=recording,stats,bulk},
+ * Arguments ({@code key=value}): {@code only=sqlite,postgres,mysql}, {@code parts=recording,stats,bulk,prune},
  * {@code records=20000}, {@code batch=500},
  * {@code rows=1000000}, {@code cronjobs=10000}, {@code perCronJob=10}, {@code repeats=5}.
  */
@@ -149,7 +149,70 @@ public final class StoreBenchmarks {
         if (part("bulk")) {
             bulkStats(name, target);
         }
+        if (part("prune")) {
+            prune(name, target);
+        }
         System.out.println();
+    }
+
+    // ================================================================= 4. retention pass
+
+    /**
+     * The retention pass over many CronJobs (runs and run details, one cutoff): {@code pruneExecutions} /
+     * {@code pruneDetails} (a few statements per 200 CronJobs) vs the single forms per CronJob, on the same database,
+     * alternating. Each round deletes the runs of one more day (the steady state of a daily prune), so both paths
+     * delete the same amount.
+     */
+    private void prune(String name, DbTarget target) throws Exception {
+        int cronJobs = arg("pruneCronJobs", 10_000);
+        int perCronJob = arg("prunePerCronJob", 10);
+        int rounds = arg("pruneRounds", 3);
+        Settings db = target.freshDatabase();
+        try (HistoryStore s = target.store(db)) {
+            s.start();
+            List<CronJobRef> refs = new ArrayList<>(cronJobs);
+            List<Execution> batch = new ArrayList<>();
+            Random r = new Random(3);
+            for (int c = 0; c < cronJobs; c++) {
+                CronJobRef cj = CronJobRef.of("ns-" + (c % 20), "prune-" + c);
+                refs.add(cj);
+                for (int i = 0; i < perCronJob; i++) {   // one run a day, the newest today
+                    batch.add(Execution.of(job(cj, "p-" + c + "-" + i, T0.minus(java.time.Duration.ofDays(i))
+                            .plusSeconds(r.nextInt(3600)), duration(r), r.nextInt(10) != 0)));
+                    if (batch.size() == 1000) {
+                        s.upsertExecutions(batch, 1);
+                        batch.clear();
+                    }
+                }
+            }
+            s.upsertExecutions(batch, 1);
+            double grouped = Double.MAX_VALUE;
+            double single = Double.MAX_VALUE;
+            long deleted = 0;
+            for (int round = 0; round < 2 * rounds; round++) {
+                // each round cuts one more day off the oldest: the same amount for both paths
+                Instant cutoff = T0.minus(java.time.Duration.ofDays(perCronJob - 1 - round)).minusSeconds(7200);
+                long t0 = System.nanoTime();
+                long n;
+                if (round % 2 == 0) {
+                    n = s.pruneExecutions(refs, cutoff, 1) + 0 * s.pruneDetails(refs, cutoff, 1);
+                    grouped = Math.min(grouped, (System.nanoTime() - t0) / 1e9);
+                } else {
+                    n = 0;
+                    for (CronJobRef cj : refs) {
+                        n += s.deleteExecutionsBefore(cj, cutoff, 1);
+                        s.deleteDetailsBefore(cj, cutoff, 1);
+                    }
+                    single = Math.min(single, (System.nanoTime() - t0) / 1e9);
+                }
+                deleted += n;
+            }
+            String line = String.format("%-10s retention pass over %,d CronJobs (%,d runs deleted in %d rounds): "
+                    + "grouped %.2f s, per CronJob %.2f s -> %.1fx faster (best of %d each)", name, cronJobs,
+                    deleted, 2 * rounds, grouped, single, single / grouped, rounds);
+            System.out.println(line);
+            summary.add(line);
+        }
     }
 
     // ================================================================= 1. recording
