@@ -49,6 +49,34 @@ class GuardianHttpAutoConfigurationTest {
     }
 
     @Test
+    void aBasePathPrefixesTheMappingsAndTheManagementPortTakesThemOnlyWhenSetApart() {
+        web.withPropertyValues("guardian.http.base-path=/guardian").run(ctx -> {
+            ServletRegistrationBean<?> r = ctx.getBean("guardianHttpServlet", ServletRegistrationBean.class);
+            assertThat(r.getUrlMappings()).containsExactlyInAnyOrder("/guardian/api/v1/*", "/guardian/healthz",
+                    "/guardian/readyz");
+            assertThat(r.isEnabled()).isTrue();
+        });
+        // on the management port when it is set apart: the application's mount is switched off
+        web.withPropertyValues("guardian.http.on-management-port=true", "management.server.port=8081",
+                "server.port=8080").run(ctx -> assertThat(ctx.getBean("guardianHttpServlet",
+                ServletRegistrationBean.class).isEnabled()).isFalse());
+        // not set apart (no management port, or the same one): it stays on the application's port
+        for (String[] props : new String[][] {{"guardian.http.on-management-port=true"},
+                {"guardian.http.on-management-port=true", "management.server.port=8080", "server.port=8080"},
+                {"guardian.http.on-management-port=false", "management.server.port=8081"}}) {
+            web.withPropertyValues(props).run(ctx -> assertThat(ctx.getBean("guardianHttpServlet",
+                    ServletRegistrationBean.class).isEnabled()).as(String.join(", ", props)).isTrue());
+        }
+        assertThat(GuardianHttpAutoConfiguration.separateManagementPort(new org.springframework.mock.env
+                .MockEnvironment().withProperty("management.server.port", "0"))).isTrue();
+        assertThat(GuardianHttpAutoConfiguration.separateManagementPort(new org.springframework.mock.env
+                .MockEnvironment().withProperty("management.server.port", "-1"))).as("disabled").isFalse();
+        assertThat(GuardianHttpAutoConfiguration.separateManagementPort(new org.springframework.mock.env
+                .MockEnvironment().withProperty("management.server.port", "8080"))).as("8080 is the default")
+                .isFalse();
+    }
+
+    @Test
     void itBacksOffWithoutGuardianHttpOutsideServletAppsWithoutGuardianAndForTheHostsOwnBean() {
         web.withClassLoader(new FilteredClassLoader("io.cronjobguardian.http"))
                 .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean("guardianHttpServlet"));
