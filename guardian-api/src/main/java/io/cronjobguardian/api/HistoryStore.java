@@ -133,6 +133,22 @@ public interface HistoryStore extends AutoCloseable {
         return executions(query).items();
     }
 
+    /**
+     * The newest {@code limit} finished runs (succeeded or failed, manual ones included) of each CronJob, newest
+     * start first (ties: by Job UID), without details: per CronJob what
+     * {@code findExecutions(ExecutionQuery.forCronJob(ref).states(SUCCEEDED, FAILED).page(0, limit))} returns, for
+     * many CronJobs in few statements (an evaluation pass over every CronJob). Every CronJob asked for is a key; one
+     * without runs maps to an empty list. The default reads them one CronJob at a time.
+     */
+    default Map<CronJobRef, List<Execution>> newestFinished(Collection<CronJobRef> cronJobs, int limit) {
+        Map<CronJobRef, List<Execution>> out = new java.util.LinkedHashMap<>();
+        for (CronJobRef ref : cronJobs) {
+            out.put(ref, findExecutions(ExecutionQuery.forCronJob(ref).states(JobState.SUCCEEDED, JobState.FAILED)
+                    .page(0, limit)));
+        }
+        return out;
+    }
+
     /** Statistics of one CronJob over the window. Never {@code null}; see {@link ExecutionStats} for "no data". */
     ExecutionStats stats(CronJobRef cronJob, StatsQuery window);
 

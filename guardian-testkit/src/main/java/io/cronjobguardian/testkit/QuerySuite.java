@@ -40,6 +40,46 @@ abstract class QuerySuite extends StoreSuite {
     }
 
     @Test
+    @DisplayName("newestFinished over 250 CronJobs: per CronJob exactly what findExecutions of its finished runs "
+            + "returns (manual ones included, running ones not, ties on start by Job UID), empty lists for none")
+    void newestFinishedInBulkEqualsTheSingleRead() {
+        List<CronJobRef> refs = new ArrayList<>();
+        List<Execution> all = new ArrayList<>();
+        java.util.Random random = new java.util.Random(5);
+        for (int c = 0; c < 250; c++) {
+            CronJobRef ref = CronJobRef.of("ns-" + (c % 4), "cj-" + c);
+            refs.add(ref);
+            int runs = c % 10 == 0 ? 0 : random.nextInt(16);
+            for (int i = 0; i < runs; i++) {
+                Instant at = T0.minusSeconds(600L * random.nextInt(8));   // many ties on the start time
+                String u = "n-" + c + "-" + i;
+                all.add(switch (i % 4) {
+                    case 0 -> failed(ref, u, at, Duration.ofSeconds(1 + i));
+                    case 1 -> manualOk(ref, u, at, Duration.ofSeconds(1 + i));
+                    case 2 -> running(ref, u, at);
+                    default -> ok(ref, u, at, Duration.ofSeconds(1 + i));
+                });
+            }
+        }
+        store.upsertExecutions(all, HistoryStoreContract.EPOCH);
+        CronJobRef unknown = CronJobRef.of("nowhere", "none");
+        List<CronJobRef> asked = new ArrayList<>(refs);
+        asked.add(unknown);
+
+        for (int limit : new int[] {1, 11}) {
+            java.util.Map<CronJobRef, List<Execution>> bulk = store.newestFinished(asked, limit);
+            assertThat(bulk.keySet()).containsExactlyInAnyOrderElementsOf(asked);
+            assertThat(bulk.get(unknown)).isEmpty();
+            for (CronJobRef ref : refs) {
+                List<Execution> single = store.findExecutions(ExecutionQuery.forCronJob(ref)
+                        .states(JobState.SUCCEEDED, JobState.FAILED).page(0, limit));
+                assertThat(bulk.get(ref)).as("%s, limit %d", ref, limit).containsExactlyElementsOf(single);
+            }
+        }
+        assertThat(store.newestFinished(List.of(), 5)).isEmpty();
+    }
+
+    @Test
     @DisplayName("executions are ordered newest first by start time, ties by Job UID ascending")
     void executionsOrderedNewestFirst() {
         upsertAll(ok(CJ, uid(5), T0.plusSeconds(10), Duration.ofSeconds(1)),

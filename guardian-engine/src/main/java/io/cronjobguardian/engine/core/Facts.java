@@ -194,6 +194,9 @@ final class Facts {
     }
 
     private List<Execution> finishedByStart(int limit) {
+        if (pass != null) {
+            return pass.newestFinished(ref, limit);
+        }
         return store.findExecutions(ExecutionQuery.forCronJob(ref).states(JobState.SUCCEEDED, JobState.FAILED)
                 .page(0, limit));
     }

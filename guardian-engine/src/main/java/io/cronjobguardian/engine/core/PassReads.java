@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * of the pass at once instead of one query per CronJob; a window only a few CronJobs ask for stays per CronJob.
  * The figures are the store's either way (the bulk call returns what the single call does), and nothing records
  * runs while a pass runs (both happen on the engine thread). Engine thread only; lives for one pass.
+ *
+ * <p><b>Newest finished runs</b>: likewise, a CronJob's newest finished runs (what its latest outcome is judged on)
+ * are read with the store's bulk {@code newestFinished(refs, limit)} for the next {@link #CHUNK} CronJobs once more
+ * than {@link #BULK_AFTER} CronJobs of the pass asked for them; a CronJob asking for more than was read reads its
+ * own.
  */
 final class PassReads {
 
@@ -46,6 +51,10 @@ final class PassReads {
     private final Map<StatsQuery, Integer> asked = new HashMap<>();
     private final Map<StatsQuery, Map<CronJobRef, ExecutionStats>> read = new HashMap<>();
     private final Set<StatsQuery> bulkFailed = new HashSet<>();
+    private int newestAsked;
+    private int newestLimit;
+    private Map<CronJobRef, List<io.cronjobguardian.api.Execution>> newest = Map.of();
+    private boolean newestFailed;
     /** Open incidents by CronJob, read at the first ask; {@code null} before that or when the read failed. */
     private Map<CronJobRef, List<Incident>> open;
     private boolean openFailed;
@@ -96,6 +105,38 @@ final class PassReads {
             }
             offset += page.items().size();
         }
+    }
+
+    /**
+     * The CronJob's newest {@code limit} finished runs, newest start first (as the store's
+     * {@code findExecutions(forCronJob(ref).states(SUCCEEDED, FAILED).page(0, limit))}): from the pass's bulk read
+     * when it covers this CronJob and limit, else its own read.
+     */
+    List<io.cronjobguardian.api.Execution> newestFinished(CronJobRef ref, int limit) {
+        List<io.cronjobguardian.api.Execution> known = newest.get(ref);
+        if (known != null && limit <= newestLimit) {
+            return known.size() <= limit ? known : known.subList(0, limit);
+        }
+        if (++newestAsked > BULK_AFTER && !newestFailed && position < order.size()
+                && order.get(position).equals(ref)) {
+            List<CronJobRef> next = order.subList(position, Math.min(order.size(), position + CHUNK));
+            try {
+                newest = store.newestFinished(next, limit);
+                newestLimit = limit;
+                List<io.cronjobguardian.api.Execution> mine = newest.get(ref);
+                if (mine != null) {
+                    return mine;
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("bulk read of the newest runs of {} CronJobs failed ({}); reading them one by one",
+                        next.size(), e.toString());
+                newestFailed = true;
+                newest = Map.of();
+            }
+        }
+        return store.findExecutions(io.cronjobguardian.api.ExecutionQuery.forCronJob(ref)
+                .states(io.cronjobguardian.api.JobState.SUCCEEDED, io.cronjobguardian.api.JobState.FAILED)
+                .page(0, limit));
     }
 
     /** Statistics of one CronJob over the window, read in bulk with the next CronJobs when the window is common. */

@@ -173,4 +173,38 @@ class PassReadsTest {
         // BULK_AFTER single reads, then one bulk read serves the rest (the comparison reads go to the target)
         assertThat(calls("stats")).isEqualTo(PassReads.BULK_AFTER + 1);
     }
+
+    @Test
+    @DisplayName("the newest finished runs are read in bulk after a few CronJobs, answer what the single read does, "
+            + "and a CronJob asking for more than was read reads its own")
+    void newestFinishedReadInBulk() {
+        List<CronJobRef> order = refs(60);
+        for (CronJobRef ref : order) {
+            for (int k = 0; k < 14; k++) {
+                Instant start = T0.minus(Duration.ofHours(k + 1));
+                TestObjects.JobBuilder b = TestObjects.job(ref).uid(ref.name() + "-" + k).name(ref.name() + "-" + k);
+                target.upsertExecution(k % 5 == 0 ? b.failed(start, Duration.ofSeconds(5)).execution()
+                        : b.succeeded(start, Duration.ofSeconds(10 + k)).execution(), epoch);
+            }
+        }
+        PassReads pass = new PassReads(store, order);
+        calls.clear();
+        for (int i = 0; i < order.size(); i++) {
+            pass.at(i);
+            CronJobRef ref = order.get(i);
+            List<Execution> got = pass.newestFinished(ref, 11);
+            assertThat(got).isEqualTo(target.findExecutions(io.cronjobguardian.api.ExecutionQuery.forCronJob(ref)
+                    .states(io.cronjobguardian.api.JobState.SUCCEEDED, io.cronjobguardian.api.JobState.FAILED)
+                    .page(0, 11)));
+            assertThat(pass.newestFinished(ref, 3)).isEqualTo(got.subList(0, 3));
+        }
+        // BULK_AFTER single reads, then one bulk read for the rest (the comparison reads go to the target)
+        assertThat(calls("findExecutions")).isEqualTo(PassReads.BULK_AFTER);
+        assertThat(calls("newestFinished")).isEqualTo(1);
+        calls.clear();
+        pass.at(order.size() - 1);
+        assertThat(pass.newestFinished(order.get(order.size() - 1), 14)).hasSize(14);
+        assertThat(calls("findExecutions") + calls("newestFinished")).as("more than the bulk read holds: one read")
+                .isEqualTo(1);
+    }
 }

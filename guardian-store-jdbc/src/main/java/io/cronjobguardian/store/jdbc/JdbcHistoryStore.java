@@ -359,6 +359,11 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     @Override
+    public Map<CronJobRef, List<Execution>> newestFinished(java.util.Collection<CronJobRef> cronJobs, int limit) {
+        return runs.newestFinished(cronJobs, limit);
+    }
+
+    @Override
     public ExecutionStats stats(CronJobRef cronJob, StatsQuery window) {
         return runs.stats(cronJob, window);
     }

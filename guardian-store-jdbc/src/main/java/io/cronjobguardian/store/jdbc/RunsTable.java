@@ -308,6 +308,49 @@ final class RunsTable {
         return items;
     }
 
+    /** CronJobs per statement of {@link #newestFinished} (one limited index range each, joined by UNION ALL). */
+    static final int NEWEST_CHUNK = 100;
+
+    Map<CronJobRef, List<Execution>> newestFinished(Collection<CronJobRef> cronJobs, int limit) {
+        Objects.requireNonNull(cronJobs, "cronJobs");
+        if (limit < 1 || limit > io.cronjobguardian.api.ExecutionQuery.MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1 to " + io.cronjobguardian.api.ExecutionQuery.MAX_LIMIT
+                    + ", was " + limit);
+        }
+        List<CronJobRef> refs = new ArrayList<>(new LinkedHashSet<>(cronJobs));
+        Map<CronJobRef, List<Execution>> out = new java.util.LinkedHashMap<>();
+        refs.forEach(r -> out.put(r, new ArrayList<>()));
+        List<String> finished = List.of(io.cronjobguardian.api.JobState.SUCCEEDED.name(),
+                io.cronjobguardian.api.JobState.FAILED.name());
+        for (List<CronJobRef> chunk : Sql.chunks(refs, NEWEST_CHUNK)) {
+            tx.read("newestFinished", ctx -> {
+                org.jooq.Select<Record> union = null;
+                for (CronJobRef ref : chunk) {
+                    // each part is its own derived table, so every dialect takes its ORDER BY ... LIMIT
+                    org.jooq.Select<Record> part = ctx.select().from(ctx.select(Executions.ALL)
+                            .from(Executions.T).where(Executions.NAMESPACE.eq(ref.namespace()))
+                            .and(Executions.CRONJOB_NAME.eq(ref.name())).and(Executions.STATE.in(finished))
+                            .orderBy(Executions.EFFECTIVE_START.desc(), Executions.JOB_UID.asc()).limit(limit)
+                            .asTable("n"));
+                    union = union == null ? part : union.unionAll(part);
+                }
+                for (Record r : ctx.fetch((org.jooq.ResultQuery<Record>) union)) {
+                    Execution e = Mapping.execution(r, false);
+                    List<Execution> list = out.get(e.job().owner());
+                    if (list != null) {
+                        list.add(e);
+                    }
+                }
+                return null;
+            });
+        }
+        java.util.Comparator<Execution> order = java.util.Comparator
+                .comparing((Execution e) -> e.job().effectiveStart(), java.util.Comparator.reverseOrder())
+                .thenComparing(Execution::jobUid);
+        out.values().forEach(l -> l.sort(order));
+        return out;
+    }
+
     ExecutionStats stats(CronJobRef cronJob, StatsQuery window) {
         Objects.requireNonNull(cronJob, "cronJob");
         Objects.requireNonNull(window, "window");
