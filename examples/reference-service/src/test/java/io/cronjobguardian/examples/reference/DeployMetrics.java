@@ -47,6 +47,9 @@ final class DeployMetrics {
             for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".json")).sorted()::iterator) {
                 Matcher m = JSON_EXPR.matcher(Files.readString(f, StandardCharsets.UTF_8));
                 while (m.find()) {
+                    if (m.group().startsWith("\"query\"") && !m.group(1).contains("(")) {
+                        continue; // a data-source variable's plugin type ("query": "prometheus"), not PromQL
+                    }
                     out.add(m.group(1).replace("\\\"", "\"").replace("\\n", " ").replace("\\\\", "\\"));
                 }
             }
@@ -69,7 +72,8 @@ final class DeployMetrics {
 
     /** The metric names one PromQL expression reads (Grafana's {@code $variables} and label matchers aside). */
     static Set<String> metricsOf(String expr) {
-        String s = expr.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")    // string literals
+        String s = expr.replaceAll("label_values\\(([^,)]*)(?:,[^)]*)?\\)", "$1")   // Grafana: metric, label
+                .replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")    // string literals
                 .replaceAll("\\{[^}]*}", " ")                                // label matchers
                 .replaceAll("\\[[^]]*]", " ")                                // ranges, [5m], [$__rate_interval]
                 .replaceAll("(?i)\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ")
