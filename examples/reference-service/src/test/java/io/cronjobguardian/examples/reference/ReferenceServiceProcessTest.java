@@ -59,6 +59,7 @@ class ReferenceServiceProcessTest {
             "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=48m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError");
 
     static final String NAMESPACE = "guardian-system";
+    private static final Path TARGET = Path.of(System.getProperty("reference.target", "target"));
     static final String POD = "cronjob-guardian-0";
     private static final Pattern PORT = Pattern.compile("Tomcat started on port (\\d+)");
     private static final Duration DEADLINE = Duration.ofSeconds(120);
@@ -76,7 +77,7 @@ class ReferenceServiceProcessTest {
 
     @BeforeAll
     void startTheService() throws Exception {
-        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "reference-service-");
+        dir = Files.createTempDirectory(Files.createDirectories(TARGET), "reference-service-");
         api = MockApiServer.start();
         KubernetesClient admin = api.adminClient();
         CronJob cj = admin.batch().v1().cronjobs().inNamespace("team-a").resource(new CronJobBuilder()
@@ -149,8 +150,9 @@ class ReferenceServiceProcessTest {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(CHART_JVM_FLAGS);
         cmd.add("-cp");
-        cmd.add(Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
-                + Files.readString(Path.of("target", "runtime-classpath.txt")).trim());
+        cmd.add(Path.of(System.getProperty("reference.classes", "target/classes")).toAbsolutePath()
+                + java.io.File.pathSeparator + Files.readString(Path.of(System.getProperty("reference.classpath",
+                "target/runtime-classpath.txt"))).trim());
         cmd.add(ReferenceService.class.getName());
         cmd.add("--server.port=0");
         cmd.add("--spring.config.import=optional:file:" + config);
@@ -160,7 +162,7 @@ class ReferenceServiceProcessTest {
         pb.environment().put("POD_NAMESPACE", NAMESPACE);
         pb.environment().put("POD_NAME", POD);
         pb.environment().put("GUARDIAN_STORAGE_POSTGRES_PASSWORD", store.require("storage.postgres.password"));
-        Path log = Files.createDirectories(Path.of("target")).resolve("reference-service.log");
+        Path log = Files.createDirectories(TARGET).resolve("reference-service.log");
         process = pb.start();
         Thread pump = new Thread(() -> pump(process, log), "reference-service-log");
         pump.setDaemon(true);
@@ -257,7 +259,7 @@ class ReferenceServiceProcessTest {
         String body = alert.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         assertThat(body).contains("backup");
         String scrape = awaitScrape();
-        Files.writeString(Path.of("target", "reference-scrape.prom"), scrape);
+        Files.writeString(TARGET.resolve("reference-scrape.prom"), scrape);
         assertThat(value(scrape, "cronjob_guardian_leader_status")).isEqualTo(1.0);
         assertThat(value(scrape, "cronjob_guardian_db_connections_open")).isPositive();
         assertThat(names(scrape)).contains("cronjob_guardian_executions_total",
