@@ -46,6 +46,10 @@ public final class ServiceFootprint {
     private static final Pattern PORT = Pattern.compile("Tomcat started on port (\\d+)");
     private static final long TICKS = 100; // USER_HZ of /proc/<pid>/stat on Linux
 
+    /** Held: java.util.logging keeps loggers weakly, and a collected logger forgets its level. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     private final BenchArgs args;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> rows = new ArrayList<>();
@@ -66,7 +70,7 @@ public final class ServiceFootprint {
     }
 
     private void run() throws Exception {
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         Path jar = Path.of(args.string("jar", ""));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("jar=" + jar + " is not the reference service's jar");
@@ -75,9 +79,9 @@ public final class ServiceFootprint {
             measure(jar, Integer.parseInt(size.trim()));
         }
         System.out.println();
-        System.out.println("| CronJobs (+ Jobs) | until /readyz 200: time, CPU | RSS at ready | until every CronJob "
+        System.out.println("| CronJobs (+ Jobs) | -XX:MaxRAM | until /readyz 200: time, CPU | RSS at ready | until every CronJob "
                 + "evaluated: time, CPU | RSS then | steady: CPU (mean) | RSS (max) | heap used (max) | load average |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
     }
 
@@ -176,10 +180,10 @@ public final class ServiceFootprint {
             }
             double steadyCpu = (cpuSeconds(pid) - cpu0) / ((System.nanoTime() - s0) / 1e9);
             String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-            rows.add(String.format("| %,d (+ %,d) | %.1f s, %.1f CPU-s | %,d MiB | %.1f s, %.1f CPU-s | %,d MiB | "
-                    + "%.0f m | %,d MiB | %,.0f MiB | %s |", cronJobs, 3 * cronJobs, readyS, readyCpu,
-                    readyRss / 1024, evalS, evalCpu, evalRss / 1024, steadyCpu * 1000, maxRss / 1024,
-                    maxHeap / 1048576.0, load));
+            rows.add(String.format("| %,d (+ %,d) | %s | %.1f s, %.1f CPU-s | %,d MiB | %.1f s, %.1f CPU-s | %,d MiB | "
+                    + "%.0f m | %,d MiB | %,.0f MiB | %s |", cronJobs, 3 * cronJobs, args.string("maxRam", "256m"),
+                    readyS, readyCpu, readyRss / 1024, evalS, evalCpu, evalRss / 1024, steadyCpu * 1000,
+                    maxRss / 1024, maxHeap / 1048576.0, load));
             System.out.println(rows.get(rows.size() - 1));
         } finally {
             if (p != null) {
