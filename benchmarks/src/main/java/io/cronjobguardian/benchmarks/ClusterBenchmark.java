@@ -306,7 +306,7 @@ public final class ClusterBenchmark {
      * Answers CronJob and Job lists (every namespace) from pre-serialized objects in pages, watches as an API server
      * does after a list (open, silent), pod lists with an empty list; everything else goes to the CRUD mock.
      */
-    private static final class PagedDispatcher extends KubernetesCrudDispatcher {
+    static final class PagedDispatcher extends KubernetesCrudDispatcher {
         private static final String NAME = "qqnameqq";
         private static final String UID = "qquidqq";
         private static final String JOB_UID = "qqjobuidqq";

@@ -69,7 +69,19 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class WatcherBenchmark {
 
     private static final ObjectMapper JSON = Serialization.jsonMapper();
-    static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+    /**
+     * The instant the objects are made for: 2026-11-21T12:00:00Z, or {@code -Dbench.now} (an ISO instant, or
+     * {@code now}) for a process that runs on the real clock ({@link ServiceFootprint}).
+     */
+    static final Instant NOW = benchNow();
+
+    private static Instant benchNow() {
+        String v = System.getProperty("bench.now", "");
+        if (v.isBlank()) {
+            return Instant.parse("2026-11-21T12:00:00Z");
+        }
+        return v.equals("now") ? Instant.now().truncatedTo(ChronoUnit.MINUTES) : Instant.parse(v);
+    }
     /** The mock web server logs every request at INFO through java.util.logging; held so the level sticks. */
     private static final java.util.logging.Logger MOCK_SERVER_LOG =
             java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
