@@ -33,6 +33,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -332,7 +339,7 @@ public final class HistoryTransfer {
             source.cronJobStates().forEach(sink::cronJob);
             source.channelStats().values().forEach(sink::channel);
             long[] done = {0};
-            st.forEachExecution(PAGE, e -> {
+            readAhead(st, e -> {
                 sink.run(e);
                 if (++done[0] % 10_000 == 0) {
                     progress.update("runs", done[0], total);
@@ -351,6 +358,88 @@ public final class HistoryTransfer {
                     + String.join("; ", v.differences()));
         }
         return sink.summary();
+    }
+
+    /**
+     * Reads the source's runs on a second thread, a few pages ahead of the writer (at most {@code 4} pages wait), so
+     * that reading the source and writing the target overlap. Ends the reader before returning, also on failure.
+     */
+    private static void readAhead(StoreTransfer source, Consumer<Execution> sink) {
+        BlockingQueue<List<Execution>> pages = new ArrayBlockingQueue<>(4);
+        List<Execution> end = new ArrayList<>(0);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                List<List<Execution>> page = new ArrayList<>(List.of(new ArrayList<>(PAGE)));
+                source.forEachExecution(PAGE, e -> {
+                    page.get(0).add(e);
+                    if (page.get(0).size() == PAGE) {
+                        hand(pages, page.get(0), stop);
+                        page.set(0, new ArrayList<>(PAGE));
+                    }
+                });
+                if (!page.get(0).isEmpty()) {
+                    hand(pages, page.get(0), stop);
+                }
+            } catch (RuntimeException | Error e) {
+                failure.set(e);
+            } finally {
+                try {
+                    hand(pages, end, stop);
+                } catch (CancellationException ignored) {
+                    // the writer stopped first
+                }
+            }
+        }, "guardian-cli-read-ahead");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            while (true) {
+                List<Execution> page = pages.poll(100, TimeUnit.MILLISECONDS);
+                if (page == null) {
+                    if (!reader.isAlive() && pages.isEmpty()) {
+                        break; // ended without its end marker: failure says why
+                    }
+                    continue;
+                }
+                if (page == end) {
+                    break;
+                }
+                page.forEach(sink);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransferException("interrupted while copying", e);
+        } finally {
+            stop.set(true);
+            pages.clear();
+            try {
+                reader.join(TimeUnit.MINUTES.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException r) {
+            throw r;
+        } else if (t instanceof Error err) {
+            throw err;
+        }
+    }
+
+    /** Puts a page for the writer, waiting while the queue is full, unless the writer stopped. */
+    private static void hand(BlockingQueue<List<Execution>> pages, List<Execution> page, AtomicBoolean stop) {
+        try {
+            while (!stop.get()) {
+                if (pages.offer(page, 100, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new CancellationException("the writer stopped");
     }
 
     /**
