@@ -69,6 +69,14 @@ public final class TransferBenchmark {
             System.out.printf(Locale.ROOT, "  PostgreSQL recording, the store's own (baseline): %,d ms (%,.0f runs/s)%n",
                     baselineMs, runs * 1000.0 / baselineMs);
 
+            try (JdbcHistoryStore source = (JdbcHistoryStore) sqlite.store(sqliteDb.with("storage.migrate", "false"))) {
+                source.start();
+                long t0 = System.nanoTime();
+                new HistoryTransfer(Clock.systemUTC()).export(source, java.io.OutputStream.nullOutputStream());
+                long exportMs = (System.nanoTime() - t0) / 1_000_000;
+                System.out.printf(Locale.ROOT, "  export of the SQLite store to a null stream (reading alone): %,d ms "
+                        + "(%,.0f runs/s)%n", exportMs, runs * 1000.0 / exportMs);
+            }
             try (JdbcHistoryStore source = (JdbcHistoryStore) sqlite.store(sqliteDb.with("storage.migrate", "false"));
                     JdbcHistoryStore target = (JdbcHistoryStore) pg.store(pg.freshDatabase())) {
                 source.start();

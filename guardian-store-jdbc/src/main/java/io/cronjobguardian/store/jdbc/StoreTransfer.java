@@ -151,8 +151,8 @@ public final class StoreTransfer {
             String lu = lastUid;
             List<Execution> page = tx.read("exportExecutions", ctx -> {
                 Condition after = ls == null ? org.jooq.impl.DSL.noCondition()
-                        : Executions.EFFECTIVE_START.gt(ls)
-                                .or(Executions.EFFECTIVE_START.eq(ls).and(Executions.JOB_UID.gt(lu)));
+                        : Executions.EFFECTIVE_START.ge(ls) // a range the start index serves, then the ties
+                                .and(Executions.EFFECTIVE_START.gt(ls).or(Executions.JOB_UID.gt(lu)));
                 List<Execution> out = new ArrayList<>(pageSize);
                 ctx.select(fields).from(Executions.T).leftJoin(Details.T).on(Details.JOB_UID.eq(Executions.JOB_UID))
                         .where(after).orderBy(Executions.EFFECTIVE_START, Executions.JOB_UID).limit(pageSize)
