@@ -181,7 +181,7 @@ public final class GuardianCli implements Runnable {
                         Files.deleteIfExists(tmp);
                     }
                 }
-                root.stderr.println("exported " + s + " from " + StoreUrls.redact(from)
+                root.stderr.println("exported " + s.counts() + " from " + StoreUrls.redact(from)
                         + (out == null ? "" : " to " + out));
             }
             return 0;

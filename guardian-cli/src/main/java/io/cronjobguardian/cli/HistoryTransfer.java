@@ -122,7 +122,7 @@ public final class HistoryTransfer {
             g.writeNumberField("version", FORMAT_VERSION);
             g.writeStringField("sourceDialect", st.dialect());
             g.writeNumberField("schemaVersion", st.schemaVersion());
-            g.writeStringField("exportedAt", clock.instant().toString());
+            g.writeStringField("exportedAt", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
             g.writeStringField("tool", "guardian-cli " + version());
             lines.end();
             for (CronJobState s : source.cronJobStates()) {

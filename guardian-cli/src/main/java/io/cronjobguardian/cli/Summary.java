@@ -22,6 +22,12 @@ public record Summary(long cronJobStates, long channels, long runs, long runsWri
         warnings = List.copyOf(warnings);
     }
 
+    /** The counts alone (what an export wrote). */
+    public String counts() {
+        return runs + " runs, " + incidents + " incidents, " + notifications + " notifications, " + cronJobStates
+                + " CronJob states, " + channels + " channels";
+    }
+
     @Override
     public String toString() {
         return runs + " runs (" + runsWritten + " new or changed), " + incidents + " incidents (" + incidentsNew
