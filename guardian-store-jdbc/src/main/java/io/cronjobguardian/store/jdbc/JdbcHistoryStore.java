@@ -94,6 +94,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     private final Outbox outbox;
     private final ChannelStatsTable channels;
     private final CronJobStatesTable states;
+    private final StoreTransfer transfer;
 
     private JdbcHistoryStore(Builder b) {
         if ((b.dataSource == null) == (b.pool == null)) {
@@ -122,6 +123,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.outbox = new Outbox(tx, clock);
         this.channels = new ChannelStatsTable(tx);
         this.states = new CronJobStatesTable(tx);
+        this.transfer = new StoreTransfer(tx);
     }
 
     /** Starts a builder. */
@@ -270,6 +272,11 @@ public final class JdbcHistoryStore implements HistoryStore {
             return OptionalInt.empty();
         }
         return OptionalInt.of(h.getHikariPoolMXBean().getTotalConnections());
+    }
+
+    /** Bulk reads and writes for export, import and copy (see {@link StoreTransfer}); usable once started. */
+    public StoreTransfer transfer() {
+        return transfer;
     }
 
     /** The detected dialect; empty before start. */
