@@ -193,6 +193,11 @@ final class Codec {
         g.writeNumberField("notificationCount", i.notificationCount());
         time(g, "resolvedAt", i.resolvedAt());
         g.writeNumberField("version", i.version());
+        // schema version 4; absent in files written before it (read as nothing acknowledged or silenced)
+        time(g, "acknowledgedAt", i.acknowledgedAt());
+        g.writeStringField("acknowledgedBy", i.acknowledgedBy());
+        time(g, "silencedUntil", i.silencedUntil());
+        g.writeStringField("silencedBy", i.silencedBy());
         g.writeArrayFieldStart("notifications");
         for (Notification n : notifications) {
             g.writeStartObject();
@@ -504,7 +509,8 @@ final class Codec {
         Incident incident = new Incident(id, key, enumValue(m, "severity", Severity.class), reqStr(m, "title"),
                 str(m, "message"), str(m, "signature"), readContext(obj(m, "context")), reqTime(m, "openedAt"),
                 time(m, "lastNotifiedAt"), reqInt(m, "notificationCount"), time(m, "resolvedAt"),
-                reqLong(m, "version"));
+                reqLong(m, "version"), time(m, "acknowledgedAt"), str(m, "acknowledgedBy"), time(m, "silencedUntil"),
+                str(m, "silencedBy"));
         List<Notification> ns = new ArrayList<>();
         Object list = m.get("notifications");
         if (list != null) {

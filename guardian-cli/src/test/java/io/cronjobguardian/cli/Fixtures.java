@@ -105,6 +105,9 @@ final class Fixtures {
                 T0.plusSeconds(5_000)), epoch);
         s.enqueueNotification(new NotificationDraft(open.id(), "pagerduty", NotificationKind.REMINDER, 1,
                 T0.plusSeconds(8_600)), epoch);
+        // acknowledged and silenced (schema version 4): both travel with it
+        s.acknowledgeIncident(open.id(), "alice 'on call'", T0.plusSeconds(5_100), epoch);
+        s.silenceIncident(open.id(), T0.plusSeconds(9_000), "bob", epoch);
         // a test notification (no incident)
         s.enqueueNotification(new NotificationDraft("test-slack-ops-1", "slack-ops", NotificationKind.TEST, 0,
                 T0.plusSeconds(50)), epoch);

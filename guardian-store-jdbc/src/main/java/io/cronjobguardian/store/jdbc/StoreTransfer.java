@@ -446,6 +446,10 @@ public final class StoreTransfer {
         v.put(Incidents.NOTIFICATION_COUNT, in.notificationCount());
         v.put(Incidents.RESOLVED_AT, millis(in.resolvedAt()));
         v.put(Incidents.VERSION, in.version());
+        v.put(Incidents.ACKNOWLEDGED_AT, millis(in.acknowledgedAt()));
+        v.put(Incidents.ACKNOWLEDGED_BY, in.acknowledgedBy());
+        v.put(Incidents.SILENCED_UNTIL, millis(in.silencedUntil()));
+        v.put(Incidents.SILENCED_BY, in.silencedBy());
         return v;
     }
 
