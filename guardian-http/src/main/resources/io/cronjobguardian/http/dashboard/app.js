@@ -9,6 +9,11 @@ const PAGE_SIZE = 50;
 const STATES = ['healthy', 'warning', 'critical', 'suspended', 'unknown'];
 
 const main = document.getElementById('main');
+
+/** Appends children (arrays flattened, null left out). */
+function add(parent, ...children) {
+  return append(parent, children);
+}
 let cleanup = null;      // stops the current page's polling
 let generation = 0;      // a render that finishes after the user moved on is dropped
 let session = null;      // /api/v1/session: role, actions, authorisation
@@ -61,7 +66,7 @@ async function route() {
   }[page];
   main.replaceChildren(view);
   if (!render) {
-    view.append(el('h1', {}, 'Not found'), el('p', {}, 'No page ', el('code', {}, location.hash), '. ',
+    add(view, el('h1', {}, 'Not found'), el('p', {}, 'No page ', el('code', {}, location.hash), '. ',
       el('a', { href: '#/' }, 'Back to the overview')));
     return;
   }
@@ -69,7 +74,7 @@ async function route() {
     await render();
   } catch (e) {
     if (gen === generation) {
-      view.append(el('p', { class: 'error', role: 'alert' }, e.message));
+      add(view, el('p', { class: 'error', role: 'alert' }, e.message));
     }
   }
 }
@@ -137,7 +142,7 @@ async function overview(view, params, gen) {
   const updated = el('span', { class: 'updated', 'aria-live': 'polite', id: 'updated' });
   const tableWrap = el('div', { class: 'table-wrap' });
   const pager = el('div', { class: 'pager' });
-  view.append(el('h1', {}, 'CronJobs'), chips,
+  add(view, el('h1', {}, 'CronJobs'), chips,
     el('form', { class: 'toolbar', role: 'search', onsubmit: (e) => e.preventDefault() },
       el('label', { for: 'f-namespace' }, 'Namespace', nsInput),
       el('label', { for: 'f-status' }, 'State', stSelect),
@@ -167,7 +172,7 @@ async function overview(view, params, gen) {
   }
 
   function renderChips(stats) {
-    chips.replaceChildren(...[['', 'All', stats.totalCronJobs]].concat(STATES.map((s) => [s, s, stats[s]]))
+    chips.replaceChildren(...[['', 'All', stats.totalCronJobs]].concat(STATES.map((s) => [s, s, stats.summary[s]]))
       .map(([s, label, n]) => el('li', {}, el('button', { type: 'button', 'aria-pressed': String(state.status === s),
         'data-state': s || 'all', class: s ? 'chip s-' + s : 'chip',
         onclick: () => { state.status = s; stSelect.value = s; state.offset = 0; setHash(); load(); } },
@@ -192,10 +197,11 @@ async function overview(view, params, gen) {
   function renderTable(list) {
     const rows = list.items.map((c) => el('tr', { 'data-cronjob': c.namespace + '/' + c.name },
       el('td', { class: 'opt' }, c.namespace),
-      el('td', {}, cronJobLink(c.namespace, c.name), el('span', { class: 'reason only-phone' }, '')),
+      el('td', {}, cronJobLink(c.namespace, c.name)),
       el('td', { class: 'opt nowrap' }, el('code', {}, c.schedule || '—'), el('span', { class: 'reason' }, c.timezone || 'UTC')),
       el('td', {}, badge(c.status), c.problem || c.schedulingProblem
-        ? el('span', { class: 'reason' }, c.problem || c.schedulingProblem) : null,
+        ? el('span', { class: 'reason problem', title: c.problem || c.schedulingProblem },
+          short(c.problem || c.schedulingProblem)) : null,
       c.activeJobs.length ? el('span', { class: 'reason' }, c.activeJobs.length + ' running') : null),
       el('td', { class: 'nowrap last-run' }, c.lastRunStatus ? badge(c.lastRunStatus) : null, ' ', timeEl(c.lastRunAt)),
       el('td', { class: 'num' }, percent(c.successRate), el('span', { class: 'reason' }, number(c.runs) + ' runs')),
@@ -252,7 +258,7 @@ async function cronJob(view, ns, name, gen) {
   const sla = specs.map((s) => s.sla).find((s) => s.enabled && s.maxDurationSeconds != null);
   const maxDuration = sla ? sla.maxDurationSeconds : null;
   const csv = api.url(base + '/executions.csv').href;
-  view.append(
+  add(view, 
     el('p', { class: 'small' }, el('a', { href: '#/' }, '← All CronJobs')),
     el('h1', {}, ns + ' / ' + name, ' ', badge(cj.status)),
     cj.problem || cj.schedulingProblem ? el('p', { class: 'error' }, cj.problem || cj.schedulingProblem) : null,
@@ -287,6 +293,13 @@ async function cronJob(view, ns, name, gen) {
     specs.length ? specs.map(specView) : el('p', { class: 'muted' }, 'No monitor selects this CronJob.'));
 }
 
+/** The first clause of a long explanation (the whole text is in the element's title). */
+function short(text) {
+  const cut = text.search(/[:;(]/);
+  const head = cut > 12 ? text.substring(0, cut) : text;
+  return head.length > 70 ? head.substring(0, 68) + '…' : head + (head.length < text.length ? ' …' : '');
+}
+
 function card(k, v) {
   return el('div', { class: 'card' }, el('div', { class: 'k' }, k), el('div', { class: 'v' }, v));
 }
@@ -295,9 +308,12 @@ function legend(items) {
   return el('ul', { class: 'legend' }, items.map(([c, t]) => el('li', {}, el('span', { class: 'sw ' + c }), t)));
 }
 
+/** Runs shown before "Show all" is pressed. */
+const RUNS_SHOWN = 25;
+
 function runTable(runs) {
   const body = el('tbody');
-  for (const r of runs.items) {
+  runs.items.forEach((r, index) => {
     const row = el('tr', { 'data-job': r.jobName },
       el('td', {}, el('code', {}, r.jobName), r.manual ? el('span', { class: 'reason' }, 'manual') : null),
       el('td', {}, badge(r.status)),
@@ -309,13 +325,20 @@ function runTable(runs) {
       el('td', {}, r.reason || '—'),
       el('td', {}, r.status === 'failed' ? el('button', { type: 'button', class: 'show-log', 'aria-expanded': 'false',
         onclick: (e) => toggleDetails(e.currentTarget, row, r) }, 'Log & events') : null));
+    if (index >= RUNS_SHOWN) {
+      row.hidden = true;
+    }
     body.append(row);
-  }
-  return el('div', { class: 'table-wrap' }, el('table', { id: 'runs' },
+  });
+  const more = runs.items.length > RUNS_SHOWN ? el('button', { type: 'button', id: 'more-runs', onclick: (e) => {
+    body.querySelectorAll('tr[hidden]').forEach((tr) => { tr.hidden = false; });
+    e.currentTarget.remove();
+  } }, `Show all ${runs.items.length} loaded runs`) : null;
+  return el('div', {}, el('div', { class: 'table-wrap' }, el('table', { id: 'runs' },
     el('thead', {}, el('tr', {}, ['Job', 'Result', 'Scheduled', 'Started', 'Duration', 'Attempts', 'Exit code',
       'Reason', ''].map((h, i) => el('th', { scope: 'col', class: i === 2 ? 'opt' : [4, 5, 6].includes(i) ? 'num' : null }, h)))),
-    runs.items.length ? body : el('tbody', {}, el('tr', {}, el('td', { colspan: 9, class: 'muted' }, 'No recorded run.')))),
-  runs.pagination.hasMore ? el('p', { class: 'muted small' }, `The newest ${runs.items.length} of
+    runs.items.length ? body : el('tbody', {}, el('tr', {}, el('td', { colspan: 9, class: 'muted' }, 'No recorded run.'))))),
+  more, runs.pagination.hasMore ? el('p', { class: 'muted small' }, `The newest ${runs.items.length} of
     ${number(runs.pagination.total)} runs; the CSV export has them all.`) : null);
 }
 
@@ -425,7 +448,7 @@ async function incidents(view, params, gen) {
   const go = () => { location.hash = link(['incidents'], { state: stateSel.value, type: typeSel.value,
     severity: sevSel.value, namespace: f.namespace, cronjob: f.cronjob }); };
   [stateSel, typeSel, sevSel].forEach((s) => s.addEventListener('change', go));
-  view.append(el('h1', {}, 'Incidents'), el('form', { class: 'toolbar', onsubmit: (e) => e.preventDefault() },
+  add(view, el('h1', {}, 'Incidents'), el('form', { class: 'toolbar', onsubmit: (e) => e.preventDefault() },
     el('label', { for: 'i-state' }, 'State', stateSel), el('label', { for: 'i-type' }, 'Type', typeSel),
     el('label', { for: 'i-severity' }, 'Severity', sevSel),
     f.namespace ? el('span', {}, 'CronJob ', el('strong', {}, f.namespace + (f.cronjob ? '/' + f.cronjob : '')), ' ',
@@ -436,7 +459,7 @@ async function incidents(view, params, gen) {
     return;
   }
   const items = list.items.filter((i) => !f.severity || i.severity === f.severity);
-  out.append(el('p', { class: 'muted small', id: 'incident-count' }, `${items.length} shown of ${list.pagination.total}`),
+  add(out, el('p', { class: 'muted small', id: 'incident-count' }, `${items.length} shown of ${list.pagination.total}`),
     incidentTable(items, true));
 }
 
@@ -450,11 +473,11 @@ async function channels(view, gen) {
   }
   const canAct = session && session.actionsEnabled && session.authorized;
   const result = el('p', { 'aria-live': 'polite', id: 'test-result' });
-  view.append(el('h1', {}, 'Alert channels'), el('p', { class: 'muted' },
+  add(view, el('h1', {}, 'Alert channels'), el('p', { class: 'muted' },
     `${list.summary.enabled} of ${list.summary.total} enabled.`));
   if (session && session.actionsEnabled && !session.authorized) {
     const input = el('input', { id: 'token', type: 'password', autocomplete: 'off' });
-    view.append(el('form', { class: 'toolbar', id: 'authorise', onsubmit: async (e) => {
+    add(view, el('form', { class: 'toolbar', id: 'authorise', onsubmit: async (e) => {
       e.preventDefault();
       api.setToken(input.value.trim());
       route();
@@ -482,7 +505,7 @@ async function channels(view, gen) {
       }
       route();
     } }, 'Send test')) : null));
-  view.append(el('div', { class: 'table-wrap' }, el('table', { id: 'channels' },
+  add(view, el('div', { class: 'table-wrap' }, el('table', { id: 'channels' },
     el('thead', {}, el('tr', {}, ['Channel', 'Type', 'State', 'Severities', 'Sent', 'Failed', 'Failures in a row',
       'Last sent', 'Last error', 'Last test', canAct ? '' : null].filter((h) => h !== null).map((h, i) =>
       el('th', { scope: 'col', class: [3, 6, 9].includes(i) ? 'opt' : [4, 5].includes(i) ? 'num' : null }, h)))),
@@ -498,7 +521,7 @@ async function monitors(view, gen) {
   if (stale(gen)) {
     return;
   }
-  view.append(el('h1', {}, 'Monitors'), el('div', { class: 'table-wrap' }, el('table', { id: 'monitors' },
+  add(view, el('h1', {}, 'Monitors'), el('div', { class: 'table-wrap' }, el('table', { id: 'monitors' },
     el('thead', {}, el('tr', {}, ['Monitor', 'CronJobs', 'Healthy', 'Warning', 'Critical', 'Suspended', 'Unknown',
       'Open incidents'].map((h, i) => el('th', { scope: 'col', class: i ? 'num' + (i > 1 && i < 7 ? ' opt' : '') : null }, h)))),
     el('tbody', {}, list.items.length ? list.items.map((m) => el('tr', { 'data-monitor': m.id },
@@ -547,7 +570,7 @@ async function monitor(view, ns, name, gen) {
   if (stale(gen)) {
     return;
   }
-  view.append(el('p', { class: 'small' }, el('a', { href: '#/monitors' }, '← All monitors')),
+  add(view, el('p', { class: 'small' }, el('a', { href: '#/monitors' }, '← All monitors')),
     el('h1', {}, 'Monitor ' + m.id), specView(spec), el('h2', {}, `Selects ${m.cronJobCount} CronJob(s)`),
     el('div', { class: 'table-wrap' }, el('table', { id: 'selected' },
       el('thead', {}, el('tr', {}, ['CronJob', 'State', 'Last run', 'Success rate'].map((h) => el('th', { scope: 'col' }, h)))),
