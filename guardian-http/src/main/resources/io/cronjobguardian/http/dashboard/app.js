@@ -465,6 +465,9 @@ async function incidents(view, params, gen) {
 
 // ------------------------------------------------------------------ channels
 
+/** The outcome of the last "Send test", shown again after the page reloads its figures. */
+let lastTestResult = '';
+
 async function channels(view, gen) {
   await refreshRole();
   const list = await api.get('api/v1/channels');
@@ -472,7 +475,7 @@ async function channels(view, gen) {
     return;
   }
   const canAct = session && session.actionsEnabled && session.authorized;
-  const result = el('p', { 'aria-live': 'polite', id: 'test-result' });
+  const result = el('p', { 'aria-live': 'polite', id: 'test-result' }, lastTestResult);
   add(view, el('h1', {}, 'Alert channels'), el('p', { class: 'muted' },
     `${list.summary.enabled} of ${list.summary.total} enabled.`));
   if (session && session.actionsEnabled && !session.authorized) {
@@ -493,15 +496,15 @@ async function channels(view, gen) {
     el('td', { class: 'nowrap' }, timeEl(c.stats.lastAlertTime)),
     el('td', {}, c.stats.lastFailedError ? [el('span', { class: 'last-error' }, c.stats.lastFailedError),
       el('span', { class: 'reason' }, time(c.stats.lastFailedTime))] : '—'),
-    el('td', { class: 'opt' }, c.lastTest ? [badge(c.lastTest.result === 'success' ? 'ok' : 'failed', c.lastTest.result),
+    el('td', { class: 'opt' }, c.lastTest ? [badge(c.lastTest.result === 'failed' ? 'failed' : c.lastTest.result, c.lastTest.result),
       ' ', time(c.lastTest.time)] : '—'),
     canAct ? el('td', {}, el('button', { type: 'button', class: 'send-test', onclick: async (e) => {
       e.currentTarget.disabled = true;
       try {
         const r = await api.post('api/v1/channels/' + api.seg(c.name) + '/test', { reason: 'dashboard' });
-        result.textContent = `Test to ${c.name}: ${r.outcome}${r.detail ? ' (' + r.detail + ')' : ''}`;
+        lastTestResult = `Test to ${c.name}: ${r.outcome}${r.detail ? ' (' + r.detail + ')' : ''}`;
       } catch (err) {
-        result.textContent = `Test to ${c.name} failed: ${err.message}`;
+        lastTestResult = `Test to ${c.name} failed: ${err.message}`;
       }
       route();
     } }, 'Send test')) : null));
