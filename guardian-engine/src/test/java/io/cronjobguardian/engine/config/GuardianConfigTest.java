@@ -142,7 +142,7 @@ class GuardianConfigTest {
                 Arguments.of("http.port", "65536", "0 to 65535"),
                 Arguments.of("http.threads", "0", "1 to 64"),
                 Arguments.of("http.actions.enabled", "enable", "true or false"),
-                Arguments.of("http.dashboard.enabled", "yes", "true or false"),
+                Arguments.of("http.dashboard.enabled", "sometimes", "true or false"),
                 Arguments.of("http.dashboard.path", "ui", "an absolute URL path"),
                 Arguments.of("http.dashboard.path", "/", "an absolute URL path"),
                 Arguments.of("http.dashboard.path", "/ui/../api", "an absolute URL path"),

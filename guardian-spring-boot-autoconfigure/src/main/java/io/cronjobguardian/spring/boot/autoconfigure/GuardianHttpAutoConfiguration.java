@@ -14,7 +14,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * The HTTP surface (guardian-http on the classpath of a servlet application): its handler mounted in the host's web
  * server on the operator's paths ({@code /api/v1/*}, {@code /healthz}, {@code /readyz}; under the host's context
- * path, on its port). Reads are open; actions ({@code guardian.http.actions.enabled}) need the principal the host's
+ * path, on its port), and the dashboard at {@code guardian.http.dashboard.path} ({@code /ui/}, unless
+ * {@code guardian.http.dashboard.enabled=false}). Reads are open; actions ({@code guardian.http.actions.enabled}) need the principal the host's
  * own security (Spring Security) authenticated, or, when {@code guardian.http.token} is set, that bearer token. A
  * bean named {@code guardianHttpServlet} of the host's replaces it (or turns it off).
  */
@@ -34,6 +35,8 @@ public class GuardianHttpAutoConfiguration {
                 .build();
         ServletRegistrationBean<jakarta.servlet.http.HttpServlet> r = new ServletRegistrationBean<>(
                 new GuardianHttpServlet(handler), "/api/v1/*", "/healthz", "/readyz");
+        // the dashboard (guardian.http.dashboard.enabled / .path), served by the same handler
+        handler.dashboardPath().ifPresent(p -> r.addUrlMappings(p, p + "/*"));
         r.setName("guardianHttp");
         return r;
     }

@@ -44,7 +44,8 @@ class GuardianHttpAutoConfigurationTest {
         web.run(ctx -> {
             assertThat(ctx).hasNotFailed().hasBean("guardianHttpServlet");
             ServletRegistrationBean<?> r = ctx.getBean("guardianHttpServlet", ServletRegistrationBean.class);
-            assertThat(r.getUrlMappings()).containsExactlyInAnyOrder("/api/v1/*", "/healthz", "/readyz");
+            assertThat(r.getUrlMappings()).containsExactlyInAnyOrder("/api/v1/*", "/healthz", "/readyz", "/ui",
+                    "/ui/*");
         });
     }
 
