@@ -44,7 +44,7 @@ final class Browser implements AutoCloseable {
     static final Path CHROMIUM = Path.of(System.getProperty("guardian.chromium", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER = Path.of(System.getProperty("guardian.chromedriver", "/usr/bin/chromedriver"));
     static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
-    /** Where {@code -Dguardian.regenerateDocs=true} copies the README's screenshots. */
+    /** Where {@code -Dguardian.regenerateDocs=true} copies the README's screenshots (overview, a CronJob with an SLA). */
     static final Path DOC_IMAGES = Path.of("..", "docs", "images");
     /** How long a page may take to show what a test waits for (it is polled; most appear in well under 1 s). */
     static final Duration WAIT = Duration.ofSeconds(20);
@@ -146,11 +146,10 @@ final class Browser implements AutoCloseable {
             Files.createDirectories(SCREENSHOTS);
             Path out = SCREENSHOTS.resolve(name + ".png");
             Files.copy(shot.toPath(), out, StandardCopyOption.REPLACE_EXISTING);
-            if (Boolean.getBoolean("guardian.regenerateDocs") && (name.equals("overview")
-                    || name.equals("cronjob"))) {
+            String doc = Map.of("overview", "dashboard-overview.png", "cronjob-sla", "dashboard-cronjob.png").get(name);
+            if (Boolean.getBoolean("guardian.regenerateDocs") && doc != null) {
                 Files.createDirectories(DOC_IMAGES);
-                Files.copy(out, DOC_IMAGES.resolve("dashboard-" + name + ".png"),
-                        StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(out, DOC_IMAGES.resolve(doc), StandardCopyOption.REPLACE_EXISTING);
             }
             return out;
         } catch (IOException e) {

@@ -179,7 +179,7 @@ class DashboardBrowserTest {
         assertThat(browser.text(By.cssSelector("section.spec[data-monitor='team-a/all']"))).contains("ops");
         String csv = browser.waitFor(By.id("csv")).getAttribute("href");
         assertThat(csv).endsWith("/api/v1/cronjobs/team-a/backup-db/executions.csv");
-        browser.screenshot("cronjob", 2200);
+        browser.screenshot("cronjob");
     }
 
     @Test
@@ -194,7 +194,7 @@ class DashboardBrowserTest {
         assertThat(browser.waitFor(By.cssSelector(".cards")).getText()).contains("3m 00s");
         assertThat(browser.text(By.cssSelector("section.spec[data-monitor='team-b/sla']"))).contains("pager")
                 .contains("maxDuration 3m 00s");
-        browser.screenshot("cronjob-sla");
+        browser.screenshot("cronjob-sla", 2200);
     }
 
     @Test
@@ -320,12 +320,16 @@ class DashboardBrowserTest {
         WebElement row = browser.waitFor(By.cssSelector("tr[data-cronjob='payments/settle-ledger']"));
         assertThat(row.findElement(By.cssSelector("td.last-run")).getText()).isEqualTo("—");
         browser.js("window.__noReload = 'still here'");
+        browser.waitFor(By.linkText("backup-db")).sendKeys("");   // keyboard focus on a row's link
+        assertThat(browser.driver.switchTo().activeElement().getText()).isEqualTo("backup-db");
         Instant slot = data.f.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.HOURS)
                 .plus(Duration.ofMinutes(45));
         data.run(data.live, slot, 20, false, 0);
         browser.waitUntil("the new failed run shows", d -> d.findElement(
                 By.cssSelector("tr[data-cronjob='payments/settle-ledger'] td.last-run")).getText().contains("failed"));
         assertThat(browser.js("return window.__noReload")).as("the page was not reloaded").isEqualTo("still here");
+        assertThat(browser.driver.switchTo().activeElement().getText()).as("the update kept the focus")
+                .isEqualTo("backup-db");
         assertThat(browser.text(By.cssSelector("tr[data-cronjob='payments/settle-ledger']"))).contains("1 runs");
         browser.open(ui + "#/cronjob/team-a/backup-db");
         browser.waitFor(By.id("more-runs")).click();

@@ -69,11 +69,11 @@ final class DashboardScenario {
         int n = 0;
         for (Instant t = start.plus(Duration.ofHours(1)); t.isBefore(end); t = t.plus(Duration.ofHours(1))) {
             n++;
-            long secs = 40 + (n * 37L) % 80 + (n % 50 == 0 ? 400 : 0);
+            long secs = 40 + spread(n, 80) + (n % 50 == 0 ? 400 : 0);
             boolean ok = n % 23 != 0 && n % 61 != 0;
             runs.add(new Run(backup, t, secs, ok, n % 29 == 0 ? 1 : 0));
             if (n % 2 == 0 && n % 31 != 0 && n % 37 != 0) {   // two-hourly, some slots missed
-                runs.add(new Run(sync, t, 90 + (n * 13L) % 150, n % 44 != 0, 0));
+                runs.add(new Run(sync, t, 90 + spread(n + 7, 150), n % 44 != 0, 0));
             }
         }
         for (Instant day = start.plus(Duration.ofHours(4).plusMinutes(30)); day.isBefore(end);
@@ -90,6 +90,13 @@ final class DashboardScenario {
         f.watcher.addCronJob(live);
         f.scheduler.runPending();
         return this;
+    }
+
+    /** A fixed pseudo-random number in [0, bound) for n (durations that look like real ones, same every run). */
+    static long spread(int n, int bound) {
+        long h = (n + 1) * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 29;
+        return Math.floorMod(h, bound);
     }
 
     CronJobSnapshot cronJob(String namespace, String name, String schedule, String zone, boolean suspended) {

@@ -171,12 +171,40 @@ async function overview(view, params, gen) {
     refreshRole();
   }
 
+  // a poll that brings nothing new leaves the page alone; one that does keeps the keyboard focus where it was
+  let shownChips = '';
+  let shownTable = '';
+
+  function keepFocus(container, render) {
+    const active = document.activeElement;
+    let selector = null;
+    if (active && container.contains(active)) {
+      const row = active.closest('tr[data-cronjob]');
+      selector = active.dataset.state ? `button[data-state="${active.dataset.state}"]`
+        : active.dataset.sort ? `button[data-sort="${active.dataset.sort}"]`
+          : row ? `tr[data-cronjob="${CSS.escape(row.dataset.cronjob)}"] ${active.tagName.toLowerCase()}`
+            : active.id ? '#' + CSS.escape(active.id) : null;
+    }
+    render();
+    if (selector) {
+      const again = container.querySelector(selector);
+      if (again) {
+        again.focus();
+      }
+    }
+  }
+
   function renderChips(stats) {
-    chips.replaceChildren(...[['', 'All', stats.totalCronJobs]].concat(STATES.map((s) => [s, s, stats.summary[s]]))
+    const key = JSON.stringify([stats.totalCronJobs, stats.summary, state.status]);
+    if (key === shownChips) {
+      return;
+    }
+    shownChips = key;
+    keepFocus(chips, () => chips.replaceChildren(...[['', 'All', stats.totalCronJobs]].concat(STATES.map((s) => [s, s, stats.summary[s]]))
       .map(([s, label, n]) => el('li', {}, el('button', { type: 'button', 'aria-pressed': String(state.status === s),
         'data-state': s || 'all', class: s ? 'chip s-' + s : 'chip',
         onclick: () => { state.status = s; stSelect.value = s; state.offset = 0; setHash(); load(); } },
-      label + ' ', el('strong', { class: 'count' }, number(n))))));
+      label + ' ', el('strong', { class: 'count' }, number(n)))))));
   }
 
   function sortHeader([key, label, sortKey, cls]) {
@@ -195,6 +223,15 @@ async function overview(view, params, gen) {
   }
 
   function renderTable(list) {
+    const key = JSON.stringify([list, state.sort, state.order]);
+    if (key === shownTable) {
+      return;
+    }
+    shownTable = key;
+    keepFocus(view, () => renderRows(list));
+  }
+
+  function renderRows(list) {
     const rows = list.items.map((c) => el('tr', { 'data-cronjob': c.namespace + '/' + c.name },
       el('td', { class: 'opt' }, c.namespace),
       el('td', {}, cronJobLink(c.namespace, c.name)),

@@ -92,16 +92,17 @@ export function durations(runs, maxDurationSeconds, p95Seconds) {
     g.append(svg('line', { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: '#eef0f2' }),
       svg('text', { x: 4, y: y(v) + 4 }, duration(v)));
   }
-  const line = (v, color, label, cls) => {
+  const line = (v, color, label, cls, atLeft) => {
     if (v === null || v === undefined) {
       return;
     }
     g.append(svg('line', { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: color, 'stroke-width': 2,
       'stroke-dasharray': '6 4', class: cls }, svg('title', {}, `${label}: ${duration(v)}`)),
-    svg('text', { x: W - R - 4, y: y(v) - 4, 'text-anchor': 'end' }, `${label} ${duration(v)}`));
+    svg('text', { x: atLeft ? L + 4 : W - R - 4, y: y(v) - 4, 'text-anchor': atLeft ? 'start' : 'end',
+      'font-weight': 'bold' }, `${label} ${duration(v)}`));
   };
-  line(maxDurationSeconds, '#bf8700', 'maxDuration', 'line-max');
-  line(p95Seconds, '#0969da', 'P95', 'line-p95');
+  line(maxDurationSeconds, '#8a6100', 'maxDuration', 'line-max', true);
+  line(p95Seconds, '#0969da', 'P95', 'line-p95', false);
   for (const r of finished) {
     const cx = x(Date.parse(r.startTime)).toFixed(1);
     const cy = y(r.durationSeconds).toFixed(1);
