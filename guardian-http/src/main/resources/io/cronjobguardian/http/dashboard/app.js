@@ -450,11 +450,12 @@ async function toggleIncident(button, row, incident, cols) {
     const ctx = incident.context;
     cell.replaceChildren(el('div', { class: 'grid2' },
       el('div', {}, el('h3', {}, 'Notifications by channel'), n.items.length ? el('table', { class: 'notifications' },
-        el('thead', {}, el('tr', {}, ['Channel', 'Kind', 'Status', 'Attempts', 'Sent', 'Last error']
+        el('thead', {}, el('tr', {}, ['Channel', 'Kind', 'Status', 'Attempts', 'Sent or due', 'Last error']
           .map((h) => el('th', { scope: 'col' }, h)))),
-        el('tbody', {}, n.items.map((x) => el('tr', { 'data-channel': x.channel },
-          el('td', {}, x.channel), el('td', {}, x.kind), el('td', {}, badge(x.status)),
-          el('td', { class: 'num' }, String(x.attempts)), el('td', { class: 'nowrap' }, timeEl(x.sentAt)),
+        el('tbody', {}, n.items.map((x) => el('tr', { 'data-channel': x.channel, 'data-notification': String(x.id) },
+          el('td', {}, x.channel), el('td', {}, x.kind), el('td', {}, notificationBadge(x)),
+          el('td', { class: 'num' }, String(x.attempts)),
+          el('td', { class: 'nowrap' }, timeEl(x.sentAt || (x.status === 'failed' ? null : x.dueAt))),
           el('td', {}, x.lastError || '—'))))) : el('p', { class: 'muted' }, 'No notification (no channel routes it).')),
       el('div', {}, el('h3', {}, 'Failure context'), el('dl', { class: 'kv' },
         el('dt', {}, 'Job'), el('dd', {}, ctx.jobName || '—'),
@@ -467,6 +468,20 @@ async function toggleIncident(button, row, incident, cols) {
   } catch (err) {
     cell.replaceChildren(el('p', { class: 'error' }, err.message));
   }
+}
+
+/** sent, failed, retrying (a pending one that failed before), deferred (due later: rate limit, delay), sending. */
+function notificationBadge(x) {
+  if (x.status === 'sent' || x.status === 'failed') {
+    return badge(x.status, x.attempts > 1 ? `${x.status} (${x.attempts} attempts)` : x.status);
+  }
+  if (x.status === 'claimed') {
+    return badge('running', 'sending');
+  }
+  if (x.attempts > 0) {
+    return badge('retrying', 'retrying');
+  }
+  return Date.parse(x.dueAt) > Date.now() ? badge('deferred', 'deferred') : badge('pending', 'pending');
 }
 
 const TYPES = ['JobFailed', 'SLABreached', 'DeadManTriggered', 'MissedSchedule', 'DurationRegression',
