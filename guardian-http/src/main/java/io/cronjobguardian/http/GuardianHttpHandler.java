@@ -72,6 +72,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The endpoints are described in {@code io/cronjobguardian/http/openapi.yaml} (also served at
  * {@code /api/v1/openapi.yaml}).
+ *
+ * <p>The dashboard's pages and files ({@link DashboardAssets}) are served below {@code http.dashboard.path}
+ * (default {@code /ui}) unless {@code http.dashboard.enabled=false}; they read only the endpoints above.
  */
 public final class GuardianHttpHandler {
 
