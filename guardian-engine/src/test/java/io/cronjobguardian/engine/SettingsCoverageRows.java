@@ -117,6 +117,11 @@ final class SettingsCoverageRows {
         r.elsewhere("http.threads", "2", "the standalone server's request threads", httpTests);
         r.elsewhere("http.actions.enabled", "true", "actions are served (default: answered 404 \"actions are "
                 + "disabled\")", httpTests);
+        String dashboardTests = "guardian-http/src/test/java/io/cronjobguardian/http/DashboardAssetsTest.java";
+        r.elsewhere("http.dashboard.enabled", "false", "no dashboard: its path answers 404 (default: served)",
+                dashboardTests);
+        r.elsewhere("http.dashboard.path", "/ops/guardian", "the dashboard is served there, its pages reach the "
+                + "API by relative URLs", dashboardTests);
         r.elsewhere("http.token", "a 23-character token", "actions need Authorization: Bearer <token> (else 401); "
                 + "required and at least 16 characters when actions are enabled", httpTests);
         r.proof("storage.logStorageEnabled", "true", "the log tail of a failed run is stored (default: not)",

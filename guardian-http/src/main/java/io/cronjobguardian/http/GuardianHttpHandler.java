@@ -72,6 +72,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The endpoints are described in {@code io/cronjobguardian/http/openapi.yaml} (also served at
  * {@code /api/v1/openapi.yaml}).
+ *
+ * <p>The dashboard's pages and files ({@link DashboardAssets}) are served below {@code http.dashboard.path}
+ * (default {@code /ui}) unless {@code http.dashboard.enabled=false}; they read only the endpoints above.
  */
 public final class GuardianHttpHandler {
 
@@ -99,6 +102,8 @@ public final class GuardianHttpHandler {
     private final @Nullable Supplier<String> metrics;
     private final List<Route> routes;
     private final String basePath;
+    /** The dashboard's pages and assets, or {@code null} when {@code http.dashboard.enabled=false}. */
+    private final @Nullable DashboardAssets dashboard;
 
     private GuardianHttpHandler(Builder b) {
         this.guardian = b.guardian;
@@ -110,6 +115,11 @@ public final class GuardianHttpHandler {
         this.basePath = basePath(b.basePath != null ? b.basePath
                 : guardian.config().settings().getString("http.basePath", ""));
         this.routes = routes();
+        Settings settings = guardian.config().settings();
+        boolean dashboardOn = b.dashboardEnabled != null ? b.dashboardEnabled
+                : settings.getBoolean("http.dashboard.enabled", true);
+        this.dashboard = dashboardOn ? new DashboardAssets(b.dashboardPath != null ? b.dashboardPath
+                : settings.getString("http.dashboard.path", DashboardAssets.DEFAULT_PATH)) : null;
     }
 
     /** The path every route is under ({@code ""} or {@code /a/b}). */
@@ -146,6 +156,14 @@ public final class GuardianHttpHandler {
     /** Whether actions are served. */
     public boolean actionsEnabled() {
         return actionsEnabled;
+    }
+
+    /**
+     * Where the dashboard is served below this handler's root (e.g. {@code /ui}), or empty when it is off
+     * ({@code http.dashboard.enabled=false}).
+     */
+    public Optional<String> dashboardPath() {
+        return dashboard == null ? Optional.empty() : Optional.of(dashboard.path());
     }
 
     // ================================================================== routing
@@ -220,6 +238,7 @@ public final class GuardianHttpHandler {
         get(r, "/api/v1/leader", noParams(c -> leader()));
         get(r, "/api/v1/config", noParams(c -> config()));
         get(r, "/api/v1/openapi.yaml", noParams(c -> openApi()));
+        dashboardRoutes(r);
         // a test message goes out from whichever replica receives the request; its result counts in the shared
         // channel statistics (no epoch is involved), so a standby carries it out safely
         r.add(new Route("POST", split("/api/v1/channels/{name}/test"), true, false, this::testChannel));
@@ -303,6 +322,17 @@ public final class GuardianHttpHandler {
                 throw new ApiError(404, "nothing at " + path + " (this server serves under " + basePath + "/)");
             }
             path = path.substring(basePath.length());
+            if (path.isEmpty()) {
+                path = "/";
+            }
+            request = new HttpRequest(request.method(), path, request.query(), request.headers(), request.body(),
+                    request.principal(), request.remote());
+        }
+        if (dashboard != null) {
+            HttpResponse page = dashboard.serve(request);
+            if (page != null) {
+                return page;
+            }
         }
         List<String> segs = segments(path);
         String method = request.method().equals("HEAD") ? "GET" : request.method();
@@ -323,7 +353,8 @@ public final class GuardianHttpHandler {
         }
         if (found == null) {
             if (allowed.isEmpty()) {
-                throw new ApiError(404, "no such endpoint: " + request.path() + " (see " + basePath + "/api/v1/openapi.yaml)");
+                throw new ApiError(404, "no such endpoint: " + basePath + request.path() + " (see " + basePath
+                        + "/api/v1/openapi.yaml)");
             }
             if (allowed.contains("GET")) {
                 allowed.add("HEAD");
@@ -333,8 +364,8 @@ public final class GuardianHttpHandler {
                 throw new ApiError(404, "actions are disabled on this server; set http.actions.enabled=true (and "
                         + "http.token for the standalone server) to enable them");
             }
-            HttpResponse r = error(405, "method " + request.method() + " is not allowed on " + request.path()
-                    + "; allowed: " + String.join(", ", allowed));
+            HttpResponse r = error(405, "method " + request.method() + " is not allowed on " + basePath
+                    + request.path() + "; allowed: " + String.join(", ", allowed));
             Map<String, String> h = new LinkedHashMap<>(r.headers());
             h.put("Allow", String.join(", ", allowed));
             return new HttpResponse(405, h, r.body());
@@ -352,7 +383,7 @@ public final class GuardianHttpHandler {
     }
 
     private HttpResponse action(Route route, HttpRequest request, Map<String, String> vars) throws IOException {
-        String what = request.method() + " " + request.path();
+        String what = request.method() + " " + basePath + request.path();
         if (!actionsEnabled) {
             throw new ApiError(404, "actions are disabled on this server; set http.actions.enabled=true (and "
                     + "http.token for the standalone server) to enable them");
@@ -645,6 +676,9 @@ public final class GuardianHttpHandler {
         } else {
             g.writeNullField("successRate");
         }
+        // the number of finished runs behind successRate, and their P95 (the overview shows both)
+        g.writeNumberField("runs", st.total());
+        Json.seconds(g, "p95Seconds", st.p95());
         Json.instant(g, "lastRunAt", s.lastRunAt());
         Json.string(g, "lastRunStatus", wire(s.lastRunState()));
         Json.instant(g, "lastSuccessAt", s.lastSuccessAt());
@@ -1344,6 +1378,379 @@ public final class GuardianHttpHandler {
         }
     }
 
+    // ================================================================== dashboard support (read-only)
+    // What the dashboard needs besides the endpoints above: who the caller is, a CSV export of runs, a day x hour
+    // heatmap, the slots without a run, a monitor's rules. All GET, served by every replica.
+
+    /** Most runs one CSV export or one heatmap reads. */
+    static final int MAX_EXPORT_ROWS = 100_000;
+    /** Most schedule slots {@code /slots} lists. */
+    static final int MAX_SLOTS = 2_000;
+
+    private void dashboardRoutes(List<Route> r) {
+        get(r, "/api/v1/session", this::session);
+        get(r, "/api/v1/cronjobs/{namespace}/{name}/executions.csv", this::executionsCsv);
+        get(r, "/api/v1/cronjobs/{namespace}/{name}/heatmap", this::heatmap);
+        get(r, "/api/v1/cronjobs/{namespace}/{name}/slots", this::slots);
+        get(r, "/api/v1/monitors/{namespace}/{name}/spec", this::monitorSpec);
+    }
+
+    /**
+     * This replica, its role and what the caller may do: actions on or off, and whether this request's credentials
+     * (bearer token, the host's principal) would be accepted for them. Checking does not log an audit line.
+     */
+    private HttpResponse session(Call c) {
+        new Params(c.request()).checkNoOthers();
+        Leadership l = guardian.leadership();
+        String caller = actionsEnabled ? authenticator.authenticate(c.request()).orElse(null) : null;
+        return ok(g -> {
+            g.writeStartObject();
+            g.writeStringField("identity", l.identity());
+            g.writeBooleanField("leader", l.leader());
+            Json.string(g, "leaderIdentity", l.leaderIdentity());
+            g.writeBooleanField("actionsEnabled", actionsEnabled);
+            g.writeBooleanField("authorized", caller != null);
+            Json.string(g, "caller", caller);
+            Json.string(g, "dashboardPath", dashboard == null ? null : dashboard.path());
+            g.writeEndObject();
+        });
+    }
+
+    /** The runs of one CronJob matching the filters, newest first, pages of {@link ExecutionQuery#MAX_LIMIT}. */
+    private List<Execution> runsOf(CronJobRef ref, @Nullable Instant since, @Nullable Instant until,
+            @Nullable JobState state, boolean manual, int max) {
+        List<Execution> out = new ArrayList<>();
+        int chunk = ExecutionQuery.MAX_LIMIT;
+        for (int from = 0; from < max; from += chunk) {
+            ExecutionQuery q = ExecutionQuery.forCronJob(ref).startedBetween(since, until).includeManual(manual)
+                    .page(from, Math.min(chunk, max - from));
+            if (state != null) {
+                q = q.states(state);
+            }
+            Page<Execution> part = guardian.executions(q);
+            out.addAll(part.items());
+            if (!part.hasMore()) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    private void requireKnown(CronJobRef ref) {
+        if (guardian.status(ref).isEmpty() && guardian.executions(ExecutionQuery.forCronJob(ref).page(0, 1))
+                .total() == 0) {
+            throw new ApiError(404, "no CronJob " + ref + " is watched and none has recorded runs");
+        }
+    }
+
+    /**
+     * The runs of one CronJob as CSV (RFC 4180, a header row, newest first, at most {@link #MAX_EXPORT_ROWS}); a
+     * cell a spreadsheet would take for a formula is prefixed with {@code '}.
+     */
+    private HttpResponse executionsCsv(Call c) {
+        CronJobRef ref = ref(c);
+        Params p = new Params(c.request());
+        Instant since = p.instant("since");
+        Instant until = p.instant("until");
+        String status = p.string("status");
+        JobState wanted = null;
+        if (status != null) {
+            switch (status.toLowerCase(Locale.ROOT)) {
+                case "success": case "succeeded": wanted = JobState.SUCCEEDED; break;
+                case "failed": case "failure": wanted = JobState.FAILED; break;
+                case "running": wanted = JobState.RUNNING; break;
+                default: throw new ApiError(400, "status must be success, failed or running; was \"" + status
+                        + "\"");
+            }
+        }
+        Boolean manual = p.bool("includeManual");
+        p.checkNoOthers();
+        requireKnown(ref);
+        List<Execution> runs = runsOf(ref, since, until, wanted, manual == null || manual, MAX_EXPORT_ROWS);
+        StringBuilder csv = new StringBuilder(128 + runs.size() * 160);
+        csv.append("namespace,cronjob,jobName,jobUid,status,scheduledTime,startTime,completionTime,durationSeconds,"
+                + "attempts,exitCode,reason,manual\r\n");
+        for (Execution e : runs) {
+            JobSnapshot j = e.job();
+            Termination t = j.lastTermination();
+            Duration d = j.duration();
+            csvRow(csv, j.namespace(), e.cronJob().name(), j.name(), j.uid(), wire(j.state()), j.scheduledTime(),
+                    j.effectiveStart(), j.finishedAt(), d == null ? null : String.format(Locale.ROOT, "%.3f",
+                            d.toMillis() / 1000.0), j.attempts(), t == null ? null : t.exitCode(),
+                    t != null && t.reason() != null ? t.reason() : j.conditionReason(), j.manual());
+        }
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "text/csv; charset=utf-8; header=present");
+        h.put("Content-Disposition", "attachment; filename=\"" + ref.namespace() + "_" + ref.name() + "_runs.csv\"");
+        h.put("Cache-Control", "no-store");
+        return new HttpResponse(200, h, csv.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void csvRow(StringBuilder out, Object... cells) {
+        for (int i = 0; i < cells.length; i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            Object v = cells[i];
+            if (v == null) {
+                continue;
+            }
+            String s = v.toString();
+            if (!(v instanceof Number) && !s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
+                s = "'" + s;   // not a formula in a spreadsheet (CSV injection)
+            }
+            if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
+                s = '"' + s.replace("\"", "\"\"") + '"';
+            }
+            out.append(s);
+        }
+        out.append("\r\n");
+    }
+
+    /** Days a heatmap covers when none is given, and at most. */
+    static final int HEATMAP_DAYS = 28;
+    static final int MAX_HEATMAP_DAYS = 92;
+
+    /**
+     * Runs of one CronJob by day and hour of their start, in the schedule's time zone (or {@code zone}), over the
+     * last {@code days} days (default {@value #HEATMAP_DAYS}): one cell per day and hour that had a run.
+     */
+    private HttpResponse heatmap(Call c) {
+        CronJobRef ref = ref(c);
+        Params p = new Params(c.request());
+        Integer daysParam = p.integer("days");
+        String zoneParam = p.string("zone");
+        p.checkNoOthers();
+        int days = daysParam == null ? HEATMAP_DAYS : daysParam;
+        if (days < 1 || days > MAX_HEATMAP_DAYS) {
+            throw new ApiError(400, "days must be between 1 and " + MAX_HEATMAP_DAYS + "; was " + days);
+        }
+        requireKnown(ref);
+        java.time.ZoneId zone = zone(zoneParam, guardian.status(ref).map(CronJobStatus::timeZone).orElse(null));
+        Instant now = clock.instant();
+        java.time.LocalDate today = now.atZone(zone).toLocalDate();
+        java.time.LocalDate first = today.minusDays(days - 1L);
+        Instant from = first.atStartOfDay(zone).toInstant();
+        List<Execution> runs = runsOf(ref, from, null, null, true, MAX_EXPORT_ROWS);
+        Map<String, int[]> cells = new TreeMap<>();   // "date hour" -> succeeded, failed, running
+        for (Execution e : runs) {
+            java.time.ZonedDateTime at = e.job().effectiveStart().atZone(zone);
+            String key = at.toLocalDate() + String.format(Locale.ROOT, " %02d", at.getHour());
+            int[] n = cells.computeIfAbsent(key, k -> new int[3]);
+            JobState st = e.state();
+            n[st == JobState.SUCCEEDED ? 0 : st == JobState.FAILED ? 1 : 2]++;
+        }
+        return ok(g -> {
+            g.writeStartObject();
+            g.writeStringField("zone", zone.getId());
+            g.writeStringField("from", first.toString());
+            g.writeStringField("to", today.toString());
+            g.writeNumberField("runs", runs.size());
+            g.writeArrayFieldStart("cells");
+            for (Map.Entry<String, int[]> e : cells.entrySet()) {
+                g.writeStartObject();
+                g.writeStringField("date", e.getKey().substring(0, 10));
+                g.writeNumberField("hour", Integer.parseInt(e.getKey().substring(11)));
+                g.writeNumberField("succeeded", e.getValue()[0]);
+                g.writeNumberField("failed", e.getValue()[1]);
+                g.writeNumberField("other", e.getValue()[2]);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    private static java.time.ZoneId zone(@Nullable String asked, @Nullable String fallback) {
+        String id = asked != null ? asked : fallback;
+        if (id == null || id.isBlank()) {
+            return java.time.ZoneOffset.UTC;
+        }
+        try {
+            return java.time.ZoneId.of(id);
+        } catch (java.time.DateTimeException e) {
+            if (asked == null) {
+                return java.time.ZoneOffset.UTC;
+            }
+            throw new ApiError(400, "zone must be an IANA time zone such as Europe/Berlin; was \"" + asked + "\"");
+        }
+    }
+
+    /**
+     * The schedule's slots in a window (default: the last 7 days) with the run recorded for each, and the slots
+     * without one: a slot counts as missed when it is after the CronJob's first recorded run, its observation window
+     * (the dead-man's buffer of the first selecting monitor, else 1 h) has passed, and no recorded run was
+     * scheduled for it. Suspended periods are not told apart (the store does not keep them).
+     */
+    private HttpResponse slots(Call c) {
+        CronJobRef ref = ref(c);
+        Params p = new Params(c.request());
+        Instant since = p.instant("since");
+        Instant until = p.instant("until");
+        p.checkNoOthers();
+        CronJobStatus s = guardian.status(ref).orElseThrow(() -> new ApiError(404, "no CronJob " + ref
+                + " is watched"));
+        Instant now = clock.instant();
+        Instant to = until == null || until.isAfter(now) ? now : until;
+        Instant from = since == null ? to.minus(Duration.ofDays(7)) : since;
+        if (!from.isBefore(to)) {
+            throw new ApiError(400, "since must be before until (and before now)");
+        }
+        Duration buffer = Duration.ofHours(1);
+        for (io.cronjobguardian.engine.monitor.MonitorSpec m : guardian.monitors()) {
+            if (s.monitors().contains(m.id()) && m.deadManSwitch().enabled()) {
+                buffer = m.deadManSwitch().autoFromSchedule().buffer();
+                break;
+            }
+        }
+        List<Instant> slotList = List.of();
+        String problem = s.problem();
+        if (problem == null && s.schedule() != null) {
+            try {
+                io.cronjobguardian.engine.schedule.CronSchedule cron = io.cronjobguardian.engine.schedule.CronSchedule
+                        .parse(s.schedule(), zone(null, s.timeZone()));
+                if (!cron.isRelative()) {
+                    slotList = cron.slotsBetween(from.minusMillis(1), to, MAX_SLOTS);
+                }
+            } catch (IllegalArgumentException e) {
+                problem = e.getMessage();
+            }
+        }
+        Map<Instant, Execution> bySlot = new LinkedHashMap<>();
+        List<Execution> runs = runsOf(ref, from.minus(Duration.ofDays(1)), null, null, false, MAX_EXPORT_ROWS);
+        Instant firstRecorded = null;
+        for (Execution e : runs) {
+            Instant slot = e.job().scheduledTime();
+            if (slot != null) {
+                bySlot.putIfAbsent(slot, e);
+            }
+        }
+        Page<Execution> oldest = guardian.executions(ExecutionQuery.forCronJob(ref).includeManual(false)
+                .page(0, 1));
+        if (oldest.total() > 0) {
+            Page<Execution> last = guardian.executions(ExecutionQuery.forCronJob(ref).includeManual(false)
+                    .page((int) Math.min(Integer.MAX_VALUE, oldest.total() - 1), 1));
+            if (!last.items().isEmpty()) {
+                JobSnapshot j = last.items().get(0).job();
+                firstRecorded = j.scheduledTime() != null ? j.scheduledTime() : j.effectiveStart();
+            }
+        }
+        Instant judgedUntil = now.minus(buffer);
+        Instant floor = firstRecorded;
+        List<Instant> slotsOut = slotList;
+        String problemOut = problem;
+        Duration bufferOut = buffer;
+        return ok(g -> {
+            g.writeStartObject();
+            Json.string(g, "schedule", s.schedule());
+            Json.string(g, "timezone", s.timeZone());
+            Json.instant(g, "from", from);
+            Json.instant(g, "to", to);
+            Json.seconds(g, "observationWindowSeconds", bufferOut);
+            Json.string(g, "problem", problemOut);
+            int missed = 0;
+            g.writeArrayFieldStart("slots");
+            for (Instant slot : slotsOut) {
+                Execution e = bySlot.get(slot);
+                String state;
+                if (e != null) {
+                    state = wire(e.state());
+                } else if (floor == null || slot.isBefore(floor) || s.suspended()) {
+                    state = "unknown";
+                } else if (slot.isAfter(judgedUntil)) {
+                    state = "pending";
+                } else {
+                    state = "missed";
+                    missed++;
+                }
+                g.writeStartObject();
+                Json.instant(g, "time", slot);
+                g.writeStringField("state", state);
+                Json.string(g, "jobName", e == null ? null : e.job().name());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("missed", missed);
+            g.writeEndObject();
+        });
+    }
+
+    /** One monitor's selection and rules, as the engine holds them (durations in seconds). */
+    private HttpResponse monitorSpec(Call c) {
+        new Params(c.request()).checkNoOthers();
+        String id = c.var("namespace") + "/" + c.var("name");
+        io.cronjobguardian.engine.monitor.MonitorSpec m = guardian.monitors().stream()
+                .filter(x -> x.id().equals(id)).findFirst()
+                .orElseThrow(() -> new ApiError(404, "no monitor " + id));
+        return ok(g -> {
+            g.writeStartObject();
+            g.writeStringField("id", m.id());
+            io.cronjobguardian.engine.monitor.MonitorSpec.Selector sel = m.selector();
+            g.writeObjectFieldStart("selector");
+            g.writeStringField("scope", wire(sel.scope()));
+            Json.strings(g, "namespaces", sel.namespaces());
+            g.writeObjectFieldStart("matchLabels");
+            for (Map.Entry<String, String> e : new TreeMap<>(sel.matchLabels()).entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            Json.strings(g, "matchExpressions", sel.matchExpressions().stream().map(x -> x.key() + " "
+                    + x.operator().wireName() + (x.values().isEmpty() ? "" : " (" + String.join(", ", x.values())
+                    + ")")).collect(Collectors.toList()));
+            Json.strings(g, "matchNames", sel.matchNames());
+            g.writeEndObject();
+            io.cronjobguardian.engine.monitor.MonitorSpec.DeadManSwitch dm = m.deadManSwitch();
+            g.writeObjectFieldStart("deadManSwitch");
+            g.writeBooleanField("enabled", dm.enabled());
+            Json.seconds(g, "maxTimeSinceLastSuccessSeconds", dm.maxTimeSinceLastSuccess());
+            g.writeBooleanField("fromSchedule", dm.autoFromSchedule().enabled());
+            Json.seconds(g, "bufferSeconds", dm.autoFromSchedule().buffer());
+            g.writeNumberField("missedScheduleThreshold", dm.autoFromSchedule().missedScheduleThreshold());
+            g.writeEndObject();
+            io.cronjobguardian.engine.monitor.MonitorSpec.Sla sla = m.sla();
+            g.writeObjectFieldStart("sla");
+            g.writeBooleanField("enabled", sla.enabled());
+            g.writeNumberField("minSuccessRate", sla.minSuccessRate());
+            g.writeNumberField("windowDays", sla.windowDays());
+            Json.seconds(g, "maxDurationSeconds", sla.maxDuration());
+            Json.integer(g, "maxConsecutiveFailures", sla.maxConsecutiveFailures());
+            g.writeNumberField("durationRegressionThreshold", sla.durationRegressionThreshold());
+            g.writeEndObject();
+            g.writeObjectFieldStart("suspendedHandling");
+            g.writeBooleanField("pauseMonitoring", m.suspendedHandling().pauseMonitoring());
+            Json.seconds(g, "alertIfSuspendedForSeconds", m.suspendedHandling().alertIfSuspendedFor());
+            g.writeEndObject();
+            g.writeObjectFieldStart("stuckJob");
+            g.writeBooleanField("enabled", m.stuckJob().enabled());
+            Json.seconds(g, "noPodAfterSeconds", m.stuckJob().noPodAfter());
+            g.writeEndObject();
+            g.writeArrayFieldStart("maintenanceWindows");
+            for (io.cronjobguardian.engine.monitor.MonitorSpec.MaintenanceWindow w : m.maintenanceWindows()) {
+                g.writeStartObject();
+                g.writeStringField("name", w.name());
+                g.writeStringField("schedule", w.schedule());
+                Json.seconds(g, "durationSeconds", w.duration());
+                g.writeStringField("timezone", w.timezone().getId());
+                g.writeBooleanField("suppressAlerts", w.suppressAlerts());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeObjectFieldStart("alerting");
+            g.writeBooleanField("enabled", m.alerting().enabled());
+            g.writeArrayFieldStart("channels");
+            for (io.cronjobguardian.engine.monitor.MonitorSpec.ChannelRef ch : m.alerting().channelRefs()) {
+                g.writeStartObject();
+                g.writeStringField("name", ch.name());
+                Json.strings(g, "severities", ch.severities().stream().map(GuardianHttpHandler::wire).sorted()
+                        .collect(Collectors.toList()));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
     // ================================================================== parameters
 
     /** Query parameters with checks; every problem is a {@code 400}. */
@@ -1462,6 +1869,8 @@ public final class GuardianHttpHandler {
         private Clock clock;
         private Supplier<String> metrics;
         private String basePath;
+        private Boolean dashboardEnabled;
+        private String dashboardPath;
 
         private Builder(Guardian guardian) {
             this.guardian = Objects.requireNonNull(guardian, "guardian");
@@ -1497,6 +1906,23 @@ public final class GuardianHttpHandler {
          */
         public Builder basePath(String value) {
             this.basePath = GuardianHttpHandler.basePath(value);
+            return this;
+        }
+
+        /** Serves the dashboard or not; default: {@code http.dashboard.enabled} (true). */
+        public Builder dashboardEnabled(boolean value) {
+            this.dashboardEnabled = value;
+            return this;
+        }
+
+        /**
+         * Where the dashboard is served below the handler's root; default: {@code http.dashboard.path} ({@code /ui}).
+         *
+         * @throws IllegalArgumentException when it is not an absolute URL path of plain segments, or is under the
+         *                                  API's own paths
+         */
+        public Builder dashboardPath(String value) {
+            this.dashboardPath = DashboardAssets.normalize(Objects.requireNonNull(value, "dashboardPath"));
             return this;
         }
 

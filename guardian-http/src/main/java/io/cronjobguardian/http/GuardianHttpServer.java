@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * 0 = any free port), {@code http.bindAddress} (default {@code 127.0.0.1}: loopback only; {@code 0.0.0.0} listens
  * on every interface), {@code http.threads} (default 4; a queue of 64 requests waits behind them, beyond that the
  * server's accepting thread serves the request itself, which slows accepting down), {@code http.actions.enabled}
- * (default false) and {@code http.token}, the bearer token actions need (required, at least 16 characters, when
- * actions are enabled).
+ * (default false), {@code http.token}, the bearer token actions need (required, at least 16 characters, when
+ * actions are enabled), and {@code http.dashboard.enabled} / {@code http.dashboard.path} (default {@code /ui}): the
+ * dashboard's pages, at {@link #dashboardUrl()}.
  *
  * <p>{@link #close()} stops accepting, lets requests in progress finish (at most the stop timeout, default 5 s) and
  * stops the threads. It does not close the Guardian.
@@ -158,6 +159,12 @@ public final class GuardianHttpServer implements AutoCloseable {
                 hb.metrics(own.scrape);
             }
         }
+        if (b.dashboardEnabled != null) {
+            hb.dashboardEnabled(b.dashboardEnabled);
+        }
+        if (b.dashboardPath != null) {
+            hb.dashboardPath(b.dashboardPath);
+        }
         this.handler = hb.build();
         this.stopTimeout = b.stopTimeout;
     }
@@ -208,8 +215,9 @@ public final class GuardianHttpServer implements AutoCloseable {
             s.start();
             this.server = s;
             this.executor = ex;
-            LOG.info("CronJob Guardian HTTP API listening on {} (actions {})", url(),
-                    handler.actionsEnabled() ? "enabled, bearer token required" : "disabled");
+            LOG.info("CronJob Guardian HTTP API listening on {} (actions {}){}", url(),
+                    handler.actionsEnabled() ? "enabled, bearer token required" : "disabled",
+                    dashboardUrl().map(u -> "; dashboard at " + u).orElse(""));
             return this;
         }
     }
@@ -238,6 +246,11 @@ public final class GuardianHttpServer implements AutoCloseable {
             }
             return URI.create("http://" + host + ":" + a.getPort());
         }
+    }
+
+    /** The dashboard's URL ({@code http://host:port/ui/}), or empty when {@code http.dashboard.enabled=false}. */
+    public java.util.Optional<URI> dashboardUrl() {
+        return handler.dashboardPath().map(p -> URI.create(url() + p + "/"));
     }
 
     /** The handler this server serves. */
@@ -376,6 +389,8 @@ public final class GuardianHttpServer implements AutoCloseable {
         private @Nullable String token;
         private @Nullable Clock clock;
         private @Nullable Supplier<String> metrics;
+        private @Nullable Boolean dashboardEnabled;
+        private @Nullable String dashboardPath;
         private Duration stopTimeout = Duration.ofSeconds(5);
 
         private Builder(Guardian guardian) {
@@ -434,6 +449,18 @@ public final class GuardianHttpServer implements AutoCloseable {
         /** Serves {@code /metrics} with this text (Prometheus text format); for registries of other kinds. */
         public Builder metrics(Supplier<String> scrape) {
             this.metrics = Objects.requireNonNull(scrape, "scrape");
+            return this;
+        }
+
+        /** Overrides {@code http.dashboard.enabled}. */
+        public Builder dashboardEnabled(boolean value) {
+            this.dashboardEnabled = value;
+            return this;
+        }
+
+        /** Overrides {@code http.dashboard.path} (e.g. {@code /ui}). */
+        public Builder dashboardPath(String value) {
+            this.dashboardPath = Objects.requireNonNull(value, "dashboardPath");
             return this;
         }
 

@@ -106,7 +106,30 @@ class OpenApiConformanceTest {
                             "/api/v1/cronjobs/team-a/alpha/resume", null),
                     new Sample("/api/v1/leader", "get", "/api/v1/leader", null),
                     new Sample("/api/v1/config", "get", "/api/v1/config", null),
-                    new Sample("/api/v1/openapi.yaml", "get", "/api/v1/openapi.yaml", null));
+                    new Sample("/api/v1/openapi.yaml", "get", "/api/v1/openapi.yaml", null),
+                    new Sample("/api/v1/session", "get", "/api/v1/session", null),
+                    new Sample("/api/v1/cronjobs/{namespace}/{name}/executions.csv", "get",
+                            "/api/v1/cronjobs/team-a/alpha/executions.csv", null),
+                    new Sample("/api/v1/cronjobs/{namespace}/{name}/executions.csv", "get",
+                            "/api/v1/cronjobs/team-a/alpha/executions.csv?status=meh", null),
+                    new Sample("/api/v1/cronjobs/{namespace}/{name}/executions.csv", "get",
+                            "/api/v1/cronjobs/team-a/none/executions.csv", null),
+                    new Sample("/api/v1/cronjobs/{namespace}/{name}/heatmap", "get",
+                            "/api/v1/cronjobs/team-a/alpha/heatmap", null),
+                    new Sample("/api/v1/cronjobs/{namespace}/{name}/heatmap", "get",
+                            "/api/v1/cronjobs/team-a/alpha/heatmap?days=0", null),
+                    new Sample("/api/v1/cronjobs/{namespace}/{name}/heatmap", "get",
+                            "/api/v1/cronjobs/team-a/none/heatmap", null),
+                    new Sample("/api/v1/cronjobs/{namespace}/{name}/slots", "get",
+                            "/api/v1/cronjobs/team-a/alpha/slots", null),
+                    new Sample("/api/v1/cronjobs/{namespace}/{name}/slots", "get",
+                            "/api/v1/cronjobs/team-a/alpha/slots?since=nope", null),
+                    new Sample("/api/v1/cronjobs/{namespace}/{name}/slots", "get",
+                            "/api/v1/cronjobs/team-a/none/slots", null),
+                    new Sample("/api/v1/monitors/{namespace}/{name}/spec", "get", "/api/v1/monitors/team-a/all/spec",
+                            null),
+                    new Sample("/api/v1/monitors/{namespace}/{name}/spec", "get", "/api/v1/monitors/team-a/none/spec",
+                            null));
 
             Set<String> documented = new TreeSet<>();
             paths.forEach((p, ops) -> ((Map<String, Object>) ops).keySet().forEach(m -> documented.add(m + " " + p)));

@@ -14,7 +14,7 @@ final class ConfigKeys {
 
     /** How a key's value is validated. */
     enum Kind { STRING, SECRET, BOOLEAN, INT, DURATION, CHOICE, PROVIDER_NAME, DNS_LABEL, DNS_SUBDOMAIN, PATH,
-        FILE_LIST, NAMESPACE_LIST, IDENTITY }
+        FILE_LIST, NAMESPACE_LIST, IDENTITY, URL_PATH }
 
     /** One known key. */
     static final class Def {
@@ -206,6 +206,11 @@ final class ConfigKeys {
                 "bearer token the standalone server requires for actions (header Authorization: Bearer and the "
                         + "token); prefer "
                         + environmentVariable("http.token")));
+        d.add(bool("http.dashboard.enabled", true, "serve the dashboard (read-only pages over /api/v1) at "
+                + "http.dashboard.path, in the standalone server and in the Spring Boot starter"));
+        d.add(new Def("http.dashboard.path", Kind.URL_PATH, "/ui", "an absolute URL path such as /ui or /ops/guardian "
+                + "(segments of letters, digits, - . _ ~; not / itself, not under /api, /healthz, /readyz, /metrics)",
+                "where the dashboard is served, below the HTTP API's root (the host's context path in Spring Boot)"));
 
         Map<String, Def> keys = new LinkedHashMap<>();
         for (Def def : d) {

@@ -63,6 +63,26 @@ final class ConfigValidator {
         return value(merged, key) != null;
     }
 
+    /** Segments of an absolute URL path such as {@code /ui}: unreserved characters only, no dot segments. */
+    private static final Pattern URL_PATH_SEGMENT = Pattern.compile("[A-Za-z0-9._~-]+");
+    /** First segments a URL path setting must not take: the API's own paths. */
+    private static final Set<String> RESERVED_FIRST_SEGMENTS = Set.of("api", "healthz", "readyz", "metrics");
+
+    /** Whether {@code v} is an absolute URL path of at least one segment that leaves the API's paths alone. */
+    static boolean urlPath(String v) {
+        String p = v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+        if (!p.startsWith("/") || p.length() < 2) {
+            return false;
+        }
+        String[] segments = p.substring(1).split("/", -1);
+        for (String seg : segments) {
+            if (!URL_PATH_SEGMENT.matcher(seg).matches() || seg.equals(".") || seg.equals("..")) {
+                return false;
+            }
+        }
+        return !RESERVED_FIRST_SEGMENTS.contains(segments[0]);
+    }
+
     void fail(String key, String message) {
         failed.add(key);
         Entry e = merged.get(Settings.canonical(key));
@@ -123,6 +143,11 @@ final class ConfigValidator {
                     if (!v.isEmpty() && (v.length() > 253 || !DNS_SUBDOMAIN.matcher(v).matches())) {
                         throw new ConfigException(def.key, "\"" + v + "\" is not accepted; accepted: "
                                 + def.accepted);
+                    }
+                    break;
+                case URL_PATH:
+                    if (!urlPath(v)) {
+                        throw new ConfigException(def.key, "\"" + v + "\" is not accepted; accepted: " + def.accepted);
                     }
                     break;
                 case IDENTITY:

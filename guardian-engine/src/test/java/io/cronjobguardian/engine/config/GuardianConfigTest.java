@@ -142,7 +142,12 @@ class GuardianConfigTest {
                 Arguments.of("http.port", "65536", "0 to 65535"),
                 Arguments.of("http.threads", "0", "1 to 64"),
                 Arguments.of("http.actions.enabled", "enable", "true or false"),
-                Arguments.of("http.onManagementPort", "maybe", "true or false"));
+                Arguments.of("http.onManagementPort", "maybe", "true or false"),
+                Arguments.of("http.dashboard.enabled", "sometimes", "true or false"),
+                Arguments.of("http.dashboard.path", "ui", "an absolute URL path"),
+                Arguments.of("http.dashboard.path", "/", "an absolute URL path"),
+                Arguments.of("http.dashboard.path", "/ui/../api", "an absolute URL path"),
+                Arguments.of("http.dashboard.path", "/api/ui", "not under /api"));
         Stream<Arguments> perDatabase = ConfigKeys.SERVER_DATABASES.stream().flatMap(db -> Stream.of(
                 Arguments.of("storage." + db + ".port", "70000", "1 to 65535"),
                 Arguments.of("storage." + db + ".sslRootCert", "ca\0.pem", "not a valid path"),

@@ -171,6 +171,7 @@ public final class Quickstart implements AutoCloseable {
                 + StatusTable.human(Duration.ofNanos(System.nanoTime() - startNanos)));
         out.println("HTTP API: " + http.url() + "/api/v1/cronjobs (also /readyz, /api/v1/alerts, "
                 + "/api/v1/openapi.yaml)");
+        http.dashboardUrl().ifPresent(u -> out.println("dashboard: " + u + " (open it in a browser)"));
         out.println("history: SQLite " + database.toAbsolutePath() + "; a status table every "
                 + StatusTable.human(options.refresh()) + (options.duration() == null ? "; Ctrl-C to stop"
                 : "; stopping after " + StatusTable.human(options.duration())));

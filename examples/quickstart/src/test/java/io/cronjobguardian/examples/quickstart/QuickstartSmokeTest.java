@@ -132,10 +132,18 @@ class QuickstartSmokeTest {
             for (SimulatedCronJob cj : SCENARIO.cronJobs()) {
                 assertThat(api.body()).contains("\"name\":\"" + cj.name() + "\"");
             }
+            // and the dashboard's page
+            java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(q.http().dashboardUrl().orElseThrow())
+                            .timeout(Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
         }
         String printed = buffer.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains("CronJob Guardian quickstart: simulated cluster").contains("stopped after")
-                .containsPattern("HTTP API: http://127\\.0\\.0\\.1:\\d+/api/v1/cronjobs");
+                .containsPattern("HTTP API: http://127\\.0\\.0\\.1:\\d+/api/v1/cronjobs")
+                .containsPattern("dashboard: http://127\\.0\\.0\\.1:\\d+/ui/");
         assertThat(Set.of(printed.split("\n"))).anyMatch(l -> l.matches("stopped after .* \\d+ runs recorded in .*"));
     }
 }

@@ -16,8 +16,9 @@ import org.springframework.context.annotation.Bean;
  * server on the operator's paths ({@code /api/v1/*}, {@code /healthz}, {@code /readyz}; under the host's context
  * path and {@code guardian.http.base-path}, on its port — or on the actuator's management port with
  * {@code guardian.http.on-management-port=true} when {@code management.server.port} sets one apart, see
- * {@link GuardianHttpManagementContextConfiguration}). Reads are open; actions
- * ({@code guardian.http.actions.enabled}) need the principal the host's own security (Spring Security)
+ * {@link GuardianHttpManagementContextConfiguration}), and the dashboard at {@code guardian.http.dashboard.path}
+ * ({@code /ui/}, under the base path too, unless {@code guardian.http.dashboard.enabled=false}). Reads are open;
+ * actions ({@code guardian.http.actions.enabled}) need the principal the host's own security (Spring Security)
  * authenticated, or, when {@code guardian.http.token} is set, that bearer token. A bean named
  * {@code guardianHttpServlet} of the host's replaces it (or turns it off).
  */
@@ -48,6 +49,8 @@ public class GuardianHttpAutoConfiguration {
         String base = handler.basePath();
         ServletRegistrationBean<jakarta.servlet.http.HttpServlet> r = new ServletRegistrationBean<>(
                 new GuardianHttpServlet(handler), base + "/api/v1/*", base + "/healthz", base + "/readyz");
+        // the dashboard (guardian.http.dashboard.enabled / .path), served by the same handler
+        handler.dashboardPath().ifPresent(p -> r.addUrlMappings(base + p, base + p + "/*"));
         r.setName("guardianHttp");
         return r;
     }

@@ -44,7 +44,8 @@ class GuardianHttpAutoConfigurationTest {
         web.run(ctx -> {
             assertThat(ctx).hasNotFailed().hasBean("guardianHttpServlet");
             ServletRegistrationBean<?> r = ctx.getBean("guardianHttpServlet", ServletRegistrationBean.class);
-            assertThat(r.getUrlMappings()).containsExactlyInAnyOrder("/api/v1/*", "/healthz", "/readyz");
+            assertThat(r.getUrlMappings()).containsExactlyInAnyOrder("/api/v1/*", "/healthz", "/readyz", "/ui",
+                    "/ui/*");
         });
     }
 
@@ -53,7 +54,7 @@ class GuardianHttpAutoConfigurationTest {
         web.withPropertyValues("guardian.http.base-path=/guardian").run(ctx -> {
             ServletRegistrationBean<?> r = ctx.getBean("guardianHttpServlet", ServletRegistrationBean.class);
             assertThat(r.getUrlMappings()).containsExactlyInAnyOrder("/guardian/api/v1/*", "/guardian/healthz",
-                    "/guardian/readyz");
+                    "/guardian/readyz", "/guardian/ui", "/guardian/ui/*");
             assertThat(r.isEnabled()).isTrue();
         });
         // on the management port when it is set apart: the application's mount is switched off
