@@ -758,7 +758,7 @@ public final class GuardianHttpHandler {
             g.writeArrayFieldStart("alerts");
             for (Incident i : s.openIncidents()) {
                 g.writeStartObject();
-                incidentFields(g, i);
+                incidentFields(g, i, clock.instant());
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -955,7 +955,7 @@ public final class GuardianHttpHandler {
             g.writeArrayFieldStart("items");
             for (Incident i : result.items()) {
                 g.writeStartObject();
-                incidentFields(g, i);
+                incidentFields(g, i, clock.instant());
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -964,7 +964,7 @@ public final class GuardianHttpHandler {
         });
     }
 
-    private static void incidentFields(JsonGenerator g, Incident i) throws IOException {
+    private static void incidentFields(JsonGenerator g, Incident i, Instant now) throws IOException {
         g.writeStringField("id", i.id());
         g.writeStringField("type", i.key().type().wireName());
         g.writeStringField("severity", wire(i.severity()));
@@ -982,6 +982,7 @@ public final class GuardianHttpHandler {
         Json.string(g, "acknowledgedBy", i.acknowledgedBy());
         Json.instant(g, "silencedUntil", i.silencedUntil());
         Json.string(g, "silencedBy", i.silencedBy());
+        g.writeBooleanField("silenced", i.isOpen() && i.isSilencedAt(now));
         AlertContext ctx = i.context();
         g.writeObjectFieldStart("context");
         Json.string(g, "jobName", ctx.jobName());
@@ -1328,7 +1329,7 @@ public final class GuardianHttpHandler {
         Incident i = result.orElseThrow(() -> new ApiError(404, "no open incident with id \"" + id + "\""));
         return ok(g -> {
             g.writeStartObject();
-            incidentFields(g, i);
+            incidentFields(g, i, clock.instant());
             g.writeEndObject();
         });
     }

@@ -173,6 +173,12 @@ final class Fixture implements AutoCloseable {
         throw new AssertionError(method + " " + pathAndQuery + " not answered within 20 s");
     }
 
+    /** Runs what is due on the engine thread (an action's request waits for it); always {@code true}. */
+    boolean drive() {
+        scheduler.runPending();
+        return true;
+    }
+
     Reply post(String path, String body, String token) {
         return send("POST", path, body, token == null ? List.of() : List.of("Authorization", "Bearer " + token));
     }

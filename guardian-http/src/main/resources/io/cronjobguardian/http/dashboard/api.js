@@ -83,6 +83,20 @@ export async function post(path, body) {
   return read(response);
 }
 
+/** DELETE through an action (JSON body). */
+export async function del(path, body) {
+  let response;
+  try {
+    response = await fetch(url(path), {
+      method: 'DELETE', credentials: 'same-origin',
+      headers: headers({ 'Content-Type': 'application/json' }), body: JSON.stringify(body || {}),
+    });
+  } catch (e) {
+    throw new ApiError(0, 'the server cannot be reached (' + e.message + ')');
+  }
+  return read(response);
+}
+
 /** Path segment, encoded. */
 export function seg(s) {
   return encodeURIComponent(s);

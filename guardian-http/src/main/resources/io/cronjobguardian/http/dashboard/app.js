@@ -417,7 +417,9 @@ function incidentTable(items, withCronJob) {
   const body = el('tbody');
   for (const i of items) {
     const row = el('tr', { 'data-incident': i.id },
-      el('td', {}, i.open ? badge('open') : badge('resolved')),
+      el('td', {}, i.open ? badge('open') : badge('resolved'),
+        i.open && i.acknowledgedAt ? [' ', badge('ok', 'acknowledged')] : null,
+        i.silenced ? [' ', badge('suspended', 'silenced')] : null),
       el('td', {}, i.type),
       el('td', {}, badge(i.severity === 'critical' ? 'critical' : i.severity === 'warning' ? 'warning' : 'info', i.severity)),
       withCronJob ? el('td', {}, el('span', { class: 'muted' }, i.namespace + ' / '), cronJobLink(i.namespace, i.cronjob)) : null,
@@ -464,10 +466,47 @@ async function toggleIncident(button, row, incident, cols) {
         el('dt', {}, 'Message'), el('dd', {}, ctx.message || '—'),
         el('dt', {}, 'Suggested fix'), el('dd', {}, ctx.suggestedFix || '—'),
         el('dt', {}, 'Success rate'), el('dd', {}, percent(ctx.successRate)),
-        el('dt', {}, 'Last duration'), el('dd', {}, duration(ctx.lastDurationSeconds))))));
+        el('dt', {}, 'Last duration'), el('dd', {}, duration(ctx.lastDurationSeconds))),
+        el('h3', {}, 'Attention'), attention(incident))));
   } catch (err) {
     cell.replaceChildren(el('p', { class: 'error' }, err.message));
   }
+}
+
+/** Who acknowledged or silenced the incident, and (open, actions enabled and authorised) the buttons to do so. */
+function attention(incident) {
+  const silenced = incident.silenced;
+  const facts = el('dl', { class: 'kv attention' },
+    el('dt', {}, 'Acknowledged'), el('dd', {}, incident.acknowledgedAt
+      ? [incident.acknowledgedBy || 'someone', ' ', time(incident.acknowledgedAt)] : '—'),
+    el('dt', {}, 'Silenced until'), el('dd', {}, silenced
+      ? [time(incident.silencedUntil), ' by ', incident.silencedBy || 'someone'] : '—'));
+  const canAct = session && session.actionsEnabled && session.authorized;
+  if (!incident.open || !canAct) {
+    return facts;
+  }
+  const result = el('p', { class: 'small', 'aria-live': 'polite' });
+  const path = 'api/v1/alerts/' + api.seg(incident.id);
+  const act = (what, call) => async (e) => {
+    e.currentTarget.disabled = true;
+    try {
+      await call();
+      result.textContent = what + ': done';
+      route();
+    } catch (err) {
+      result.textContent = what + ' failed: ' + err.message;
+      e.currentTarget.disabled = false;
+    }
+  };
+  const buttons = el('div', { class: 'toolbar attention-actions' },
+    el('button', { type: 'button', class: 'acknowledge', onclick: act('Acknowledge',
+      () => api.post(path + '/acknowledge', { reason: 'dashboard' })) }, 'Acknowledge'),
+    ['1h', '4h', '24h'].map((d) => el('button', { type: 'button', class: 'silence', 'data-for': d,
+      onclick: act('Silence for ' + d, () => api.post(path + '/silence?for=' + d, { reason: 'dashboard' })) },
+      'Silence ' + d)),
+    silenced ? el('button', { type: 'button', class: 'unsilence', onclick: act('Lift the silence',
+      () => api.del(path + '/silence', { reason: 'dashboard' })) }, 'Lift silence') : null);
+  return el('div', {}, facts, buttons, result);
 }
 
 /** sent, failed, retrying (a pending one that failed before), deferred (due later: rate limit, delay), sending. */
@@ -488,6 +527,7 @@ const TYPES = ['JobFailed', 'SLABreached', 'DeadManTriggered', 'MissedSchedule',
   'SuspendedTooLong', 'StuckJob'];
 
 async function incidents(view, params, gen) {
+  await refreshRole();
   const f = { state: params.get('state') || 'open', type: params.get('type') || '',
     severity: params.get('severity') || '', namespace: params.get('namespace') || '', cronjob: params.get('cronjob') || '' };
   const stateSel = el('select', { id: 'i-state' }, ['open', 'all'].map((s) => el('option', { value: s, selected: s === f.state },
