@@ -131,7 +131,7 @@ public final class GuardianHttpHandler {
      * A base path as served: {@code ""} (none) or {@code /segment[/segment...]} of letters, digits and
      * {@code - . _ ~}, without a trailing slash ({@code /guardian/} is {@code /guardian}).
      *
-     * @throws ConfigException naming {@code http.basePath} for anything else
+     * @throws io.cronjobguardian.api.ConfigException naming {@code http.basePath} for anything else
      */
     public static String basePath(@Nullable String value) {
         String v = value == null ? "" : value.trim();

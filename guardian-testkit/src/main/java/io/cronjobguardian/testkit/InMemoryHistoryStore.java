@@ -469,37 +469,33 @@ public final class InMemoryHistoryStore implements HistoryStore {
 
     @Override
     public Optional<Incident> acknowledgeIncident(String incidentId, String by, Instant at, long epoch) {
-        Objects.requireNonNull(incidentId, "incidentId");
         Objects.requireNonNull(by, "by");
         Instant when = millis(at, "at");
-        synchronized (db.lock) {
-            fence(epoch);
-            Incident s = db.incidents.get(incidentId);
-            if (s == null || !s.isOpen()) {
-                return Optional.empty();
-            }
-            Incident next = new Incident(s.id(), s.key(), s.severity(), s.title(), s.message(), s.signature(),
-                    s.context(), s.openedAt(), s.lastNotifiedAt(), s.notificationCount(), null, s.version(), when,
-                    StoredText.clean(by), s.silencedUntil(), s.silencedBy());
-            db.incidents.put(incidentId, next);
-            return Optional.of(next);
-        }
+        return attention(incidentId, epoch, s -> new Incident(s.id(), s.key(), s.severity(), s.title(), s.message(),
+                s.signature(), s.context(), s.openedAt(), s.lastNotifiedAt(), s.notificationCount(), null,
+                s.version(), when, StoredText.clean(by), s.silencedUntil(), s.silencedBy()));
     }
 
     @Override
     public Optional<Incident> silenceIncident(String incidentId, @Nullable Instant until, String by, long epoch) {
-        Objects.requireNonNull(incidentId, "incidentId");
         Objects.requireNonNull(by, "by");
         Instant end = until == null ? null : millis(until, "until");
+        return attention(incidentId, epoch, s -> new Incident(s.id(), s.key(), s.severity(), s.title(), s.message(),
+                s.signature(), s.context(), s.openedAt(), s.lastNotifiedAt(), s.notificationCount(), null,
+                s.version(), s.acknowledgedAt(), s.acknowledgedBy(), end, end == null ? null : StoredText.clean(by)));
+    }
+
+    /** Changes an open incident outside its optimistic lock (the version stays). */
+    private Optional<Incident> attention(String incidentId, long epoch,
+            java.util.function.UnaryOperator<Incident> change) {
+        Objects.requireNonNull(incidentId, "incidentId");
         synchronized (db.lock) {
             fence(epoch);
             Incident s = db.incidents.get(incidentId);
             if (s == null || !s.isOpen()) {
                 return Optional.empty();
             }
-            Incident next = new Incident(s.id(), s.key(), s.severity(), s.title(), s.message(), s.signature(),
-                    s.context(), s.openedAt(), s.lastNotifiedAt(), s.notificationCount(), null, s.version(),
-                    s.acknowledgedAt(), s.acknowledgedBy(), end, end == null ? null : StoredText.clean(by));
+            Incident next = change.apply(s);
             db.incidents.put(incidentId, next);
             return Optional.of(next);
         }

@@ -62,23 +62,8 @@ final class IncidentsTable {
                 return new OpenIncidentResult(open.get(), false);
             }
             IncidentKey k = draft.key();
-            Map<Field<?>, Object> v = new LinkedHashMap<>();
-            v.put(Incidents.MONITOR, k.monitor());
-            v.put(Incidents.NAMESPACE, k.cronJob().namespace());
-            v.put(Incidents.CRONJOB_NAME, k.cronJob().name());
-            v.put(Incidents.ALERT_TYPE, k.type().name());
-            v.put(Incidents.SUBJECT, k.subject());
-            v.put(Incidents.OPEN_KEY, openKey);
-            v.put(Incidents.SEVERITY, draft.severity().name());
-            v.put(Incidents.TITLE, draft.title());
-            v.put(Incidents.MESSAGE, draft.message());
-            v.put(Incidents.SIGNATURE, draft.signature());
-            v.put(Incidents.CONTEXT, Mapping.context(draft.context()));
-            v.put(Incidents.OPENED_AT, draft.openedAt().toEpochMilli());
-            v.put(Incidents.LAST_NOTIFIED_AT, null);
-            v.put(Incidents.NOTIFICATION_COUNT, 0);
-            v.put(Incidents.RESOLVED_AT, null);
-            v.put(Incidents.VERSION, 0L);
+            Map<Field<?>, Object> v = columns(new Incident("new", k, draft.severity(), draft.title(),
+                    draft.message(), draft.signature(), draft.context(), draft.openedAt(), null, 0, null, 0), openKey);
             long id = Sql.insertReturningId(s.dialect, ctx, Incidents.T, Incidents.ID, v);
             return new OpenIncidentResult(new Incident(Long.toString(id), k, draft.severity(), draft.title(),
                     draft.message(), draft.signature(), draft.context(), draft.openedAt(), null, 0, null, 0), true);
@@ -151,6 +136,33 @@ final class IncidentsTable {
                     .execute();
             return n == 0 ? Optional.<Incident>empty() : loadIncident(ctx, id.get());
         });
+    }
+
+    /** Every column of an incident's row but its id: what opening one writes, and what a restore writes. */
+    static Map<Field<?>, Object> columns(Incident in, @io.cronjobguardian.api.Nullable String openKey) {
+        IncidentKey k = in.key();
+        Map<Field<?>, Object> v = new LinkedHashMap<>();
+        v.put(Incidents.MONITOR, k.monitor());
+        v.put(Incidents.NAMESPACE, k.cronJob().namespace());
+        v.put(Incidents.CRONJOB_NAME, k.cronJob().name());
+        v.put(Incidents.ALERT_TYPE, k.type().name());
+        v.put(Incidents.SUBJECT, k.subject());
+        v.put(Incidents.OPEN_KEY, openKey);
+        v.put(Incidents.SEVERITY, in.severity().name());
+        v.put(Incidents.TITLE, in.title());
+        v.put(Incidents.MESSAGE, in.message());
+        v.put(Incidents.SIGNATURE, in.signature());
+        v.put(Incidents.CONTEXT, Mapping.context(in.context()));
+        v.put(Incidents.OPENED_AT, in.openedAt().toEpochMilli());
+        v.put(Incidents.LAST_NOTIFIED_AT, millis(in.lastNotifiedAt()));
+        v.put(Incidents.NOTIFICATION_COUNT, in.notificationCount());
+        v.put(Incidents.RESOLVED_AT, millis(in.resolvedAt()));
+        v.put(Incidents.VERSION, in.version());
+        v.put(Incidents.ACKNOWLEDGED_AT, millis(in.acknowledgedAt()));
+        v.put(Incidents.ACKNOWLEDGED_BY, in.acknowledgedBy());
+        v.put(Incidents.SILENCED_UNTIL, millis(in.silencedUntil()));
+        v.put(Incidents.SILENCED_BY, in.silencedBy());
+        return v;
     }
 
     Optional<Incident> acknowledgeIncident(String incidentId, String by, Instant at, long epoch) {

@@ -428,29 +428,7 @@ public final class StoreTransfer {
     }
 
     private static Map<Field<?>, Object> incidentValues(Incident in, String openKey) {
-        IncidentKey k = in.key();
-        Map<Field<?>, Object> v = new LinkedHashMap<>();
-        v.put(Incidents.MONITOR, k.monitor());
-        v.put(Incidents.NAMESPACE, k.cronJob().namespace());
-        v.put(Incidents.CRONJOB_NAME, k.cronJob().name());
-        v.put(Incidents.ALERT_TYPE, k.type().name());
-        v.put(Incidents.SUBJECT, k.subject());
-        v.put(Incidents.OPEN_KEY, openKey);
-        v.put(Incidents.SEVERITY, in.severity().name());
-        v.put(Incidents.TITLE, in.title());
-        v.put(Incidents.MESSAGE, in.message());
-        v.put(Incidents.SIGNATURE, in.signature());
-        v.put(Incidents.CONTEXT, Mapping.context(in.context()));
-        v.put(Incidents.OPENED_AT, in.openedAt().toEpochMilli());
-        v.put(Incidents.LAST_NOTIFIED_AT, millis(in.lastNotifiedAt()));
-        v.put(Incidents.NOTIFICATION_COUNT, in.notificationCount());
-        v.put(Incidents.RESOLVED_AT, millis(in.resolvedAt()));
-        v.put(Incidents.VERSION, in.version());
-        v.put(Incidents.ACKNOWLEDGED_AT, millis(in.acknowledgedAt()));
-        v.put(Incidents.ACKNOWLEDGED_BY, in.acknowledgedBy());
-        v.put(Incidents.SILENCED_UNTIL, millis(in.silencedUntil()));
-        v.put(Incidents.SILENCED_BY, in.silencedBy());
-        return v;
+        return IncidentsTable.columns(in, openKey);
     }
 
     /** An incident's identity across stores: its key and the instant it was opened. */
