@@ -58,16 +58,18 @@ import org.slf4j.LoggerFactory;
 public final class GuardianHttpServer implements AutoCloseable {
 
     /**
-     * A Prometheus registry of this server's, attached to Guardian's own meters. Its own class so that the server
-     * runs without micrometer-registry-prometheus (an optional dependency): loaded only when that is present.
+     * A Prometheus registry of this server's, attached to Guardian's own meters. Holds no Prometheus type itself:
+     * the server runs without micrometer-registry-prometheus (an optional dependency), and a class whose code assigns
+     * a {@code PrometheusMeterRegistry} is loaded (and verified) only after the check that it is there
+     * ({@link PrometheusRegistries}).
      */
     private static final class OwnPrometheus {
         final io.micrometer.core.instrument.MeterRegistry registry;
         final java.util.function.Supplier<String> scrape;
 
-        private OwnPrometheus(io.micrometer.prometheusmetrics.PrometheusMeterRegistry r) {
-            this.registry = r;
-            this.scrape = r::scrape;
+        OwnPrometheus(io.micrometer.core.instrument.MeterRegistry registry, java.util.function.Supplier<String> scrape) {
+            this.registry = registry;
+            this.scrape = scrape;
         }
 
         static @Nullable OwnPrometheus attachTo(io.cronjobguardian.engine.Guardian guardian) {
@@ -79,6 +81,13 @@ public final class GuardianHttpServer implements AutoCloseable {
                         + "io.micrometer:micrometer-registry-prometheus for one of its own");
                 return null;
             }
+            return PrometheusRegistries.attachTo(guardian);
+        }
+    }
+
+    /** The code that touches Prometheus types; loaded only when micrometer-registry-prometheus is present. */
+    private static final class PrometheusRegistries {
+        static @Nullable OwnPrometheus attachTo(io.cronjobguardian.engine.Guardian guardian) {
             io.micrometer.prometheusmetrics.PrometheusMeterRegistry r =
                     new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                             io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
@@ -93,7 +102,7 @@ public final class GuardianHttpServer implements AutoCloseable {
             new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(r);
             new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(r);
             new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(r);
-            return new OwnPrometheus(r);
+            return new OwnPrometheus(r, r::scrape);
         }
     }
 
