@@ -78,6 +78,32 @@ final class GuardianLeaseLock extends LeaseLock {
         this.observer = Objects.requireNonNull(observer, "observer");
     }
 
+    /**
+     * Writes the release (an empty holder, as fabric8's release does) if the Lease still names this identity. For
+     * {@code close()}: fabric8 releases on cancel from its own thread, which may run only after the client is closed
+     * (when close() is called from a leadership callback); this writes it first. A concurrent release by fabric8
+     * makes one of the two a conflict, which is ignored here.
+     *
+     * @return {@code true} if this call wrote the release
+     */
+    synchronized boolean releaseIfHeld(KubernetesClient client) {
+        if (retired) {
+            return false;
+        }
+        try {
+            LeaderElectionRecord current = doGet(client);
+            if (current == null || !identity().equals(current.getHolderIdentity())) {
+                return false;
+            }
+            ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+            doUpdate(client, new LeaderElectionRecord(null, Duration.ofSeconds(1), now, now,
+                    current.getLeaderTransitions()));
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Refuses every later write of this term. */
     void retire() {
         retired = true;

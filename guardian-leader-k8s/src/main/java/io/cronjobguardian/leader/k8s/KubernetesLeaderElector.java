@@ -256,6 +256,12 @@ public final class KubernetesLeaderElector implements LeaderElector {
                 LOG.warn("{}: releasing the Lease {}/{} did not finish within {} ms; it expires after leaseDuration",
                         config.identity(), config.namespace(), config.leaseName(), config.renewDeadline().toMillis());
             }
+            // cancel() only starts fabric8's release, on its own thread: make sure it is written before the client
+            // closes (it can still be pending when close() runs inside a leadership callback)
+            if (c != null && t.lock.releaseIfHeld(c)) {
+                LOG.debug("{}: released the Lease {}/{} on close", config.identity(), config.namespace(),
+                        config.leaseName());
+            }
             t.lock.retire();
         }
         ioPool.shutdownNow();
